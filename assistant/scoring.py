@@ -1,0 +1,71 @@
+"""Pure scoring: rank fusion, score blending, query-term coverage, relevance, MMR.
+
+No files, models or settings objects here: arrays and numbers in, arrays and numbers out.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def ranks(scores: np.ndarray) -> np.ndarray:
+    """1-based rank of each entry by descending score; entries at -inf or 0-with-no-match get 0 (unranked)."""
+    out = np.zeros(len(scores), dtype=np.int64)
+    ok = np.isfinite(scores)
+    order = np.flatnonzero(ok)[np.argsort(-scores[ok], kind="stable")]
+    out[order] = np.arange(1, len(order) + 1)
+    return out
+
+
+def rrf(rank_lists: list[np.ndarray], k: int = 60) -> np.ndarray:
+    """Reciprocal rank fusion (Cormack, Clarke & Buettcher, SIGIR 2009): sum of 1 / (k + rank).
+
+    ranx.fuse does the same over Run objects; this works on the per-query arrays we already hold,
+    without building dicts of strings per query on the hot path.
+    """
+    out = np.zeros(len(rank_lists[0]), dtype=np.float64)
+    for r in rank_lists:
+        out += np.where(r > 0, 1.0 / (k + r), 0.0)
+    return out
+
+
+def blend(dense: np.ndarray, bm25: np.ndarray, w_dense: float) -> np.ndarray:
+    """w * cosine + (1 - w) * bm25 / max(bm25): cosine kept absolute so weak queries stay weak."""
+    d = np.where(np.isfinite(dense), dense, 0.0)
+    top = float(bm25.max()) if len(bm25) else 0.0
+    b = bm25 / top if top > 0 else np.zeros_like(bm25)
+    return w_dense * d + (1.0 - w_dense) * b
+
+
+def coverage(term_idf: dict[str, float], matched: set[str]) -> float:
+    """Share of the query's idf mass that a document contains (0 when the query has no known term)."""
+    total = sum(term_idf.values())
+    if total <= 0:
+        return 0.0
+    return sum(v for t, v in term_idf.items() if t in matched) / total
+
+
+def sigmoid(x):
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def relevance(dense: float, cov: float, gap: float, bias: float, w_dense: float, w_cov: float, w_gap: float) -> float:
+    """P(relevant) from a logistic model over the dense cosine, term coverage and the gap to the best hit."""
+    return float(sigmoid(bias + w_dense * dense + w_cov * cov + w_gap * gap))
+
+
+def mmr(query_sim: np.ndarray, doc_vecs: np.ndarray, k: int, lam: float) -> list[int]:
+    """Maximal marginal relevance (Carbonell & Goldstein, 1998): indices of k picks, in order."""
+    chosen: list[int] = []
+    left = list(range(len(query_sim)))
+    sims = doc_vecs @ doc_vecs.T if len(doc_vecs) else np.zeros((0, 0))
+    while left and len(chosen) < k:
+        if chosen:
+            redundancy = sims[np.ix_(left, chosen)].max(axis=1)
+        else:
+            redundancy = np.zeros(len(left))
+        gains = lam * query_sim[left] - (1 - lam) * redundancy
+        pick = left[int(np.argmax(gains))]
+        chosen.append(pick)
+        left.remove(pick)
+    return chosen

@@ -1,0 +1,301 @@
+"""Retrieval: plan the question, match it (dense + BM25, fused), keep what is relevant.
+
+    question -> Plan -> filters -> dense (Faiss) + BM25 -> fusion -> relevance -> Hits
+                       \-> schedule questions: items from their times (no embeddings)
+                       \-> "posters like X": related(X)
+
+A question the agenda does not cover returns no hits; its nearest items come back separately as
+`closest`, marked as not matching.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import Counter
+from dataclasses import replace
+from datetime import datetime
+
+import numpy as np
+
+from corpus.item import KINDS, Item
+from index.lexical import tokenize
+from index.store import Index
+from index.text import bm25_text
+
+from assistant import scoring
+from assistant.planner import PART_OF_DAY, STOP, Vocabulary, _title_match, plan_query
+from assistant.records import Filters, Hit, Plan, SearchResult
+from assistant.settings import Settings
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+class SearchError(ValueError):
+    """A request that cannot be served as asked; the message says what would be valid."""
+
+
+def clean_query(query, max_chars: int) -> tuple[str, list[str]]:
+    if not isinstance(query, str):
+        raise SearchError(f"the query must be text, got {type(query).__name__}")
+    notes = []
+    q = _CONTROL.sub(" ", query)
+    q = " ".join(q.split())
+    if not q:
+        raise SearchError("the query is empty: type a question or a few keywords")
+    if len(q) > max_chars:
+        q = q[:max_chars].rsplit(" ", 1)[0]
+        notes.append(f"query cut to its first {max_chars} characters")
+    return q, notes
+
+
+def check_k(k) -> int:
+    if isinstance(k, bool) or not isinstance(k, int) or k <= 0:
+        raise SearchError(f"k must be a positive whole number, got {k!r}")
+    return k
+
+
+class Searcher:
+    """Search and related-item lookups over one loaded index."""
+
+    def __init__(self, index: Index, settings: Settings):
+        self.index = index
+        self.settings = settings
+        self.vocab = Vocabulary.build(index.items)
+        self._term_stats = None
+
+    @property
+    def items(self) -> list[Item]:
+        return self.index.items
+
+    # ------------------------------------------------------------ helpers
+
+    def _allowed(self, plan: Plan) -> np.ndarray | None:
+        if not plan.filtered:
+            return None
+        mask = np.ones(len(self.items), dtype=bool)
+        for row, item in enumerate(self.items):
+            if plan.kinds and item.kind not in plan.kinds:
+                mask[row] = False
+            elif plan.orgs and not set(plan.orgs) & set(item.orgs):
+                mask[row] = False
+            elif plan.people and not set(plan.people) & set(item.names()):
+                mask[row] = False
+            elif plan.scheduled_only and not item.start:
+                mask[row] = False
+            elif plan.time_from or plan.time_to:
+                if not item.start or (plan.time_from and item.start_dt < datetime.fromisoformat(plan.time_from)) \
+                        or (plan.time_to and item.start_dt >= datetime.fromisoformat(plan.time_to)):
+                    mask[row] = False
+        return mask
+
+    def _merge(self, plan: Plan, filters: Filters | None) -> Plan:
+        if filters is None:
+            return plan
+        for kind in filters.kinds:
+            if kind not in KINDS:
+                raise SearchError(f"unknown kind {kind!r}; valid kinds: {', '.join(KINDS)}")
+        known_orgs = {o for i in self.items for o in i.orgs}
+        for org in filters.orgs:
+            if org not in known_orgs:
+                raise SearchError(f"unknown org {org!r}; orgs in this corpus include: {', '.join(sorted(known_orgs)[:15])}")
+        changes = {}
+        if filters.kinds:
+            changes["kinds"] = tuple(k for k in plan.kinds if k in filters.kinds) or tuple(filters.kinds)
+        if filters.orgs:
+            changes["orgs"] = tuple(filters.orgs)
+        if filters.people:
+            changes["people"] = tuple(filters.people)
+        if filters.time_of_day:
+            if filters.time_of_day not in PART_OF_DAY:
+                raise SearchError(f"unknown time of day {filters.time_of_day!r}; valid: {', '.join(PART_OF_DAY)}")
+            if self.vocab.scheduled:
+                first = self.vocab.scheduled[0].start_dt
+                t0, t1 = PART_OF_DAY[filters.time_of_day]
+                changes["time_from"] = datetime.combine(first.date(), t0, tzinfo=first.tzinfo).isoformat()
+                changes["time_to"] = datetime.combine(first.date(), t1, tzinfo=first.tzinfo).isoformat()
+        return replace(plan, **changes)
+
+    def _hits_for(self, rows, signals: dict | None = None) -> tuple[Hit, ...]:
+        return tuple(Hit(item=self.items[r], score=1.0, rank=n + 1, signals=dict(signals or {}))
+                     for n, r in enumerate(rows))
+
+    def _by_time(self, rows):
+        return sorted(rows, key=lambda r: (self.items[r].start or "9999", self.items[r].title))
+
+    def resolve(self, ref: str) -> Item:
+        """An item by id, exact title, or a close title match."""
+        ref = " ".join(str(ref).split())
+        if not ref:
+            raise SearchError("no item given: pass an item id or title")
+        if ref in self.index.by_id:
+            return self.items[self.index.by_id[ref]]
+        for item in self.items:
+            if item.title.casefold() == ref.casefold():
+                return item
+        match = _title_match(ref, self.items, 0.75)
+        if match is None:
+            raise SearchError(f"no item with id or title {ref!r}; find ids with `talks search` (ids look like "
+                              f"{self.items[0].id!r})")
+        return match
+
+    # ------------------------------------------------------------ search
+
+    def search(self, query: str, k: int | None = None, filters: Filters | None = None) -> SearchResult:
+        s = self.settings
+        t0 = time.perf_counter()
+        q, notes = clean_query(query, s.max_query_chars)
+        k = check_k(k if k is not None else s.k)
+        plan = plan_query(q, self.vocab) if s.planner else Plan(query=q, text=q)
+        plan = self._merge(plan, filters)
+        if notes:
+            plan = replace(plan, notes=plan.notes + tuple(notes))
+        timings = {"plan_ms": (time.perf_counter() - t0) * 1000}
+        allowed = self._allowed(plan)
+        limit = max(k, s.k_list) if plan.intent in ("list", "schedule") else k
+
+        if plan.schedule:
+            rows = [self.index.by_id[i] for i in plan.schedule]
+            if allowed is not None:
+                rows = [r for r in rows if allowed[r]]
+            hits = self._hits_for(rows, {"schedule": True})
+            return SearchResult(plan, hits, ranked=hits, timings=timings)
+        if plan.related_to:
+            kinds = plan.kinds or None
+            hits = tuple(self.related(plan.related_to, k=k, kinds=kinds))
+            return SearchResult(plan, hits, ranked=hits, timings=timings)
+        if not plan.text and allowed is not None:
+            rows = self._by_time(np.flatnonzero(allowed).tolist())
+            hits = self._hits_for(rows[:limit], {"filter": True})
+            if len(rows) > limit:
+                plan = replace(plan, notes=plan.notes + (f"{len(rows) - limit} more match the filters",))
+            return SearchResult(plan, hits, ranked=hits, timings=timings)
+        return self._topical(plan, allowed, k, limit, timings, t0)
+
+    def _topical(self, plan: Plan, allowed, k: int, limit: int, timings: dict, t0: float) -> SearchResult:
+        s = self.settings
+        text = plan.text or plan.query
+        t = time.perf_counter()
+        qvec = self.index.embedder.encode_queries([text])[0]
+        timings["encode_ms"] = (time.perf_counter() - t) * 1000
+        t = time.perf_counter()
+        n = len(self.items)
+        small = n <= 5000
+        dense = self.index.dense_scores(qvec, allowed, k=None if small else max(limit, 100))
+        timings["dense_ms"] = (time.perf_counter() - t) * 1000
+        t = time.perf_counter()
+        terms = self.index.lexical.terms(text)
+        bm25 = self.index.lexical.scores(terms)
+        if allowed is not None:
+            bm25 = np.where(allowed, bm25, 0.0)
+        timings["bm25_ms"] = (time.perf_counter() - t) * 1000
+        dense_rank, bm25_rank = scoring.ranks(dense), scoring.ranks(np.where(bm25 > 0, bm25, -np.inf))
+        if s.fusion == "rrf":
+            fused = scoring.rrf([dense_rank, bm25_rank], s.rrf_k)
+        elif s.fusion == "dense":
+            fused = np.where(np.isfinite(dense), dense, -1.0)
+        elif s.fusion == "bm25":
+            fused = bm25.astype(np.float64)
+        else:
+            fused = scoring.blend(dense, bm25, s.blend_dense)
+        reachable = np.isfinite(dense) | (bm25 > 0)
+        if allowed is not None:
+            reachable &= allowed
+        order = [r for r in np.argsort(-fused, kind="stable") if reachable[r]]
+        pool = order[:max(3 * limit, 50)]
+        idf = self._query_idf(terms)
+        per_term = {t_: self.index.lexical.scores([t_]) for t_ in idf if idf[t_] > 0 and t_ in self.index.lexical.retriever.vocab_dict}
+        finite = [float(dense[r]) for r in pool if np.isfinite(dense[r])]
+        top_dense = max(finite) if finite else 0.0
+        ranked = []
+        for rank, row in enumerate(pool, 1):
+            d = float(dense[row]) if np.isfinite(dense[row]) else 0.0
+            matched = {t_ for t_, sc in per_term.items() if sc[row] > 0}
+            cov = scoring.coverage(idf, matched)
+            p = scoring.relevance(d, cov, top_dense - d, s.rel_bias, s.rel_dense, s.rel_coverage, s.rel_gap)
+            signals = {"dense": d, "dense_rank": int(dense_rank[row]), "bm25": float(bm25[row]),
+                       "bm25_rank": int(bm25_rank[row]), "coverage": cov, "fused": float(fused[row]),
+                       "relevance": p, "matched_terms": sorted(matched)}
+            ranked.append(Hit(item=self.items[row], score=float(fused[row]), rank=rank, signals=signals))
+        relevant = [h for h in ranked if h.signals["relevance"] >= s.rel_threshold][:limit]
+        hits = tuple(replace(h, rank=i + 1) for i, h in enumerate(relevant))
+        closest = () if hits else tuple(ranked[:s.closest_n])
+        timings["total_ms"] = (time.perf_counter() - t0) * 1000
+        return SearchResult(plan, hits, closest=closest, ranked=tuple(ranked), timings=timings)
+
+    def _query_idf(self, terms: list[str]) -> dict[str, float]:
+        """idf per query term; a term the corpus never uses gets the highest idf (it cannot be matched)."""
+        lex = self.index.lexical
+        unseen = float(np.log(1 + (lex.n_docs + 0.5) / 0.5))
+        return {t: (lex.idf(t) or unseen) for t in dict.fromkeys(terms)}
+
+    # ------------------------------------------------------------ related
+
+    def _terms_of(self, row: int, top: int = 15) -> dict[str, float]:
+        counts = Counter(tokenize([bm25_text(self.items[row])])[0])
+        lex = self.index.lexical
+        weights = {t: c ** 0.5 * lex.idf(t) for t, c in counts.items()
+                   if len(t) > 2 and not t.isdigit() and t not in STOP}
+        return dict(sorted(weights.items(), key=lambda kv: -kv[1])[:top])
+
+    def related(self, ref: str, k: int = 5, kinds: tuple[str, ...] | list[str] | None = None) -> list[Hit]:
+        """Items like a given one (by id or title), diversified with MMR, each with a reason."""
+        s = self.settings
+        k = check_k(k)
+        source = self.resolve(ref)
+        for kind in kinds or ():
+            if kind not in KINDS:
+                raise SearchError(f"unknown kind {kind!r}; valid kinds: {', '.join(KINDS)}")
+        row = self.index.by_id[source.id]
+        allowed = np.array([i.id != source.id and i.kind != "logistics" and (not kinds or i.kind in kinds)
+                            for i in self.items])
+        if not allowed.any():
+            return []
+        vec = self.index.item_vector(row)
+        dense = self.index.dense_scores(vec, allowed, k=None if len(self.items) <= 5000 else 200)
+        terms = self._terms_of(row)
+        bm25 = np.where(allowed, self.index.lexical.scores(list(terms)), 0.0)
+        fused = scoring.blend(dense, bm25, s.blend_dense)
+        fused = np.where(allowed & (np.isfinite(dense) | (bm25 > 0)), fused, -np.inf)
+        pool = [r for r in np.argsort(-fused, kind="stable")[:max(4 * k, 20)] if np.isfinite(fused[r])]
+        if not pool:
+            return []
+        vecs = np.stack([self.index.item_vector(r) for r in pool])
+        picks = scoring.mmr(fused[pool], vecs, k, s.mmr_lambda)
+        hits = []
+        for n, i in enumerate(picks, 1):
+            r = pool[i]
+            d = float(dense[r]) if np.isfinite(dense[r]) else 0.0
+            hits.append(Hit(item=self.items[r], score=float(fused[r]), rank=n,
+                            signals={"dense": d, "bm25": float(bm25[r]), "fused": float(fused[r])},
+                            reason=self._reason(source, self.items[r], terms)))
+        return hits
+
+    def _reason(self, a: Item, b: Item, a_terms: dict[str, float]) -> str:
+        b_tokens = set(tokenize([bm25_text(b)])[0])
+        shared = [t for t in a_terms if t in b_tokens]
+        words = _surface_words(a, shared)[:4]
+        parts = []
+        if words:
+            parts.append("shared topics: " + ", ".join(words))
+        people = sorted(set(a.names()) & set(b.names()))
+        if people:
+            parts.append("same people: " + ", ".join(people))
+        orgs = sorted(set(a.orgs) & set(b.orgs))
+        if orgs:
+            parts.append("same org: " + ", ".join(orgs))
+        if a.start and b.start and a.start == b.start:
+            parts.append("same time slot")
+        if not parts:
+            parts.append("similar abstract (embedding similarity)")
+        return "; ".join(parts)
+
+
+def _surface_words(item: Item, stems: list[str]) -> list[str]:
+    """Readable words of an item for BM25 stems ("agent" -> "agents"), in the stems' order."""
+    words = re.findall(r"[A-Za-z][A-Za-z0-9-]+", f"{item.title} {item.abstract}")
+    stem_of = {}
+    for w, toks in zip(words, tokenize(words) if words else []):
+        if toks:
+            stem_of.setdefault(toks[0], w.lower() if not w.isupper() else w)
+    return [stem_of[s] for s in stems if s in stem_of]

@@ -1,0 +1,83 @@
+"""Every default in one place. `Settings` is frozen and passed down explicitly; the environment is
+read only in `Settings.from_env`, which the CLI and the app call at their entry points."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from corpus import DEFAULT_CORPUS
+from index.embedder import MINILM
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    corpus: Path = DEFAULT_CORPUS          # the JSONL searched
+    data_dir: Path = PROJECT_DIR / "data"  # indexes, embedding cache, answer traces
+    model: str = MINILM                    # embedding model (index/embedder.py)
+    k: int = 10                            # hits shown for an ordinary question
+    k_list: int = 25                       # most hits for "which talks ..." list questions
+    fusion: str = "blend"                  # "blend", "rrf", or one signal alone: "dense", "bm25" (eval/results)
+    planner: bool = True                   # read filters and schedule questions from the wording
+    blend_dense: float = 0.8               # weight of the dense score in "blend"
+    rrf_k: int = 60                        # RRF constant (Cormack et al. 2009)
+    # Relevance: P(relevant) = sigmoid(b + w_dense * cosine + w_cov * coverage + w_top * cosine_gap).
+    # Calibrated on eval/data by `python -m eval.calibrate` (eval/results/calibration.md).
+    rel_bias: float = -4.16
+    rel_dense: float = 8.04
+    rel_coverage: float = 5.06
+    rel_gap: float = -7.64
+    rel_threshold: float = 0.35
+    closest_n: int = 3                     # "closest, not matching" items shown when nothing matches
+    mmr_lambda: float = 0.7                # related(): relevance vs. diversity
+    max_query_chars: int = 2000            # longer queries are cut (and the plan says so)
+    # The LLM answerer (any litellm model string); None means the grounded extractive answerer.
+    llm_model: str | None = None
+    llm_api_base: str | None = None
+    llm_api_key: str | None = field(default=None, repr=False)
+    llm_timeout: float = 60.0
+    llm_retries: int = 1
+    llm_max_tokens: int = 700
+
+    @property
+    def index_dir(self) -> Path:
+        corpus = Path(self.corpus).resolve()
+        tag = hashlib.sha1(str(corpus).encode()).hexdigest()[:8]
+        return Path(self.data_dir) / "indexes" / f"{corpus.stem}-{tag}"
+
+    @property
+    def cache_dir(self) -> Path:
+        return Path(self.data_dir) / "embedding-cache"
+
+    @property
+    def trace_log(self) -> Path:
+        return Path(self.data_dir) / "traces.jsonl"
+
+    def with_(self, **changes) -> Settings:
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str], **overrides) -> Settings:
+        """Settings from TALKS_* variables, then explicit overrides (flags) on top."""
+        values = {}
+        if env.get("TALKS_DATA_DIR"):
+            values["data_dir"] = Path(env["TALKS_DATA_DIR"])
+        if env.get("TALKS_CORPUS"):
+            values["corpus"] = Path(env["TALKS_CORPUS"])
+        if env.get("TALKS_LLM_MODEL"):
+            values["llm_model"] = env["TALKS_LLM_MODEL"]
+        if env.get("TALKS_LLM_API_BASE"):
+            values["llm_api_base"] = env["TALKS_LLM_API_BASE"]
+        if env.get("TALKS_LLM_API_KEY"):
+            values["llm_api_key"] = env["TALKS_LLM_API_KEY"]
+        for key, conv in (("TALKS_LLM_TIMEOUT", float), ("TALKS_LLM_RETRIES", int)):
+            if env.get(key):
+                try:
+                    values[key.lower()[6:]] = conv(env[key])
+                except ValueError:
+                    raise ValueError(f"{key}={env[key]!r} is not a valid {conv.__name__}") from None
+        return cls(**values).with_(**overrides)

@@ -1,0 +1,127 @@
+"""Build an index folder from items, atomically: write to a temporary folder, then swap it in.
+
+  <folder>/manifest.json      what it was built from (checked on load)
+  <folder>/items.jsonl        the items, as indexed
+  <folder>/passages.npy       unit-length passage vectors (float32, n_passages x dim)
+  <folder>/passage_item.npy   the item row of each passage
+  <folder>/faiss.index        Faiss inner-product index over the passages
+  <folder>/bm25/              bm25s index over item texts
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import shutil
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+from corpus.item import Item
+from corpus.jsonl import write_items
+from index import lexical
+from index.cache import EmbeddingCache
+from index.embedder import Embedder
+from index.manifest import SCHEMA_VERSION, Manifest, corpus_hash, item_hash
+from index.text import bm25_text, passages
+
+# Exact search below this many passages, HNSW above. Measured (eval/results/index-bench.md): exact
+# IndexFlatIP over 100k x 384 takes about as long per query as encoding the query (~10 ms on 2 cores),
+# so past that an approximate index is what keeps search within the query-encode budget.
+FLAT_MAX_PASSAGES = 100_000
+HNSW_M, HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH = 32, 80, 128
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    folder: Path
+    manifest: Manifest
+    embedded: int  # passages computed now (the rest came from the cache)
+    seconds: float
+
+
+def faiss_index(vectors: np.ndarray, flat_max: int = FLAT_MAX_PASSAGES):
+    import faiss
+
+    n, dim = vectors.shape
+    if n <= flat_max:
+        index, params = faiss.IndexFlatIP(dim), {"type": "IndexFlatIP", "exact": True}
+    else:
+        index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+        index.hnsw.efSearch = HNSW_EF_SEARCH
+        params = {"type": "IndexHNSWFlat", "exact": False, "M": HNSW_M,
+                  "efConstruction": HNSW_EF_CONSTRUCTION, "efSearch": HNSW_EF_SEARCH}
+    index.add(vectors)
+    params["flat_max_passages"] = flat_max
+    return index, params
+
+
+def _versions() -> dict:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"python": platform.python_version()}
+    for pkg in ("numpy", "faiss-cpu", "bm25s", "sentence-transformers", "torch"):
+        try:
+            out[pkg] = version(pkg)
+        except PackageNotFoundError:
+            pass
+    return out
+
+
+def build_index(items: list[Item], folder: Path, embedder: Embedder, cache_dir: Path | None = None,
+                corpus_file: str = "", progress: bool = False, flat_max: int = FLAT_MAX_PASSAGES) -> BuildReport:
+    import faiss
+
+    t0 = time.perf_counter()
+    folder = Path(folder)
+    texts, owner = [], []
+    for row, item in enumerate(items):
+        for p in passages(item):
+            texts.append(p)
+            owner.append(row)
+    cache = EmbeddingCache(cache_dir or folder.parent / "embedding-cache", embedder.name, embedder.dim)
+    vectors, embedded = cache.embed(texts, embedder.encode_documents, progress=progress)
+    cache.save()
+
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = folder.parent / f".{folder.name}.tmp-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    try:
+        write_items(tmp / "items.jsonl", items)
+        np.save(tmp / "passages.npy", vectors)
+        np.save(tmp / "passage_item.npy", np.asarray(owner, dtype=np.int32))
+        index, fparams = faiss_index(vectors, flat_max)
+        faiss.write_index(index, str(tmp / "faiss.index"))
+        lexical.build([bm25_text(i) for i in items], tmp / "bm25")
+        manifest = Manifest(
+            schema_version=SCHEMA_VERSION, model=embedder.name, dim=embedder.dim, normalized=True,
+            corpus_file=corpus_file, corpus_hash=corpus_hash(items), n_items=len(items),
+            n_passages=len(texts), faiss=fparams, bm25=dict(lexical.BM25_PARAMS), versions=_versions(),
+            created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            item_hashes={i.id: item_hash(i) for i in items},
+        )
+        manifest.write(tmp)
+        _swap_in(tmp, folder)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return BuildReport(folder, manifest, embedded, time.perf_counter() - t0)
+
+
+def _swap_in(tmp: Path, folder: Path) -> None:
+    """Replace folder with tmp; the old index stays whole until the new one is in place."""
+    old = folder.parent / f".{folder.name}.old-{os.getpid()}"
+    if folder.exists():
+        os.rename(folder, old)
+    try:
+        os.rename(tmp, folder)
+    except BaseException:
+        if old.exists():
+            os.rename(old, folder)
+        raise
+    shutil.rmtree(old, ignore_errors=True)

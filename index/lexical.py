@@ -1,0 +1,70 @@
+"""BM25 over item texts with bm25s (English stop words, Snowball English stemmer)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+BM25_PARAMS = {"library": "bm25s", "method": "lucene", "k1": 1.5, "b": 0.75, "stopwords": "en", "stemmer": "english"}
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+def tokenize(texts: list[str]) -> list[list[str]]:
+    import bm25s
+
+    out = bm25s.tokenize(texts, stopwords="en", stemmer=_stemmer(), return_ids=False, show_progress=False)
+    return [list(t) for t in out]
+
+
+def build(texts: list[str], folder: Path):
+    import bm25s
+
+    retriever = bm25s.BM25(method=BM25_PARAMS["method"], k1=BM25_PARAMS["k1"], b=BM25_PARAMS["b"])
+    retriever.index(tokenize(texts), show_progress=False)
+    retriever.save(str(folder))
+    return retriever
+
+
+class Lexical:
+    """A loaded BM25 index: full score vectors, and each query term's document frequency."""
+
+    def __init__(self, folder: Path):
+        import bm25s
+
+        self.retriever = bm25s.BM25.load(str(folder))
+        indptr = self.retriever.scores["indptr"]
+        self.n_docs = int(self.retriever.scores["num_docs"])
+        self._df = np.diff(indptr)
+
+    def terms(self, query: str) -> list[str]:
+        return tokenize([query])[0] if query.strip() else []
+
+    def idf(self, term: str) -> float:
+        """BM25's idf of a term (0 for a term the corpus lacks)."""
+        tid = self.retriever.vocab_dict.get(term)
+        if tid is None or tid >= len(self._df):
+            return 0.0
+        df = int(self._df[tid])
+        return float(np.log(1 + (self.n_docs - df + 0.5) / (df + 0.5))) if df else 0.0
+
+    def scores(self, terms: list[str]) -> np.ndarray:
+        known = [t for t in terms if t in self.retriever.vocab_dict]
+        if not known:
+            return np.zeros(self.n_docs, dtype=np.float32)
+        return np.asarray(self.retriever.get_scores(known), dtype=np.float32)
+
+    def matched(self, terms: list[str], doc: int) -> list[str]:
+        """The query terms that occur in one document."""
+        out = []
+        for t in dict.fromkeys(terms):
+            if t in self.retriever.vocab_dict and self.retriever.get_scores([t])[doc] > 0:
+                out.append(t)
+        return out

@@ -1,0 +1,42 @@
+"""What of an item gets indexed: the BM25 document and the passages embedded for dense search.
+
+MiniLM reads at most 256 wordpieces, and some abstracts run to 700, so an item is embedded as
+several passages (title and people first, then windows of the abstract, each led by the title);
+an item's dense score is the best of its passages.
+"""
+
+from __future__ import annotations
+
+from corpus.item import Item
+
+PASSAGE_WORDS = 140  # ~190 wordpieces with the title: under MiniLM's 256 limit
+OVERLAP_WORDS = 30
+
+
+def header(item: Item) -> str:
+    people = "; ".join(f"{p.name} ({p.org})" if p.org else p.name for p in item.people)
+    head = f"{item.title}. {item.kind}."
+    if people:
+        head += f" {people}."
+    return head
+
+
+def bm25_text(item: Item) -> str:
+    people = " ".join(f"{p.name} {p.org}" for p in item.people)
+    return " ".join([item.title, item.title, people, " ".join(item.orgs), " ".join(item.tags), item.abstract])
+
+
+def passages(item: Item, words: int = PASSAGE_WORDS, overlap: int = OVERLAP_WORDS) -> list[str]:
+    """The texts embedded for an item: at least one, each under the model's length limit."""
+    head = header(item)
+    body = item.abstract.split()
+    if not body:
+        tags = f" Topics: {', '.join(item.tags)}." if item.tags else ""
+        return [head + tags]
+    out, start, step = [], 0, max(1, words - overlap)
+    while True:
+        chunk = " ".join(body[start:start + words])
+        out.append(f"{head} {chunk}" if start == 0 else f"{item.title}. {chunk}")
+        if start + words >= len(body):
+            return out
+        start += step
