@@ -74,6 +74,119 @@ def cmd_corpus_import_pyvideo(args) -> int:
     return 0
 
 
+# ---------------------------------------------------------------- index and search
+
+
+def settings_from(args):
+    from assistant.settings import Settings
+
+    corpus = getattr(args, "corpus", None)
+    if corpus and not Path(corpus).is_file():
+        raise UserError(f"--corpus {corpus}: no such file (give a corpus JSONL; see corpus/FORMAT.md)")
+    return Settings.from_env(os.environ, corpus=Path(corpus) if corpus else None)
+
+
+def cmd_index_build(args) -> int:
+    from assistant.engine import build
+
+    settings = settings_from(args)
+    report = build(settings, progress=not args.quiet)
+    m = report.manifest
+    print(f"indexed {m.n_items} items ({m.n_passages} passages, {report.embedded} newly embedded) "
+          f"with {m.model} into {report.folder} [{m.faiss['type']}] in {report.seconds:.1f}s")
+    return 0
+
+
+def _searcher(args):
+    from assistant.engine import open_searcher
+
+    return open_searcher(settings_from(args))
+
+
+def _hit_line(h) -> str:
+    who = ", ".join(h.item.names()[:3]) + (" et al." if len(h.item.people) > 3 else "")
+    when = f" {h.item.start[11:16]}-{h.item.end[11:16]}" if h.item.start and h.item.end else ""
+    line = f"{h.rank:>2}. [{h.item.kind}]{when} {h.item.title}" + (f" — {who}" if who else "")
+    line += f"\n    id: {h.item.id}  score: {h.score:.3f}"
+    if h.reason:
+        line += f"\n    why: {h.reason}"
+    return line
+
+
+def print_result(result) -> None:
+    plan = result.plan
+    if plan.notes:
+        print("plan: " + "; ".join(plan.notes))
+    if result.hits:
+        for h in result.hits:
+            print(_hit_line(h))
+    else:
+        print("No talk or poster on the agenda matches that.")
+        if result.closest:
+            print("Closest, not matching:")
+            for h in result.closest:
+                print(_hit_line(h))
+
+
+def _filters(args):
+    from assistant.records import Filters
+
+    kinds = tuple(args.kind or ())
+    return Filters(kinds=kinds, orgs=tuple(args.org or ())) if kinds or args.org else None
+
+
+def cmd_search(args) -> int:
+    from assistant.search import SearchError
+
+    searcher = _searcher(args)
+    filters = _filters(args)
+    if args.queries_file:
+        path = Path(args.queries_file)
+        if not path.is_file():
+            raise UserError(f"--queries-file {path}: no such file")
+        for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                out = searcher.search(line, k=args.k, filters=filters).to_dict()
+            except SearchError as exc:
+                out = {"query": line, "error": f"line {lineno}: {exc}", "plan": None, "hits": []}
+            print(json.dumps(out, ensure_ascii=False), flush=True)
+        return 0
+    if not args.query:
+        raise UserError("give a query, or --queries-file FILE")
+    result = searcher.search(" ".join(args.query), k=args.k, filters=filters)
+    if args.json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
+    else:
+        print_result(result)
+    return 0
+
+
+def cmd_related(args) -> int:
+    searcher = _searcher(args)
+    source = searcher.resolve(" ".join(args.item))
+    hits = searcher.related(source.id, k=args.k, kinds=tuple(args.kind) if args.kind else None)
+    if args.json:
+        print(json.dumps({"item": {"id": source.id, "title": source.title}, "hits": [h.to_dict() for h in hits]},
+                         ensure_ascii=False, indent=1))
+    else:
+        print(f"Related to: {source.title} [{source.kind}]")
+        for h in hits:
+            print(_hit_line(h))
+    return 0
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive whole number, got {value}")
+    return value
+
+
 # ---------------------------------------------------------------- parser
 
 
@@ -99,6 +212,33 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("-o", "--output", required=True, help="output JSONL file")
     c.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     c.set_defaults(func=cmd_corpus_import_pyvideo)
+
+    from corpus.item import KINDS
+
+    index = sub.add_parser("index", help="build the search index")
+    isub = index.add_subparsers(dest="index_command", required=True, metavar="ACTION")
+    c = isub.add_parser("build", help="embed the corpus and write its index folder (atomically)")
+    c.add_argument("--corpus", help="corpus JSONL (default: the @Scale corpus)")
+    c.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    c.set_defaults(func=cmd_index_build)
+
+    c = sub.add_parser("search", help="search talks, panels and posters")
+    c.add_argument("query", nargs="*", help="question or keywords")
+    c.add_argument("-k", type=positive_int, default=None, help="how many hits (default 10; list questions up to 25)")
+    c.add_argument("--kind", action="append", choices=KINDS, help="only this kind (repeatable)")
+    c.add_argument("--org", action="append", help="only items from this org (repeatable)")
+    c.add_argument("--json", action="store_true", help="print JSON")
+    c.add_argument("--queries-file", help="one query per line in; one JSON object per line out")
+    c.add_argument("--corpus", help="corpus JSONL (default: the @Scale corpus)")
+    c.set_defaults(func=cmd_search)
+
+    c = sub.add_parser("related", help="items like a given one")
+    c.add_argument("item", nargs="+", help="item id or title")
+    c.add_argument("-k", type=positive_int, default=5)
+    c.add_argument("--kind", action="append", choices=KINDS, help="only this kind (repeatable)")
+    c.add_argument("--json", action="store_true")
+    c.add_argument("--corpus", help="corpus JSONL (default: the @Scale corpus)")
+    c.set_defaults(func=cmd_related)
     return p
 
 
@@ -107,14 +247,23 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from corpus.agenda import AgendaError
     from corpus.jsonl import CorpusError
+    from index.manifest import IndexMismatch
 
+    errors = (UserError, CorpusError, AgendaError, IndexMismatch)
+    if args.command in ("search", "related", "ask", "chat", "eval"):
+        from assistant.search import SearchError
+
+        errors += (SearchError,)
     try:
         return args.func(args)
-    except (UserError, CorpusError, AgendaError) as exc:
+    except errors as exc:
         print(f"talks: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

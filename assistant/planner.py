@@ -48,7 +48,7 @@ RELATED = re.compile(r"\b(?:similar to|related to|like|resembling|in the spirit 
 
 @dataclass(frozen=True)
 class Vocabulary:
-    orgs: dict[str, str]          # lowercase phrase -> canonical org
+    orgs: dict[str, str]          # org key (lowercase, no punctuation) of a spelling -> canonical org
     people: dict[str, str]        # lowercase phrase -> canonical name (case-insensitive)
     surnames: dict[str, str]      # capitalized surname -> canonical name (matched case-sensitively)
     items: tuple[Item, ...]
@@ -56,13 +56,13 @@ class Vocabulary:
 
     @classmethod
     def build(cls, items: list[Item]) -> Vocabulary:
-        orgs: dict[str, str] = {}
+        orgs: dict[str, str] = {}  # org_key of a spelling -> canonical org
         canon = {o for i in items for o in i.orgs}
         for org in canon:
-            orgs[org.lower()] = org
+            orgs[org_key(org)] = org
             first = org.split()[0].lower().rstrip(".")
             if len(first) >= 4 and first not in STOP and sum(o.lower().startswith(first) for o in canon) == 1:
-                orgs.setdefault(first, org)
+                orgs.setdefault(org_key(first), org)
         for alias, org in ORG_ALIASES.items():
             if org in canon:
                 orgs.setdefault(alias, org)
@@ -97,6 +97,26 @@ def _title_match(phrase: str, items, min_share: float = 0.5) -> Item | None:
         if hits and score > best_score:
             best, best_score = item, score
     return best if best is not None and best_score >= min_share else None
+
+
+def _find_orgs(text: str, vocab: Vocabulary) -> tuple[list[str], str]:
+    """Orgs named in the text, in any spelling the corpus knows (n-grams of up to 4 words, by org key)."""
+    words = text.split()
+    found: list[str] = []
+    keep = [True] * len(words)
+    for n in (4, 3, 2, 1):
+        for i in range(len(words) - n + 1):
+            if not all(keep[i:i + n]):
+                continue
+            phrase = " ".join(words[i:i + n])
+            key = org_key(re.sub(r"'s$", "", phrase.strip("?!,;:()\"")))
+            org = vocab.orgs.get(key)
+            if org is None or (org == "Meta" and i > 0 and words[i - 1].lower().endswith("ray-ban")):
+                continue
+            if org not in found:
+                found.append(org)
+            keep[i:i + n] = [False] * n
+    return found, " ".join(w for w, k in zip(words, keep) if k)
 
 
 def _parse_clock(h: str, m: str | None, ampm: str | None) -> time | None:
@@ -177,14 +197,7 @@ def plan_query(query: str, vocab: Vocabulary) -> Plan:
     if re.search(r"\b(only talks|talks only|not posters|no posters|talks and panels)\b", scope):
         kinds = ["talk", "panel"]
 
-    orgs = []
-    for phrase in sorted(vocab.orgs, key=len, reverse=True):
-        pat = r"(?<![\w-])" + re.escape(phrase) + r"(?![\w-])"
-        if re.search(pat, text, re.I) and vocab.orgs[phrase] not in orgs:
-            if phrase == "meta" and re.search(r"ray-ban meta", text, re.I):
-                continue
-            orgs.append(vocab.orgs[phrase])
-            text = re.sub(pat + r"(?:'s)?", " ", text, flags=re.I)
+    orgs, text = _find_orgs(text, vocab)
     people = []
     for phrase in sorted(vocab.people, key=len, reverse=True):
         pat = r"(?<![\w-])" + re.escape(phrase) + r"(?![\w-])"

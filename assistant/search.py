@@ -1,4 +1,4 @@
-"""Retrieval: plan the question, match it (dense + BM25, fused), keep what is relevant.
+r"""Retrieval: plan the question, match it (dense + BM25, fused), keep what is relevant.
 
     question -> Plan -> filters -> dense (Faiss) + BM25 -> fusion -> relevance -> Hits
                        \-> schedule questions: items from their times (no embeddings)

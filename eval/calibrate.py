@@ -105,7 +105,12 @@ def main() -> int:
     result = calibrate(groups)
     w = [current["bias"], current["dense"], current["coverage"], current["gap"]]
     result["current_settings_set_f1"] = set_f1(groups, np.array(w), settings.rel_threshold)
-    print(json.dumps(result, indent=1))
+    text = json.dumps(result, indent=1)
+    print(text)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "calibration.md").write_text(
+        "# Relevance calibration\n\n" + (__doc__ or "").strip() + "\n\nLast run (`python -m eval.calibrate`):\n\n```json\n"
+        + text + "\n```\n")
     return 0
 
 

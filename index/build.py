@@ -26,7 +26,7 @@ from index import lexical
 from index.cache import EmbeddingCache
 from index.embedder import Embedder
 from index.manifest import SCHEMA_VERSION, Manifest, corpus_hash, item_hash
-from index.text import bm25_text, passages
+from index.text import PASSAGE_PARAMS, bm25_text, passages
 
 # Exact search below this many passages, HNSW above. Measured (eval/results/index-bench.md): exact
 # IndexFlatIP over 100k x 384 takes about as long per query as encoding the query (~10 ms on 2 cores),
@@ -101,7 +101,7 @@ def build_index(items: list[Item], folder: Path, embedder: Embedder, cache_dir: 
         manifest = Manifest(
             schema_version=SCHEMA_VERSION, model=embedder.name, dim=embedder.dim, normalized=True,
             corpus_file=corpus_file, corpus_hash=corpus_hash(items), n_items=len(items),
-            n_passages=len(texts), faiss=fparams, bm25=dict(lexical.BM25_PARAMS), versions=_versions(),
+            n_passages=len(texts), passages=dict(PASSAGE_PARAMS), faiss=fparams, bm25=dict(lexical.BM25_PARAMS), versions=_versions(),
             created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
             item_hashes={i.id: item_hash(i) for i in items},
         )

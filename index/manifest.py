@@ -9,7 +9,7 @@ from pathlib import Path
 
 from corpus.item import Item
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 MANIFEST = "manifest.json"
 
 
@@ -47,6 +47,7 @@ class Manifest:
     bm25: dict
     versions: dict
     created_at: str
+    passages: dict = field(default_factory=dict)
     item_hashes: dict = field(default_factory=dict)
 
     def write(self, folder: Path) -> None:
@@ -66,9 +67,10 @@ class Manifest:
         known = set(cls.__dataclass_fields__)
         return cls(**{k: v for k, v in data.items() if k in known})
 
-    def check(self, folder: Path, model: str, dim: int, items_hash: str | None) -> None:
-        """Refuse an index built with another model or dimension, or from another corpus."""
-        for name, found, expected in (("model", self.model, model), ("dim", self.dim, dim)):
+    def check(self, folder: Path, model: str, dim: int, items_hash: str | None, passages: dict) -> None:
+        """Refuse an index built with another model, dimension or passage split, or from another corpus."""
+        for name, found, expected in (("model", self.model, model), ("dim", self.dim, dim),
+                                      ("passages", self.passages, passages)):
             if found != expected:
                 raise IndexMismatch(folder, name, found, expected)
         if items_hash is not None and self.corpus_hash != items_hash:

@@ -11,6 +11,7 @@ from corpus.jsonl import load_items
 from index.embedder import Embedder
 from index.lexical import Lexical
 from index.manifest import IndexMismatch, Manifest, corpus_hash
+from index.text import PASSAGE_PARAMS
 
 
 class Index:
@@ -22,7 +23,8 @@ class Index:
         if not (self.folder / "manifest.json").exists():
             raise IndexMismatch(self.folder, "manifest.json", "missing", "present")
         self.manifest = Manifest.read(self.folder)
-        self.manifest.check(self.folder, embedder.name, embedder.dim, corpus_hash(items) if items is not None else None)
+        self.manifest.check(self.folder, embedder.name, embedder.dim,
+                            corpus_hash(items) if items is not None else None, PASSAGE_PARAMS)
         self.embedder = embedder
         self.items = items if items is not None else load_items(self.folder / "items.jsonl")
         self.by_id = {item.id: row for row, item in enumerate(self.items)}

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from corpus.item import Item
 
-PASSAGE_WORDS = 140  # ~190 wordpieces with the title: under MiniLM's 256 limit
-OVERLAP_WORDS = 30
+PASSAGE_WORDS = 100  # words per passage, title and people included: under MiniLM's 256 wordpieces
+OVERLAP_WORDS = 25
+PASSAGE_PARAMS = {"words": PASSAGE_WORDS, "overlap": OVERLAP_WORDS}
 
 
 def header(item: Item) -> str:
@@ -33,10 +34,11 @@ def passages(item: Item, words: int = PASSAGE_WORDS, overlap: int = OVERLAP_WORD
     if not body:
         tags = f" Topics: {', '.join(item.tags)}." if item.tags else ""
         return [head + tags]
-    out, start, step = [], 0, max(1, words - overlap)
+    out, start = [], 0
     while True:
-        chunk = " ".join(body[start:start + words])
-        out.append(f"{head} {chunk}" if start == 0 else f"{item.title}. {chunk}")
-        if start + words >= len(body):
+        prefix = head if start == 0 else f"{item.title}."
+        size = max(30, words - len(prefix.split()))
+        out.append(f"{prefix} {' '.join(body[start:start + size])}")
+        if start + size >= len(body):
             return out
-        start += step
+        start += max(1, size - overlap)

@@ -1,0 +1,87 @@
+"""The planner reads filters, intent and schedule questions from plain language (pure, no model)."""
+
+import pytest
+
+from assistant.planner import Vocabulary, plan_query
+
+
+@pytest.fixture(scope="module")
+def vocab(items):
+    return Vocabulary.build(items)
+
+
+def titles(plan, items):
+    by_id = {i.id: i for i in items}
+    return [by_id[i].title for i in plan.schedule]
+
+
+@pytest.mark.parametrize("query,kinds", [
+    ("posters about training data storage", ("poster",)),
+    ("any panels on startups?", ("panel",)),
+    ("which talks cover data quality for agents?", ()),
+    ("talks and posters about GPUs", ()),
+    ("only talks about agents", ("talk", "panel")),
+])
+def test_kinds(vocab, query, kinds):
+    assert plan_query(query, vocab).kinds == kinds
+
+
+@pytest.mark.parametrize("query,orgs", [
+    ("what is Fiddler showing?", ("Fiddler AI",)),
+    ("anything from PingCAP", ("PingCAP",)),
+    ("Evolutionary Scale AI", ("EvolutionaryScale",)),
+    ("anyscale", ("Anyscale",)),
+    ("how does Snowflake approach agents?", ("Snowflake",)),
+    ("the Ray-Ban Meta glasses", ()),
+])
+def test_orgs(vocab, query, orgs):
+    assert plan_query(query, vocab).orgs == orgs
+
+
+def test_person_and_topic_text(vocab):
+    plan = plan_query("what is Krishna Gade talking about?", vocab)
+    assert plan.people == ("Krishna Gade",) and plan.text == ""
+    plan = plan_query("what does Krishna Gade say about tracing agents?", vocab)
+    assert plan.people == ("Krishna Gade",) and "tracing agents" in plan.text
+    assert plan_query("talks by Hollan", vocab).people == ("Jeff Hollan",)
+    assert plan_query("what can he do?", vocab).people == ()  # "He" the surname is not matched in lowercase
+
+
+def test_schedule_questions_resolve_from_times(vocab, items):
+    assert titles(plan_query("what follows the afternoon break", vocab), items) == [
+        "Agentic Observability - Making LLM Apps Debuggable, Trustworthy, and Scalable"]
+    assert titles(plan_query("who speaks right after lunch?", vocab), items) == ["Live Panel: GenAI Startups"]
+    assert plan_query("who speaks right after lunch?", vocab).intent == "who"
+    assert titles(plan_query("what's on at 3pm?", vocab), items) == ["Break & Poster Sessions"]
+    assert titles(plan_query("anything at 11:40 am", vocab), items) == [
+        "Silent Errors in Large-Scale LLM training: Challenges and Lessons Learned"]
+    assert titles(plan_query("the first talk", vocab), items) == ["Event Welcome"]
+    assert titles(plan_query("what is the last talk?", vocab), items) == ["Closing Remarks"]
+    assert titles(plan_query("what comes before the fireside chat?", vocab), items) == ["Opening Remarks"]
+
+
+def test_parts_of_day(vocab):
+    plan = plan_query("morning sessions", vocab)
+    assert plan.time_from == "2025-06-25T00:00:00-07:00" and plan.time_to == "2025-06-25T12:00:00-07:00"
+    assert plan.text == ""
+
+
+def test_related_requests(vocab):
+    plan = plan_query("posters like the Metamate talk", vocab)
+    assert plan.intent == "related" and plan.related_to == "metamate-from-chatbot-to-coworker"
+    assert plan.kinds == ("poster",)
+    # a topic that happens to share title words is not a related-item request
+    assert plan_query("talks related to data quality", vocab).related_to is None
+
+
+def test_when_questions_about_posters(vocab, items):
+    plan = plan_query("when can I go see the posters?", vocab)
+    assert titles(plan, items) == ["Lunch & Poster Sessions", "Break & Poster Sessions", "Happy Hour & Poster Sessions"]
+    plan = plan_query("when is the Faiss poster?", vocab)
+    assert titles(plan, items)[0] == "Faiss & Vector Search at Meta"
+
+
+def test_plain_topic_has_no_filters(vocab):
+    plan = plan_query("how do you find slow GPUs holding back a training job?", vocab)
+    assert not plan.filtered and not plan.schedule and plan.intent == "topic"
+    assert plan.text == "how do you find slow GPUs holding back a training job?"
