@@ -102,7 +102,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("path", nargs="?", type=Path, default=DEFAULT_ARCHIVE,
                         help=f"pyvideo-data.tar.gz or an unpacked folder (default {DEFAULT_ARCHIVE})")
-    parser.add_argument("-o", "--output", type=Path, help="where to write the JSONL (default: a temp file)")
+    parser.add_argument("-o", "--output", type=Path,
+                        help="where to write the JSONL (default: a temp file)")
     parser.add_argument("--runs", type=int, default=3, help="imports to time (default 3)")
     parser.add_argument("--json", action="store_true", help="print the numbers as JSON")
     args = parser.parse_args(argv)

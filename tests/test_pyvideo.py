@@ -42,8 +42,9 @@ See [the slides](https://example.org/slides) and *this*.
 
 
 def video(title, **fields):
+    url = "https://youtu.be/" + re.sub(r"\W+", "-", title)
     record = {"title": title, "description": "", "speakers": [], "recorded": "2020-05-01",
-              "videos": [{"type": "youtube", "url": "https://youtu.be/" + re.sub(r"\W+", "-", title)}]}
+              "videos": [{"type": "youtube", "url": url}]}
     record.update(fields)
     return record
 
@@ -110,7 +111,7 @@ def make_archive(path: Path, files: dict, order: list[str] | None = None) -> Pat
 
 @pytest.fixture
 def archive(tmp_path) -> Path:
-    # Videos before their category.json and NO_PUBLISH.json last: the importer may not rely on order.
+    # Videos before their category.json, NO_PUBLISH.json last: the order is not to be relied on.
     order = sorted(FILES, key=lambda p: (p == "NO_PUBLISH.json", p.endswith("category.json"), p),)
     return make_archive(tmp_path / "data.tar.gz", FILES, order)
 
