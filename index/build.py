@@ -4,6 +4,8 @@
   <folder>/items.jsonl        the items, as indexed
   <folder>/passages.npy       unit-length passage vectors (float32, n_passages x dim)
   <folder>/passage_item.npy   the item row of each passage
+  <folder>/sentences.npy      unit-length vectors of every abstract sentence (corpora up to 5,000 items;
+  <folder>/sentence_item.npy  larger ones embed a hit's sentences when an answer first quotes it)
   <folder>/faiss.index        Faiss inner-product index over the passages
   <folder>/bm25/              bm25s index over item texts
 """
@@ -26,20 +28,21 @@ from index import lexical
 from index.cache import EmbeddingCache
 from index.embedder import Embedder
 from index.manifest import SCHEMA_VERSION, Manifest, corpus_hash, item_hash
-from index.text import PASSAGE_PARAMS, bm25_text, passages
+from index.text import PASSAGE_PARAMS, bm25_text, passages, sentences
 
 # Exact search below this many passages, HNSW above. Measured (eval/results/index-bench.md): exact
 # IndexFlatIP over 100k x 384 takes about as long per query as encoding the query (~10 ms on 2 cores),
 # so past that an approximate index is what keeps search within the query-encode budget.
 FLAT_MAX_PASSAGES = 100_000
 HNSW_M, HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH = 32, 80, 128
+SENTENCES_MAX_ITEMS = 5_000  # precompute sentence vectors (for quoting) up to this many items
 
 
 @dataclass(frozen=True)
 class BuildReport:
     folder: Path
     manifest: Manifest
-    embedded: int  # passages computed now (the rest came from the cache)
+    embedded: int  # passages and sentences embedded now (the rest came from the cache)
     seconds: float
 
 
@@ -85,6 +88,14 @@ def build_index(items: list[Item], folder: Path, embedder: Embedder, cache_dir: 
             owner.append(row)
     cache = EmbeddingCache(cache_dir or folder.parent / "embedding-cache", embedder.name, embedder.dim)
     vectors, embedded = cache.embed(texts, embedder.encode_documents, progress=progress)
+    sent_texts, sent_owner = [], []
+    if len(items) <= SENTENCES_MAX_ITEMS:
+        for row, item in enumerate(items):
+            for sent in sentences(item):
+                sent_texts.append(sent)
+                sent_owner.append(row)
+        sent_vectors, sent_new = cache.embed(sent_texts, embedder.encode_documents, progress=progress)
+        embedded += sent_new
     cache.save()
 
     folder.parent.mkdir(parents=True, exist_ok=True)
@@ -95,13 +106,16 @@ def build_index(items: list[Item], folder: Path, embedder: Embedder, cache_dir: 
         write_items(tmp / "items.jsonl", items)
         np.save(tmp / "passages.npy", vectors)
         np.save(tmp / "passage_item.npy", np.asarray(owner, dtype=np.int32))
+        if sent_texts:
+            np.save(tmp / "sentences.npy", sent_vectors)
+            np.save(tmp / "sentence_item.npy", np.asarray(sent_owner, dtype=np.int32))
         index, fparams = faiss_index(vectors, flat_max)
         faiss.write_index(index, str(tmp / "faiss.index"))
         lexical.build([bm25_text(i) for i in items], tmp / "bm25")
         manifest = Manifest(
             schema_version=SCHEMA_VERSION, model=embedder.name, dim=embedder.dim, normalized=True,
             corpus_file=corpus_file, corpus_hash=corpus_hash(items), n_items=len(items),
-            n_passages=len(texts), passages=dict(PASSAGE_PARAMS), faiss=fparams, bm25=dict(lexical.BM25_PARAMS), versions=_versions(),
+            n_passages=len(texts), n_sentences=len(sent_texts), passages=dict(PASSAGE_PARAMS), faiss=fparams, bm25=dict(lexical.BM25_PARAMS), versions=_versions(),
             created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
             item_hashes={i.id: item_hash(i) for i in items},
         )

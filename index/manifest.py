@@ -9,7 +9,7 @@ from pathlib import Path
 
 from corpus.item import Item
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 MANIFEST = "manifest.json"
 
 
@@ -47,6 +47,7 @@ class Manifest:
     bm25: dict
     versions: dict
     created_at: str
+    n_sentences: int = 0
     passages: dict = field(default_factory=dict)
     item_hashes: dict = field(default_factory=dict)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +12,7 @@ from corpus.jsonl import load_items
 from index.embedder import Embedder
 from index.lexical import Lexical
 from index.manifest import IndexMismatch, Manifest, corpus_hash
-from index.text import PASSAGE_PARAMS
+from index.text import PASSAGE_PARAMS, sentences
 
 
 class Index:
@@ -36,12 +37,30 @@ class Index:
                                 f"{len(self.passage_item)} x {embedder.dim}")
         self.lexical = Lexical(self.folder / "bm25")
         self._first_passage = np.searchsorted(self.passage_item, np.arange(len(self.items) + 1))
+        self._sentence_vecs: dict[int, np.ndarray] = {}
+        self._lock = threading.Lock()
+        if (self.folder / "sentences.npy").exists():
+            vecs = np.load(self.folder / "sentences.npy")
+            owner = np.load(self.folder / "sentence_item.npy")
+            bounds = np.searchsorted(owner, np.arange(len(self.items) + 1))
+            self._sentence_vecs = {r: vecs[bounds[r]:bounds[r + 1]] for r in range(len(self.items))}
 
     def __len__(self) -> int:
         return len(self.items)
 
     def item_passages(self, row: int) -> np.ndarray:
         return np.asarray(self.vectors[self._first_passage[row]:self._first_passage[row + 1]])
+
+    def sentence_vectors(self, row: int) -> tuple[list[str], np.ndarray]:
+        """An item's abstract sentences and their unit vectors (embedded on first use when not stored)."""
+        sents = sentences(self.items[row])
+        with self._lock:
+            vecs = self._sentence_vecs.get(row)
+        if vecs is None or len(vecs) != len(sents):
+            vecs = self.embedder.encode_documents(sents) if sents else np.zeros((0, self.embedder.dim), np.float32)
+            with self._lock:
+                self._sentence_vecs[row] = vecs
+        return sents, vecs
 
     def item_vector(self, row: int) -> np.ndarray:
         """One unit vector for an item: the mean of its passages, renormalized."""

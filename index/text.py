@@ -7,6 +7,8 @@ an item's dense score is the best of its passages.
 
 from __future__ import annotations
 
+import re
+
 from corpus.item import Item
 
 PASSAGE_WORDS = 100  # words per passage, title and people included: under MiniLM's 256 wordpieces
@@ -42,3 +44,24 @@ def passages(item: Item, words: int = PASSAGE_WORDS, overlap: int = OVERLAP_WORD
         if start + size >= len(body):
             return out
         start += max(1, size - overlap)
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[A-Z0-9\"'(\[])")
+
+
+def sentences(item: Item, min_words: int = 4) -> list[str]:
+    """The abstract's sentences, verbatim (each a substring of the abstract), for quoting and support checks.
+
+    Paragraphs and bullet lines are split first; a fragment shorter than min_words (a sub-heading such
+    as "Goal") is not a sentence.
+    """
+    out = []
+    for line in item.abstract.split("\n"):
+        line = line.strip()
+        if not line:
+            continue
+        for sent in _SENTENCE_END.split(line):
+            sent = sent.strip()
+            if len(sent.split()) >= min_words:
+                out.append(sent)
+    return out

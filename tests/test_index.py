@@ -13,7 +13,7 @@ from index.build import build_index, faiss_index
 from index.embedder import HashingEmbedder
 from index.manifest import SCHEMA_VERSION, IndexMismatch
 from index.store import Index
-from index.text import passages
+from index.text import passages, sentences
 
 
 def test_build_writes_folder_and_manifest(tmp_path, items):
@@ -27,7 +27,8 @@ def test_build_writes_folder_and_manifest(tmp_path, items):
     assert m["faiss"]["type"] == "IndexFlatIP" and m["bm25"]["stemmer"] == "english"
     assert {"numpy", "faiss-cpu", "bm25s"} <= set(m["versions"]) and m["created_at"]
     assert m["n_passages"] > len(items)  # long abstracts are split into several passages
-    assert report.embedded == m["n_passages"]
+    assert m["n_sentences"] > m["n_items"] and (folder / "sentences.npy").exists()
+    assert report.embedded == m["n_passages"] + m["n_sentences"]
     assert not list(tmp_path.glob(".idx*"))  # no temporary folders left behind
 
 
@@ -45,7 +46,9 @@ def test_rebuild_after_one_change_reembeds_only_that_item(tmp_path, items):
     changed = list(items)
     changed[5] = replace(changed[5], abstract=changed[5].abstract + " A new closing sentence.")
     report = build_index(changed, tmp_path / "idx", emb, cache_dir=tmp_path / "cache")
-    assert report.embedded == len(passages(changed[5]))
+    new_sentences = set(sentences(changed[5])) - set(sentences(items[5]))
+    assert len(new_sentences) == 1
+    assert report.embedded == len(passages(changed[5])) + 1
     again = build_index(changed, tmp_path / "idx", emb, cache_dir=tmp_path / "cache")
     assert again.embedded == 0
 
