@@ -177,6 +177,114 @@ def cmd_related(args) -> int:
     return 0
 
 
+def _assistant(args):
+    from assistant.answer import Assistant
+
+    return Assistant.open(settings_from(args))
+
+
+def print_answer(ans, trace: bool = False, stream_text: bool = False) -> None:
+    if not stream_text:
+        print(ans.text)
+    for notice in ans.notices:
+        print(f"note: {notice}", file=sys.stderr)
+    if ans.citations:
+        print("\nSources:")
+        for c in ans.citations:
+            flag = "" if c.supported else "  (not supported by the item's text)"
+            print(f"  [{c.n}] {c.title} ({c.id}){flag}")
+    if trace:
+        print("\nTrace:")
+        print(json.dumps(ans.trace, ensure_ascii=False, indent=1))
+
+
+def _answer_stream(assistant, question, history, echo: bool):
+    """Print the answer as it streams (when echo), return the final Answer."""
+    from assistant.answer import Delta
+
+    shown = ""
+    final = None
+    for event in assistant.stream(question, history):
+        if isinstance(event, Delta):
+            if not echo:
+                continue
+            if event.replace:
+                if event.text.startswith(shown) and shown:
+                    sys.stdout.write(event.text[len(shown):])
+                else:
+                    sys.stdout.write(("\n" if shown else "") + event.text)
+                shown = event.text
+            else:
+                sys.stdout.write(event.text)
+                shown += event.text
+            sys.stdout.flush()
+        else:
+            final = event
+    if echo:
+        print()
+    return final
+
+
+def cmd_ask(args) -> int:
+    from assistant.search import SearchError
+
+    assistant = _assistant(args)
+    if args.questions_file:
+        path = Path(args.questions_file)
+        if not path.is_file():
+            raise UserError(f"--questions-file {path}: no such file")
+        for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                ans = assistant.answer(line)
+                out = ans.to_dict()
+                if args.trace:
+                    out["trace"] = ans.trace
+            except SearchError as exc:
+                out = {"question": line, "error": f"line {lineno}: {exc}", "answer": "", "citations": [],
+                       "refused": False, "hits": [], "notices": []}
+            print(json.dumps(out, ensure_ascii=False), flush=True)
+        return 0
+    if not args.question:
+        raise UserError("give a question, or --questions-file FILE")
+    question = " ".join(args.question)
+    if args.json:
+        ans = assistant.answer(question)
+        out = ans.to_dict()
+        if args.trace:
+            out["trace"] = ans.trace
+        print(json.dumps(out, ensure_ascii=False, indent=1))
+        return 0
+    ans = _answer_stream(assistant, question, (), echo=True)
+    print_answer(ans, trace=args.trace, stream_text=True)
+    return 0
+
+
+def cmd_chat(args) -> int:
+    from assistant.search import SearchError
+
+    assistant = _assistant(args)
+    print(f"Ask about the talks and posters ({assistant.answerer} answerer). Follow-ups work: "
+          "\"the second one\", \"who presented it?\", \"any related posters?\". Empty line or Ctrl-D quits.")
+    history = []
+    while True:
+        try:
+            question = input("\n> ").strip()
+        except EOFError:
+            print()
+            return 0
+        if not question or question in ("quit", "exit"):
+            return 0
+        try:
+            ans = _answer_stream(assistant, question, history, echo=True)
+        except SearchError as exc:
+            print(f"talks: {exc}")
+            continue
+        print_answer(ans, trace=args.trace, stream_text=True)
+        history.append(ans)
+
+
 def positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -239,6 +347,19 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--json", action="store_true")
     c.add_argument("--corpus", help="corpus JSONL (default: the @Scale corpus)")
     c.set_defaults(func=cmd_related)
+
+    c = sub.add_parser("ask", help="ask a question; get an answer that cites its sources")
+    c.add_argument("question", nargs="*")
+    c.add_argument("--json", action="store_true", help="print JSON")
+    c.add_argument("--trace", action="store_true", help="print the trace (plan, hits, timings, citation check)")
+    c.add_argument("--questions-file", help="one question per line in; one JSON object per line out")
+    c.add_argument("--corpus", help="corpus JSONL (default: the @Scale corpus)")
+    c.set_defaults(func=cmd_ask)
+
+    c = sub.add_parser("chat", help="interactive questions with follow-ups")
+    c.add_argument("--trace", action="store_true")
+    c.add_argument("--corpus", help="corpus JSONL (default: the @Scale corpus)")
+    c.set_defaults(func=cmd_chat)
     return p
 
 

@@ -59,6 +59,7 @@ class SearchResult:
     closest: tuple[Hit, ...] = ()               # when nothing matched: the nearest items, not matching
     ranked: tuple[Hit, ...] = ()                # every candidate in fused order (for evaluation)
     timings: dict = field(default_factory=dict)
+    query_vec: Any = field(default=None, compare=False, repr=False)  # the encoded topical text, if any
 
     def to_dict(self) -> dict[str, Any]:
         return {"query": self.plan.query, "plan": self.plan.to_dict(),
@@ -74,3 +75,36 @@ class Filters:
     orgs: tuple[str, ...] = ()
     people: tuple[str, ...] = ()
     time_of_day: str | None = None              # morning | afternoon | evening
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int                                      # the [n] marker in the answer text
+    id: str
+    title: str
+    quote: str                                  # evidence: a sentence of the item's text
+    supported: bool = True                      # the citation check found the claim in the item
+    support: float = 1.0                        # best similarity between the claim and the item's text
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"n": self.n, "id": self.id, "title": self.title, "quote": self.quote,
+                "supported": self.supported, "support": round(float(self.support), 3)}
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    text: str
+    citations: tuple[Citation, ...]
+    hits: tuple[Hit, ...]                       # the items given to the answerer, numbered [1]..[n]
+    refused: bool                               # the agenda does not cover the question
+    answerer: str                               # "grounded" or the LLM's model string
+    notices: tuple[str, ...] = ()               # e.g. why the LLM answer was replaced
+    closest: tuple[Hit, ...] = ()               # when refused: the nearest items, not matching
+    trace: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"question": self.question, "answer": self.text,
+                "citations": [c.to_dict() for c in self.citations], "refused": self.refused,
+                "hits": [h.to_dict() for h in self.hits], "notices": list(self.notices),
+                "answerer": self.answerer, "closest": [h.to_dict() for h in self.closest]}

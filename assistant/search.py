@@ -62,6 +62,7 @@ class Searcher:
         self.index = index
         self.settings = settings
         self.vocab = Vocabulary.build(index.items)
+        self._org_counts = Counter(o for i in index.items for o in i.orgs)
         self._term_stats = None
 
     @property
@@ -145,7 +146,8 @@ class Searcher:
         s = self.settings
         t0 = time.perf_counter()
         q, notes = clean_query(query, s.max_query_chars)
-        k = check_k(k if k is not None else s.k)
+        k_given = k is not None
+        k = check_k(k if k_given else s.k)
         plan = plan_query(q, self.vocab) if s.planner else Plan(query=q, text=q)
         plan = self._merge(plan, filters)
         if notes:
@@ -162,8 +164,9 @@ class Searcher:
             return SearchResult(plan, hits, ranked=hits, timings=timings)
         if plan.related_to:
             kinds = plan.kinds or None
-            hits = tuple(self.related(plan.related_to, k=k, kinds=kinds))
-            return SearchResult(plan, hits, ranked=hits, timings=timings)
+            shown = k if k_given else s.k_related
+            ranked = tuple(self.related(plan.related_to, k=max(shown, 10), kinds=kinds))
+            return SearchResult(plan, ranked[:shown], ranked=ranked, timings=timings)
         if not plan.text and allowed is not None:
             rows = self._by_time(np.flatnonzero(allowed).tolist())
             hits = self._hits_for(rows[:limit], {"filter": True})
@@ -221,7 +224,7 @@ class Searcher:
         hits = tuple(replace(h, rank=i + 1) for i, h in enumerate(relevant))
         closest = () if hits else tuple(ranked[:s.closest_n])
         timings["total_ms"] = (time.perf_counter() - t0) * 1000
-        return SearchResult(plan, hits, closest=closest, ranked=tuple(ranked), timings=timings)
+        return SearchResult(plan, hits, closest=closest, ranked=tuple(ranked), timings=timings, query_vec=qvec)
 
     def _query_idf(self, terms: list[str]) -> dict[str, float]:
         """idf per query term; a term the corpus never uses gets the highest idf (it cannot be matched)."""
@@ -231,11 +234,15 @@ class Searcher:
 
     # ------------------------------------------------------------ related
 
-    def _terms_of(self, row: int, top: int = 15) -> dict[str, float]:
-        counts = Counter(tokenize([bm25_text(self.items[row])])[0])
+    def _terms_of(self, row: int, top: int = 12) -> dict[str, float]:
+        """An item's most telling terms: tf-idf over its title (counted twice) and abstract, people left out."""
+        item = self.items[row]
+        counts = Counter(tokenize([f"{item.title} {item.title} {item.abstract}"])[0])
         lex = self.index.lexical
+        names = set(tokenize([" ".join(item.names())])[0])
+        floor = float(np.log(1 + (lex.n_docs - lex.n_docs / 4 + 0.5) / (lex.n_docs / 4 + 0.5)))  # in <= 1/4 of items
         weights = {t: c ** 0.5 * lex.idf(t) for t, c in counts.items()
-                   if len(t) > 2 and not t.isdigit() and t not in STOP}
+                   if len(t) > 2 and not t.isdigit() and t not in STOP and t not in names and lex.idf(t) >= floor}
         return dict(sorted(weights.items(), key=lambda kv: -kv[1])[:top])
 
     def related(self, ref: str, k: int = 5, kinds: tuple[str, ...] | list[str] | None = None) -> list[Hit]:
@@ -256,7 +263,7 @@ class Searcher:
         terms = self._terms_of(row)
         bm25 = np.where(allowed, self.index.lexical.scores(list(terms)), 0.0)
         fused = scoring.blend(dense, bm25, s.blend_dense)
-        fused = np.where(allowed & (np.isfinite(dense) | (bm25 > 0)), fused, -np.inf)
+        fused = np.where(allowed & np.isfinite(dense) & (dense >= s.related_min_dense), fused, -np.inf)
         pool = [r for r in np.argsort(-fused, kind="stable")[:max(4 * k, 20)] if np.isfinite(fused[r])]
         if not pool:
             return []
@@ -281,7 +288,8 @@ class Searcher:
         people = sorted(set(a.names()) & set(b.names()))
         if people:
             parts.append("same people: " + ", ".join(people))
-        orgs = sorted(set(a.orgs) & set(b.orgs))
+        common = {o for o, n in self._org_counts.items() if n > len(self.items) / 4}  # "same org: Meta" says little
+        orgs = sorted((set(a.orgs) & set(b.orgs)) - common)
         if orgs:
             parts.append("same org: " + ", ".join(orgs))
         if a.start and b.start and a.start == b.start:

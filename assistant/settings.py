@@ -34,6 +34,8 @@ class Settings:
     rel_threshold: float = 0.30
     closest_n: int = 3                     # "closest, not matching" items shown when nothing matches
     mmr_lambda: float = 0.7                # related(): relevance vs. diversity
+    k_related: int = 5                     # related items shown for "posters like X"
+    related_min_dense: float = 0.2         # related(): items less similar than this are not offered
     max_query_chars: int = 2000            # longer queries are cut (and the plan says so)
     # The LLM answerer (any litellm model string); None means the grounded extractive answerer.
     llm_model: str | None = None

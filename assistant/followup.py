@@ -1,0 +1,90 @@
+"""Follow-up questions that point back at earlier answers: "the second one", "that poster",
+"who presented it?", "anything similar?". Pure rules over the previous answers' cited items, so they
+work the same with or without an LLM."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.records import Answer
+
+ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
+            "fifth": 5, "5th": 5, "sixth": 6, "6th": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10}
+ORDINAL = re.compile(r"\b(?:the\s+)?(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|sixth|6th|seventh|eighth|"
+                     r"ninth|tenth|last)\s+(one|talk|poster|panel|item|session|result)s?\b", re.I)
+NUMBERED = re.compile(r"\b(?:number|no\.?|#)\s*(\d+)\b|\[(\d+)\]", re.I)
+DEICTIC = re.compile(r"\b(?:that|this|the same)\s+(one|talk|poster|panel|session|item)\b|\b(it|its|them|those|they|these)\b", re.I)
+SIMILAR = re.compile(r"\b(similar|related|like (?:it|that|this|them|those|these)|more like|others like|anything else like)\b", re.I)
+KIND = {"poster": re.compile(r"\bposters?\b", re.I), "panel": re.compile(r"\bpanels?\b", re.I),
+        "talk": re.compile(r"\btalks?\b", re.I)}
+NEW_TOPIC_WORDS = re.compile(r"[a-z]{4,}", re.I)
+FOLLOWUP_WORDS = set("""about tell more similar related like anything else other others some show give posters poster
+talks talk panels panel session sessions presented presents presenting present speaks speaking speaker speakers gave
+giving given when what which time where that this those these them they their there with from have does more details
+detail about explain describe summary summarize please also same ones item items result results number""".split())
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    intent: str                     # related | who | when | about
+    item_ids: tuple[str, ...]
+    kinds: tuple[str, ...] = ()
+    note: str = ""
+
+
+def _listed(answer: Answer) -> list[str]:
+    """Item ids of an answer in the order the user saw them ([1], [2], ...)."""
+    seen = [c.id for c in sorted(answer.citations, key=lambda c: c.n)]
+    return list(dict.fromkeys(seen)) or [h.item.id for h in answer.hits]
+
+
+def resolve(question: str, history: list[Answer] | tuple[Answer, ...]) -> FollowUp | None:
+    """A follow-up read against the last answer that cited items, or None for a fresh question."""
+    prev = next((a for a in reversed(list(history)) if not a.refused and (a.citations or a.hits)), None)
+    if prev is None:
+        return None
+    q = question.strip()
+    listed = _listed(prev)
+    kinds_of = {h.item.id: h.item.kind for h in prev.hits}
+    targets: list[str] = []
+    ref = ""
+    if (m := ORDINAL.search(q)):
+        word, noun = m.group(1).lower(), m.group(2).lower()
+        pool = [i for i in listed if noun not in KIND or kinds_of.get(i) == noun] or listed
+        idx = len(pool) if word == "last" else ORDINALS[word]
+        if 1 <= idx <= len(pool):
+            targets, ref = [pool[idx - 1]], m.group(0)
+    elif (m := NUMBERED.search(q)):
+        idx = int(m.group(1) or m.group(2))
+        if 1 <= idx <= len(listed):
+            targets, ref = [listed[idx - 1]], m.group(0)
+    elif (m := DEICTIC.search(q)):
+        noun = (m.group(1) or "").lower()
+        pronoun = (m.group(2) or "").lower()
+        if pronoun in ("them", "those", "they", "these"):
+            targets = listed
+        else:
+            pool = [i for i in listed if noun not in KIND or kinds_of.get(i) == noun] or listed
+            targets = pool[:1]
+        ref = m.group(0)
+    similar = SIMILAR.search(q)
+    leftover = [w for w in NEW_TOPIC_WORDS.findall(q.replace(ref, " ")) if w.lower() not in FOLLOWUP_WORDS]
+    if not targets:
+        # "any related posters?" / "anything similar?" with nothing else: about the last answer's top item
+        if similar and not leftover:
+            targets, ref = listed[:1], "the previous answer"
+        else:
+            return None
+    if leftover and not similar and not re.match(r"^\s*(who|when|what time|tell me|more)\b", q, re.I):
+        return None  # new words: a new question that happens to say "it"
+    kinds = tuple(k for k, pat in KIND.items() if pat.search(q.replace(ref, " ")))
+    if "talk" in kinds:
+        kinds = tuple(dict.fromkeys([k for k in kinds if k != "talk"] + ["talk", "panel"]))
+    if similar:
+        return FollowUp("related", tuple(targets[:1]), kinds, note=f"related to {ref}")
+    if re.match(r"^\s*(who|whom)\b", q, re.I) or re.search(r"\b(presented|presenting|speaker|speakers|gave|giving)\b", q, re.I):
+        return FollowUp("who", tuple(targets), note=f"who: {ref}")
+    if re.match(r"^\s*(when|what time)\b", q, re.I):
+        return FollowUp("when", tuple(targets), note=f"when: {ref}")
+    return FollowUp("about", tuple(targets), note=f"about: {ref}")
