@@ -24,7 +24,7 @@ from index.store import Index
 from index.text import bm25_text
 
 from assistant import scoring
-from assistant.planner import PART_OF_DAY, STOP, Vocabulary, _title_match, plan_query
+from assistant.planner import GENERIC, PART_OF_DAY, STOP, Vocabulary, _title_match, plan_query
 from assistant.records import Filters, Hit, Plan, SearchResult
 from assistant.settings import Settings
 
@@ -63,6 +63,8 @@ class Searcher:
         self.settings = settings
         self.vocab = Vocabulary.build(index.items)
         self._org_counts = Counter(o for i in index.items for o in i.orgs)
+        # question words ("what", "talks", "any") are not topic terms: kept out of BM25 and coverage
+        self._stop_stems = set(tokenize([" ".join(sorted(GENERIC))])[0])
         self._term_stats = None
 
     @property
@@ -187,7 +189,7 @@ class Searcher:
         dense = self.index.dense_scores(qvec, allowed, k=None if small else max(limit, 100))
         timings["dense_ms"] = (time.perf_counter() - t) * 1000
         t = time.perf_counter()
-        terms = self.index.lexical.terms(text)
+        terms = [t for t in self.index.lexical.terms(text) if t not in self._stop_stems]
         bm25 = self.index.lexical.scores(terms)
         if allowed is not None:
             bm25 = np.where(allowed, bm25, 0.0)

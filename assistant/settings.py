@@ -27,10 +27,10 @@ class Settings:
     rrf_k: int = 60                        # RRF constant (Cormack et al. 2009)
     # Relevance: P(relevant) = sigmoid(b + w_dense * cosine + w_cov * coverage + w_top * cosine_gap).
     # Calibrated on eval/data by `python -m eval.calibrate` (eval/results/calibration.md).
-    rel_bias: float = -4.39
-    rel_dense: float = 8.39
-    rel_coverage: float = 4.85
-    rel_gap: float = -7.32
+    rel_bias: float = -4.15
+    rel_dense: float = 8.06
+    rel_coverage: float = 3.64
+    rel_gap: float = -7.52
     rel_threshold: float = 0.30
     closest_n: int = 3                     # "closest, not matching" items shown when nothing matches
     mmr_lambda: float = 0.7                # related(): relevance vs. diversity
