@@ -1,6 +1,7 @@
 # make install: idempotent; creates .venv, installs the pinned CPU torch first, then the project.
 # make test:    install, then the whole test suite.
-# make run:     install, then launch the app on http://127.0.0.1:7860
+# make run:     install, then launch the app on http://127.0.0.1:7860 (builds the index on first run)
+# make bench:   the search/index benchmarks (eval/results/index-bench.md)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -12,7 +13,7 @@ export HF_HUB_OFFLINE := 1
 export HF_HUB_DISABLE_TELEMETRY := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install test run bench clean
+.PHONY: install test run bench eval clean
 
 install: $(STAMP)
 
@@ -27,7 +28,14 @@ test: install
 	$(BIN)/python -m pytest -q
 
 run: install
-	$(BIN)/talks corpus stats
+	$(BIN)/python app.py $(ARGS)
+
+bench: install
+	$(BIN)/python -m eval.bench_search
+
+eval: install
+	$(BIN)/talks eval retrieval
+	$(BIN)/talks eval answers
 
 clean:
 	rm -rf $(VENV) data
