@@ -90,6 +90,9 @@ def _clean_markers(text: str, n_items: int) -> tuple[str, list[str]]:
 def check(text: str, hits: tuple[Hit, ...] | list[Hit], index: Index, relevant_ids: list[str] | None = None,
           qvec: np.ndarray | None = None) -> tuple[str, tuple[Citation, ...], CheckReport]:
     hits = list(hits)
+    if not hits:  # a refusal: nothing was given, so nothing can be cited or claimed
+        text, removed = _clean_markers(text, 0)
+        return text, (), CheckReport(removed=tuple(removed))
     text, removed = _clean_markers(text, len(hits))
     claims = _claims(text)
     cited_by: dict[int, list[str]] = {}

@@ -285,6 +285,32 @@ def cmd_chat(args) -> int:
         history.append(ans)
 
 
+def cmd_eval_retrieval(args) -> int:
+    from eval.retrieval import CONFIGS, evaluate, format_table
+
+    configs = [c.strip() for c in args.configs.split(",") if c.strip()] if args.configs else list(CONFIGS)
+    unknown = [c for c in configs if c not in CONFIGS]
+    if unknown:
+        raise UserError(f"unknown configuration(s) {', '.join(unknown)}; valid: {', '.join(CONFIGS)}")
+    report = evaluate(configs, settings_from(args), out_dir=None if args.no_write else Path(args.out))
+    print(format_table(report))
+    if "significance" in report:
+        print("\n" + report["significance"])
+    if not args.no_write:
+        print(f"\nwrote {args.out}/{report['date']}-retrieval.md, .json and run files")
+    return 0
+
+
+def cmd_eval_answers(args) -> int:
+    from eval.answers import evaluate, format_table
+
+    report = evaluate(settings_from(args), out_dir=None if args.no_write else Path(args.out))
+    print(format_table(report))
+    if not args.no_write:
+        print(f"\nwrote {args.out}/{report['date']}-answers.md and .json")
+    return 0
+
+
 def positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -355,6 +381,19 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--questions-file", help="one question per line in; one JSON object per line out")
     c.add_argument("--corpus", help="corpus JSONL (default: the @Scale corpus)")
     c.set_defaults(func=cmd_ask)
+
+    ev = sub.add_parser("eval", help="offline evaluations on the labeled queries in eval/data")
+    esub = ev.add_subparsers(dest="eval_command", required=True, metavar="WHAT")
+    results = Path(__file__).resolve().parent.parent / "eval" / "results"
+    c = esub.add_parser("retrieval", help="nDCG@10, Recall@10, MRR@10, P@5 per configuration, with significance")
+    c.add_argument("--configs", help="comma-separated: bm25,dense,rrf,hybrid,hybrid-noplanner (default: all)")
+    c.add_argument("--out", default=str(results), help="results folder")
+    c.add_argument("--no-write", action="store_true", help="print only")
+    c.set_defaults(func=cmd_eval_retrieval, corpus=None)
+    c = esub.add_parser("answers", help="citation precision/recall, list completeness, refusals")
+    c.add_argument("--out", default=str(results), help="results folder")
+    c.add_argument("--no-write", action="store_true", help="print only")
+    c.set_defaults(func=cmd_eval_answers, corpus=None)
 
     c = sub.add_parser("chat", help="interactive questions with follow-ups")
     c.add_argument("--trace", action="store_true")

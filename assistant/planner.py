@@ -74,7 +74,9 @@ class Vocabulary:
             if len(parts) > 1:
                 last_counts.setdefault(parts[-1], []).append(n)
         surnames = {s: ns[0] for s, ns in last_counts.items() if len(ns) == 1 and len(s) >= 4}
-        scheduled = tuple(sorted((i for i in items if i.start), key=lambda i: (i.start, i.end or "")))
+        # schedule questions ("at 3pm", "after lunch") make sense within one event's day(s) only
+        single_event = len({i.event for i in items}) == 1
+        scheduled = tuple(sorted((i for i in items if i.start and single_event), key=lambda i: (i.start, i.end or "")))
         return cls(orgs, people, surnames, tuple(items), scheduled)
 
 
@@ -115,6 +117,29 @@ def _find_orgs(text: str, vocab: Vocabulary) -> tuple[list[str], str]:
                 continue
             if org not in found:
                 found.append(org)
+            keep[i:i + n] = [False] * n
+    return found, " ".join(w for w, k in zip(words, keep) if k)
+
+
+def _find_people(text: str, vocab: Vocabulary) -> tuple[list[str], str]:
+    """People named in the text: full names in any case (n-grams of 2-4 words, looked up, so the cost
+    does not grow with the corpus), or a unique surname written with a capital."""
+    words = text.split()
+    found: list[str] = []
+    keep = [True] * len(words)
+
+    def norm(w):
+        return re.sub(r"'s$", "", w.strip("?!,.;:()\""))
+
+    for n in (4, 3, 2, 1):
+        for i in range(len(words) - n + 1):
+            if not all(keep[i:i + n]):
+                continue
+            phrase = " ".join(norm(w) for w in words[i:i + n])
+            name = vocab.people.get(phrase.lower()) if n > 1 else vocab.surnames.get(phrase)
+            if name is None or name in found:
+                continue
+            found.append(name)
             keep[i:i + n] = [False] * n
     return found, " ".join(w for w, k in zip(words, keep) if k)
 
@@ -198,16 +223,7 @@ def plan_query(query: str, vocab: Vocabulary) -> Plan:
         kinds = ["talk", "panel"]
 
     orgs, text = _find_orgs(text, vocab)
-    people = []
-    for phrase in sorted(vocab.people, key=len, reverse=True):
-        pat = r"(?<![\w-])" + re.escape(phrase) + r"(?![\w-])"
-        if re.search(pat, text, re.I):
-            people.append(vocab.people[phrase])
-            text = re.sub(pat + r"(?:'s)?", " ", text, flags=re.I)
-    for surname, name in vocab.surnames.items():
-        if name not in people and re.search(r"(?<![\w-])" + re.escape(surname) + r"(?![\w-])", text):
-            people.append(name)
-            text = re.sub(re.escape(surname) + r"(?:'s)?", " ", text)
+    people, text = _find_people(text, vocab)
     if orgs:
         notes.append("org: " + ", ".join(orgs))
     if people:
