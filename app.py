@@ -49,7 +49,7 @@ CSS = """
 .related-item { border-left:3px solid #a5b4fc; padding:4px 8px; margin:0 0 8px 0; }
 .related-item .why { color:#4b5563; font-size:0.85em; }
 .answerer-note { font-size:0.9em; color:#374151; }
-#sources { max-height: 760px; overflow-y: auto; }
+#sources { overflow-y: auto; }
 """
 
 
@@ -263,7 +263,7 @@ def build_app(assistant):
                     gr.Examples(EXAMPLES, inputs=box, label="Try")
                 with gr.Column(scale=2):
                     gr.Markdown("### Sources")
-                    sources = gr.HTML(source_cards(None), elem_id="sources")
+                    sources = gr.HTML(source_cards(None), elem_id="sources", max_height=760, container=True)
                     gr.Markdown("### Related")
                     pick = gr.Dropdown([], label="Show items related to a source", elem_id="related-pick")
                     related_box = gr.HTML(related_html(None, []), elem_id="related")

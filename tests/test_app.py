@@ -125,7 +125,7 @@ def test_browser_chat_streams_answer_with_chips_and_cards(served, tmp_path):
             "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
             "--disable-component-update", "--disable-sync"])
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page = browser.new_page(viewport={"width": 1440, "height": 900})
             page.goto(served)
             page.wait_for_selector("#question textarea", timeout=30000)
             page.fill("#question textarea", "Which talks cover data quality for agents?")
@@ -142,8 +142,7 @@ def test_browser_chat_streams_answer_with_chips_and_cards(served, tmp_path):
             page.wait_for_function(
                 "document.querySelector('#chat').innerText.includes('posters like')", timeout=60000)
             time.sleep(0.5)
-            page.evaluate("window.scrollTo(0, 0)")
-            page.screenshot(path=str(shot), full_page=False)
+            page.screenshot(path=str(shot), full_page=True)
         finally:
             browser.close()
     assert shot.stat().st_size > 20000
