@@ -86,8 +86,7 @@ def _content_words(text: str) -> list[str]:
 
 def _title_match(phrase: str, items, min_share: float = 0.5) -> Item | None:
     """The item whose title (or speakers) best covers the content words of a phrase."""
-    words = [w.strip(".'") for w in _content_words(phrase)]
-    words = [w for w in words if w]
+    words = [w for w in re.findall(r"[a-z0-9]+", phrase.lower()) if len(w) > 1 and w not in STOP]
     if not words:
         return None
     best, best_score = None, 0.0

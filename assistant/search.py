@@ -264,7 +264,7 @@ class Searcher:
         dense = self.index.dense_scores(vec, allowed, k=None if len(self.items) <= 5000 else 200)
         terms = self._terms_of(row)
         bm25 = np.where(allowed, self.index.lexical.scores(list(terms)), 0.0)
-        fused = scoring.blend(dense, bm25, s.blend_dense)
+        fused = scoring.blend(dense, bm25, s.related_blend_dense)
         fused = np.where(allowed & np.isfinite(dense) & (dense >= s.related_min_dense), fused, -np.inf)
         pool = [r for r in np.argsort(-fused, kind="stable")[:max(4 * k, 20)] if np.isfinite(fused[r])]
         if not pool:

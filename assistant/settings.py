@@ -36,6 +36,8 @@ class Settings:
     mmr_lambda: float = 0.7                # related(): relevance vs. diversity
     k_related: int = 5                     # related items shown for "posters like X"
     related_min_dense: float = 0.2         # related(): items less similar than this are not offered
+    related_blend_dense: float = 1.0       # related(): dense only; the item's BM25 terms only explain the match
+                                           # (nDCG@10 on related queries 0.59 -> 0.75: eval/results/related-tuning.md)
     max_query_chars: int = 2000            # longer queries are cut (and the plan says so)
     # The LLM answerer (any litellm model string); None means the grounded extractive answerer.
     llm_model: str | None = None
