@@ -67,12 +67,12 @@ class Assistant:
             hits = tuple(self.searcher.related(items[0].id, k=self.settings.k_related, kinds=fu.kinds or None))
             plan = Plan(query=q, text="", intent="related", related_to=items[0].id, kinds=fu.kinds, notes=(fu.note,))
         else:
-            hits = self.searcher._hits_for([self.searcher.index.by_id[i.id] for i in items], {"followup": True})
+            hits = self.searcher.hits_for([self.searcher.index.by_id[i.id] for i in items], {"followup": True})
             intent = {"who": "who", "when": "when", "about": "about"}[fu.intent]
             plan = Plan(query=q, text="", intent=intent, notes=(fu.note,))
             if intent == "when" and any(not i.start for i in items):
                 sessions = [i for i in self.searcher.vocab.scheduled if "poster" in i.title.lower()]
-                extra = self.searcher._hits_for([self.searcher.index.by_id[i.id] for i in sessions], {"followup": True})
+                extra = self.searcher.hits_for([self.searcher.index.by_id[i.id] for i in sessions], {"followup": True})
                 hits = tuple(hits) + tuple(extra)
                 plan = replace(plan, schedule=tuple(h.item.id for h in hits))
         return SearchResult(plan, tuple(hits), ranked=tuple(hits), timings={"followup_ms": (time.perf_counter() - t) * 1000}), fu

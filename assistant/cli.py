@@ -135,24 +135,32 @@ def _filters(args):
     return Filters(kinds=kinds, orgs=tuple(args.org or ())) if kinds or args.org else None
 
 
-def cmd_search(args) -> int:
+def _batch(file_arg: str, flag: str, run, empty) -> int:
+    """One input per line in, one JSON object per line out, in order; a bad line gets an "error" field."""
     from assistant.search import SearchError
+
+    path = Path(file_arg)
+    if not path.is_file():
+        raise UserError(f"{flag} {path}: no such file")
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            out = run(line)
+        except SearchError as exc:
+            out = {**empty(line), "error": f"line {lineno}: {exc}"}
+        print(json.dumps(out, ensure_ascii=False), flush=True)
+    return 0
+
+
+def cmd_search(args) -> int:
 
     searcher = _searcher(args)
     filters = _filters(args)
     if args.queries_file:
-        path = Path(args.queries_file)
-        if not path.is_file():
-            raise UserError(f"--queries-file {path}: no such file")
-        for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                out = searcher.search(line, k=args.k, filters=filters).to_dict()
-            except SearchError as exc:
-                out = {"query": line, "error": f"line {lineno}: {exc}", "plan": None, "hits": []}
-            print(json.dumps(out, ensure_ascii=False), flush=True)
-        return 0
+        return _batch(args.queries_file, "--queries-file",
+                      lambda line: searcher.search(line, k=args.k, filters=filters).to_dict(),
+                      lambda line: {"query": line, "plan": None, "hits": []})
     if not args.query:
         raise UserError("give a query, or --queries-file FILE")
     result = searcher.search(" ".join(args.query), k=args.k, filters=filters)
@@ -226,26 +234,16 @@ def _answer_stream(assistant, question, history, echo: bool):
 
 
 def cmd_ask(args) -> int:
-    from assistant.search import SearchError
 
     assistant = _assistant(args)
     if args.questions_file:
-        path = Path(args.questions_file)
-        if not path.is_file():
-            raise UserError(f"--questions-file {path}: no such file")
-        for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                ans = assistant.answer(line)
-                out = ans.to_dict()
-                if args.trace:
-                    out["trace"] = ans.trace
-            except SearchError as exc:
-                out = {"question": line, "error": f"line {lineno}: {exc}", "answer": "", "citations": [],
-                       "refused": False, "hits": [], "notices": []}
-            print(json.dumps(out, ensure_ascii=False), flush=True)
-        return 0
+        def one(line):
+            ans = assistant.answer(line)
+            return {**ans.to_dict(), **({"trace": ans.trace} if args.trace else {})}
+
+        return _batch(args.questions_file, "--questions-file", one,
+                      lambda line: {"question": line, "answer": "", "citations": [], "refused": False, "hits": [],
+                                    "notices": []})
     if not args.question:
         raise UserError("give a question, or --questions-file FILE")
     question = " ".join(args.question)

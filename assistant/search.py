@@ -119,7 +119,7 @@ class Searcher:
                 changes["time_to"] = datetime.combine(first.date(), t1, tzinfo=first.tzinfo).isoformat()
         return replace(plan, **changes)
 
-    def _hits_for(self, rows, signals: dict | None = None) -> tuple[Hit, ...]:
+    def hits_for(self, rows, signals: dict | None = None) -> tuple[Hit, ...]:
         return tuple(Hit(item=self.items[r], score=1.0, rank=n + 1, signals=dict(signals or {}))
                      for n, r in enumerate(rows))
 
@@ -162,7 +162,7 @@ class Searcher:
             rows = [self.index.by_id[i] for i in plan.schedule]
             if allowed is not None:
                 rows = [r for r in rows if allowed[r]]
-            hits = self._hits_for(rows, {"schedule": True})
+            hits = self.hits_for(rows, {"schedule": True})
             return SearchResult(plan, hits, ranked=hits, timings=timings)
         if plan.related_to:
             kinds = plan.kinds or None
@@ -171,7 +171,7 @@ class Searcher:
             return SearchResult(plan, ranked[:shown], ranked=ranked, timings=timings)
         if not plan.text and allowed is not None:
             rows = self._by_time(np.flatnonzero(allowed).tolist())
-            hits = self._hits_for(rows[:limit], {"filter": True})
+            hits = self.hits_for(rows[:limit], {"filter": True})
             if len(rows) > limit:
                 plan = replace(plan, notes=plan.notes + (f"{len(rows) - limit} more match the filters",))
             return SearchResult(plan, hits, ranked=hits, timings=timings)

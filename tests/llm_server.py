@@ -243,21 +243,7 @@ class ServerHandle:
 
 
 @contextlib.contextmanager
-def serve(
-    model_path: str | os.PathLike[str] | None = None,
-    port: int | None = None,
-    *,
-    model_name: str = MODEL_NAME,
-    n_ctx: int = 2048,
-    n_predict: int = 256,
-    threads: int | None = None,
-    n_parallel: int = 1,
-    chat_template: str | None = None,
-    use_jinja: bool | None = None,
-    extra_params: dict | None = None,
-    startup_timeout: float = 60.0,
-    log_dir: str | os.PathLike[str] | None = None,
-) -> Iterator[ServerHandle]:
+def serve(model_path: str | os.PathLike[str] | None = None, port: int | None = None, **options) -> Iterator[ServerHandle]:
     """Start the server in a child process, wait until ``/health`` answers, yield a :class:`ServerHandle`.
 
     ``model_path`` defaults to :func:`gguf_path`.  ``port=None`` (or 0) lets the OS pick a free port, reported back
@@ -268,20 +254,7 @@ def serve(
     stdout/stderr (llama.cpp logs) go to ``<log_dir>/llm-server-<port>.log`` (a temp dir by default); the
     start-up error includes the log tail.  On exit the server is always killed and reaped.
     """
-    handle = start(
-        model_path,
-        port,
-        model_name=model_name,
-        n_ctx=n_ctx,
-        n_predict=n_predict,
-        threads=threads,
-        n_parallel=n_parallel,
-        chat_template=chat_template,
-        use_jinja=use_jinja,
-        extra_params=extra_params,
-        startup_timeout=startup_timeout,
-        log_dir=log_dir,
-    )
+    handle = start(model_path, port, **options)
     try:
         yield handle
     finally:
@@ -303,7 +276,8 @@ def start(
     startup_timeout: float = 60.0,
     log_dir: str | os.PathLike[str] | None = None,
 ) -> ServerHandle:
-    """Like :func:`serve` but returns the handle; the caller must call ``handle.stop()`` (use for fixtures)."""
+    """Start the server (options as for :func:`serve`) and return the handle; the caller must call
+    ``handle.stop()`` (use for fixtures)."""
     model_path = Path(model_path) if model_path is not None else gguf_path()
     if not model_path.is_file():
         raise FileNotFoundError(model_path)

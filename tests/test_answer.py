@@ -169,11 +169,9 @@ def test_prompt_injection_is_data_for_both_answerers(injected):
     llm = Assistant(searcher, replace(settings, llm_model="openai/test-model", llm_retries=0))
     events = list(llm.stream("vector database tips for agents and data quality", mock_response="PWNED [7]"))
     ans = events[-1]
-    system, user = events and None, None
-    assert "[7]" not in ans.text
+    assert "[7]" not in ans.text and "PWNED" in ans.text  # the model's output is shown, its bad citation is not
     assert any("[7]" in n for n in ans.notices)
-    prompt_user = ans.trace["prompt_chars"]
-    assert prompt_user > 0
+    assert ans.trace["prompt_chars"] > 0
 
 
 def test_injected_item_is_delimited_as_data(injected):

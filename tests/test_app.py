@@ -105,7 +105,6 @@ def test_refuses_public_bind_without_credentials(capsys):
 
 
 def test_chips_and_cards_render():
-    from types import SimpleNamespace
 
     assert app.with_chips("x [2] y [1, 3]") == (
         'x <a class="cite-chip" href="#src-2" title="source 2">2</a> y '
