@@ -122,7 +122,8 @@ class Assistant:
             t = time.perf_counter()
             text, cites = extractive.compose(result, index, qvec)
             timings["compose_ms"] = (time.perf_counter() - t) * 1000
-            yield Delta(text)
+            for line in text.splitlines(keepends=True):  # shown as it would stream: a line at a time
+                yield Delta(line)
 
         t = time.perf_counter()
         relevant = [h.item.id for h in hits] if plan.intent == "list" else None

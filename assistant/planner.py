@@ -41,6 +41,7 @@ AT_TIME = re.compile(r"\b(?:at|around)\s+(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|
 RELATIVE = re.compile(r"\b(right after|just after|immediately after|after|follows?|following|followed by|next after|"
                       r"right before|just before|immediately before|before|precedes?|preceding)\s+(?:the\s+)?(.+?)[\s?.!]*$", re.I)
 ORDINAL = re.compile(r"\b(first|opening|last|final|closing)\s+(talk|session|panel|thing|item|event|presentation|slot)s?\b", re.I)
+MEALS = re.compile(r"\b(registration|breakfast|lunch|break|breaks|happy hour|coffee|food|meals?|drinks|networking)\b", re.I)
 PART_OF_DAY = {"morning": (time(0, 0), time(12, 0)), "afternoon": (time(12, 0), time(17, 0)),
                "evening": (time(17, 0), time(23, 59)), "tonight": (time(17, 0), time(23, 59))}
 RELATED = re.compile(r"\b(?:similar to|related to|like|resembling|in the spirit of|along the lines of|close to)\s+(.+?)[\s?.!]*$", re.I)
@@ -269,6 +270,8 @@ def plan_query(query: str, vocab: Vocabulary) -> Plan:
                     time_from = datetime.combine(day, t0, tzinfo=tz).isoformat()
                     time_to = datetime.combine(day, t1, tzinfo=tz).isoformat()
                     notes.append(f"{word}: {t0.strftime('%H:%M')}-{t1.strftime('%H:%M')}")
+                    if not kinds and not MEALS.search(low):
+                        kinds = ["talk", "panel"]  # "morning sessions" means the program, not breakfast
                     text = re.sub(rf"\b{word}\b", " ", text, flags=re.I)
                     break
     if schedule:

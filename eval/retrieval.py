@@ -30,6 +30,7 @@ CONFIGS = {
     "rrf": {"fusion": "rrf"},
     "hybrid": {},
     "hybrid-noplanner": {"planner": False},
+    "hybrid-nothreshold": {"rel_threshold": 0.0},  # every candidate counts as an answer: what the threshold buys
 }
 
 

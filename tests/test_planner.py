@@ -63,7 +63,8 @@ def test_schedule_questions_resolve_from_times(vocab, items):
 def test_parts_of_day(vocab):
     plan = plan_query("morning sessions", vocab)
     assert plan.time_from == "2025-06-25T00:00:00-07:00" and plan.time_to == "2025-06-25T12:00:00-07:00"
-    assert plan.text == ""
+    assert plan.text == "" and plan.kinds == ("talk", "panel")
+    assert plan_query("is there food in the morning?", vocab).kinds == ()
 
 
 def test_related_requests(vocab):
