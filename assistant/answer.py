@@ -80,8 +80,9 @@ class Assistant:
     # ------------------------------------------------------------ answering
 
     def stream(self, question: str, history=(), filters: Filters | None = None,
-               mock_response: str | None = None) -> Iterator[Delta | Answer]:
-        """Yield Deltas as the answer forms, then the final Answer."""
+               mock_response: str | None = None, streaming: bool = True) -> Iterator[Delta | Answer]:
+        """Yield Deltas as the answer forms, then the final Answer (streaming=False: the LLM is asked
+        for the whole answer in one response)."""
         s = self.settings
         t0 = time.perf_counter()
         result, fu = self.retrieve(question, history, filters)
@@ -103,7 +104,7 @@ class Assistant:
             parts: list[str] = []
             t = time.perf_counter()
             try:
-                for piece in llm.stream(s, msgs, mock_response=mock_response):
+                for piece in llm.stream(s, msgs, mock_response=mock_response, streaming=streaming):
                     if not parts:
                         timings["llm_first_token_ms"] = (time.perf_counter() - t) * 1000
                     parts.append(piece)
@@ -163,7 +164,7 @@ class Assistant:
     def answer(self, question: str, history=(), filters: Filters | None = None,
                mock_response: str | None = None) -> Answer:
         final = None
-        for event in self.stream(question, history, filters, mock_response=mock_response):
+        for event in self.stream(question, history, filters, mock_response=mock_response, streaming=False):
             if isinstance(event, Answer):
                 final = event
         return final

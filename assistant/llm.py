@@ -30,9 +30,9 @@ def _litellm():
     return litellm
 
 
-def _common(settings: Settings) -> dict:
+def _common(settings: Settings, streaming: bool) -> dict:
     kwargs = {"timeout": settings.llm_timeout, "num_retries": settings.llm_retries,
-              "max_tokens": settings.llm_max_tokens, "temperature": 0.1, "stream": True}
+              "max_tokens": settings.llm_max_tokens, "temperature": 0.1, "stream": streaming}
     if settings.llm_api_base:
         kwargs["api_base"] = settings.llm_api_base
     if settings.llm_api_key:
@@ -52,12 +52,14 @@ def _text_of(chunk) -> str:
     return getattr(choice, "text", None) or ""
 
 
-def stream(settings: Settings, msgs: list[dict], mock_response: str | None = None) -> Iterator[str]:
-    """Yield the answer's text as it arrives; raise LLMError on any provider failure."""
+def stream(settings: Settings, msgs: list[dict], mock_response: str | None = None,
+           streaming: bool = True) -> Iterator[str]:
+    """Yield the answer's text as it arrives (with streaming=False: in one piece, from a single
+    response); raise LLMError on any provider failure."""
     if not settings.llm_model:
         raise LLMError("no LLM configured (set TALKS_LLM_MODEL)")
     litellm = _litellm()
-    kwargs = _common(settings)
+    kwargs = _common(settings, streaming)
     if mock_response is not None:
         kwargs["mock_response"] = mock_response
     model = settings.llm_model
@@ -68,6 +70,11 @@ def stream(settings: Settings, msgs: list[dict], mock_response: str | None = Non
                                                prompt=as_text_prompt(msgs), **kwargs)
         else:
             response = litellm.completion(model=model, messages=msgs, **kwargs)
+        if not streaming:
+            choice = response.choices[0]
+            message = getattr(choice, "message", None)
+            yield (message.content if message is not None else choice.text) or ""
+            return
         for chunk in response:
             text = _text_of(chunk)
             if text:

@@ -74,6 +74,16 @@ def test_llm_answer_streams_and_is_checked(real_searcher, real_settings):
     assert ans.trace["prompt_chars"] > 1000 and ans.trace["model"] == "openai/test-model"
 
 
+def test_plain_llm_answer_without_streaming(real_searcher, real_settings):
+    bot = llm_assistant(real_searcher, real_settings)
+    reply = "Krishna Gade of Fiddler AI presents Agentic Observability, on monitoring production LLM systems [1]."
+    events = list(bot.stream("what is Fiddler showing?", mock_response=reply, streaming=False))
+    assert [e.text for e in events if isinstance(e, Delta)][0] == reply  # one piece
+    ans = events[-1]
+    assert ans.text == reply and ans.citations[0].id.startswith("agentic-observability") and ans.citations[0].supported
+    assert bot.answer("what is Fiddler showing?", mock_response=reply).text == reply
+
+
 def test_unsupported_claim_is_flagged(real_searcher, real_settings):
     bot = llm_assistant(real_searcher, real_settings)
     ans = bot.answer("what is Fiddler showing?",
@@ -129,9 +139,9 @@ def test_followups_reach_the_llm_prompt(real_searcher, real_settings, monkeypatc
     seen = {}
     real = llm_mod.stream
 
-    def spy(settings, msgs, mock_response=None):
+    def spy(settings, msgs, mock_response=None, streaming=True):
         seen["msgs"] = msgs
-        return real(settings, msgs, mock_response=mock_response)
+        return real(settings, msgs, mock_response=mock_response, streaming=streaming)
 
     monkeypatch.setattr(llm_mod, "stream", spy)
     bot = llm_assistant(real_searcher, real_settings)
