@@ -106,3 +106,12 @@ def test_cli_bad_input_gives_message_not_traceback(real_settings, real_searcher)
         out = run_cli(args, real_settings)
         assert out.returncode == 2, (args, out.stdout)
         assert expect in out.stderr and "Traceback" not in out.stderr
+
+
+def test_search_path_never_imports_llm_or_ui(real_settings, real_searcher):
+    code = ("import sys; from assistant.cli import main; rc = main(['search', 'faiss']);"
+            "bad = [m for m in ('litellm', 'gradio', 'ranx') if m in sys.modules]; print(bad); sys.exit(rc or bool(bad))")
+    env = {"TALKS_DATA_DIR": str(real_settings.data_dir), "PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "faiss-vector-search-at-meta" in out.stdout
