@@ -54,6 +54,7 @@ class Vocabulary:
     surnames: dict[str, str]      # capitalized surname -> canonical name (matched case-sensitively)
     items: tuple[Item, ...]
     scheduled: tuple[Item, ...]   # items with a start time, by start
+    kinds: frozenset = frozenset()  # the kinds this corpus has (a "panel" filter needs panels)
 
     @classmethod
     def build(cls, items: list[Item]) -> Vocabulary:
@@ -74,11 +75,12 @@ class Vocabulary:
             parts = n.split()
             if len(parts) > 1:
                 last_counts.setdefault(parts[-1], []).append(n)
-        surnames = {s: ns[0] for s, ns in last_counts.items() if len(ns) == 1 and len(s) >= 4}
+        # a unique surname that is written like a name ("Gade", not "practice" from a mis-filed speaker)
+        surnames = {s: ns[0] for s, ns in last_counts.items() if len(ns) == 1 and len(s) >= 4 and s[0].isupper()}
         # schedule questions ("at 3pm", "after lunch") make sense within one event's day(s) only
         single_event = len({i.event for i in items}) == 1
         scheduled = tuple(sorted((i for i in items if i.start and single_event), key=lambda i: (i.start, i.end or "")))
-        return cls(orgs, people, surnames, tuple(items), scheduled)
+        return cls(orgs, people, surnames, tuple(items), scheduled, frozenset(i.kind for i in items))
 
 
 def _content_words(text: str) -> list[str]:
@@ -213,7 +215,7 @@ def plan_query(query: str, vocab: Vocabulary) -> Plan:
     scope = text.lower()
     kinds: list[str] = []
     for kind, pattern in KIND_WORDS.items():
-        if re.search(pattern, scope):
+        if re.search(pattern, scope) and kind in vocab.kinds:
             kinds.append(kind)
     if kinds and re.search(TALK_WORDS, scope):
         kinds = ["talk", "panel"] + [k for k in kinds if k == "poster"]

@@ -86,3 +86,13 @@ def test_plain_topic_has_no_filters(vocab):
     plan = plan_query("how do you find slow GPUs holding back a training job?", vocab)
     assert not plan.filtered and not plan.schedule and plan.intent == "topic"
     assert plan.text == "how do you find slow GPUs holding back a training job?"
+
+
+def test_filters_only_from_what_the_corpus_has(items):
+    from dataclasses import replace
+
+    talks_only = [replace(i, kind="talk") for i in items if i.kind != "logistics"]
+    odd = replace(talks_only[0], id="odd", people=(talks_only[0].people[0].__class__(name="From talk to practice"),))
+    vocab = Vocabulary.build(talks_only + [odd])
+    plan = plan_query("panel on inclusion and best practice", vocab)
+    assert plan.kinds == () and plan.people == ()
