@@ -30,10 +30,11 @@ from index.embedder import Embedder
 from index.manifest import SCHEMA_VERSION, Manifest, corpus_hash, item_hash
 from index.text import PASSAGE_PARAMS, bm25_text, passages, sentences
 
-# Exact search below this many passages, HNSW above. Measured (eval/results/index-bench.md): exact
-# IndexFlatIP over 100k x 384 takes about as long per query as encoding the query (~10 ms on 2 cores),
-# so past that an approximate index is what keeps search within the query-encode budget.
-FLAT_MAX_PASSAGES = 100_000
+# Exact search up to this many passages, HNSW above. Measured (eval/results/index-bench.md, one thread):
+# exact IndexFlatIP over 384-d passages costs ~0.6 ms at 10k, ~3.3 ms at 50k (under half a query encode,
+# ~7-10 ms here) but ~11 ms at 100k, more than the encode itself: past 50k an approximate index keeps
+# search within the query-encode budget.
+FLAT_MAX_PASSAGES = 50_000
 HNSW_M, HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH = 32, 80, 128
 SENTENCES_MAX_ITEMS = 5_000  # precompute sentence vectors (for quoting) up to this many items
 
