@@ -37,7 +37,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timezone, UTC
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from corpus.item import Item
