@@ -117,7 +117,8 @@ def test_browser_chat_streams_answer_with_chips_and_cards(served, tmp_path):
     from playwright.sync_api import sync_playwright
 
     assert os.path.exists(CHROMIUM), "Debian's chromium is needed (.ci/run installs it)"
-    shot = ROOT / "docs" / "screenshot.png"
+    # TALKS_UPDATE_SCREENSHOT=1 refreshes the README's picture; otherwise the shot stays in tmp_path
+    shot = ROOT / "docs" / "screenshot.png" if os.environ.get("TALKS_UPDATE_SCREENSHOT") else tmp_path / "app.png"
     shot.parent.mkdir(exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=[
