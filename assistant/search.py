@@ -65,7 +65,6 @@ class Searcher:
         self._org_counts = Counter(o for i in index.items for o in i.orgs)
         # question words ("what", "talks", "any") are not topic terms: kept out of BM25 and coverage
         self._stop_stems = set(tokenize([" ".join(sorted(GENERIC))])[0])
-        self._term_stats = None
 
     @property
     def items(self) -> list[Item]:

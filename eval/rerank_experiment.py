@@ -137,7 +137,6 @@ def main(argv=None) -> int:
     t = time.perf_counter()
     ce = CrossEncoder(threads=args.threads)
     load_s = time.perf_counter() - t
-    items = searcher.items
 
     def doc_text(item) -> str:
         return f"{item.title}. {item.abstract}".strip()
