@@ -260,7 +260,7 @@ def build_app(assistant):
                         kinds = gr.CheckboxGroup(list(KINDS), label="Kind")
                         org_sel = gr.Dropdown(orgs, multiselect=True, label="Organisation")
                         tod = gr.Radio(["any", "morning", "afternoon", "evening"], value="any", label="Time of day")
-                    gr.Examples(EXAMPLES, inputs=box, label="Try")
+                    examples = gr.Examples(EXAMPLES, inputs=box, label="Try (click to ask)")
                 with gr.Column(scale=2):
                     gr.Markdown("### Sources")
                     sources = gr.HTML(source_cards(None), elem_id="sources", max_height=760, container=True)
@@ -279,6 +279,8 @@ def build_app(assistant):
 
         outs = [box, chat, answers, sources, pick, related_box, trace]
         box.submit(respond, [box, chat, answers, kinds, org_sel, tod], outs, api_visibility="private")
+        examples.load_input_event.then(respond, [box, chat, answers, kinds, org_sel, tod], outs,
+                                       api_visibility="private")  # an example is asked, not just typed
         retry_btn.click(retry, [chat, answers, kinds, org_sel, tod], outs, api_visibility="private")
         clear_btn.click(clear, None, outs, api_visibility="private")
         pick.change(show_related, pick, related_box, api_visibility="private")
