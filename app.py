@@ -335,7 +335,7 @@ def main(argv: list[str] | None = None) -> int:
 
     t0 = time.perf_counter()
     settings = Settings.from_env(os.environ, corpus=Path(args.corpus) if args.corpus else None)
-    assistant = Assistant.open(settings)
+    assistant = Assistant.open(settings, progress=sys.stderr.isatty())
     demo = build_app(assistant)
     url = f"http://{'127.0.0.1' if args.host in LOOPBACK else args.host}:{args.port}"
     try:

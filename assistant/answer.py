@@ -43,10 +43,10 @@ class Assistant:
         self._log_lock = threading.Lock()
 
     @classmethod
-    def open(cls, settings: Settings, embedder=None) -> Assistant:
+    def open(cls, settings: Settings, embedder=None, progress: bool = False) -> Assistant:
         from assistant.engine import open_searcher
 
-        searcher = open_searcher(settings, embedder)
+        searcher = open_searcher(settings, embedder, progress=progress)
         searcher.index.embedder.encode_queries(["warm up"])  # the first encode is slow; pay it at start
         return cls(searcher, settings)
 

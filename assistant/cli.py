@@ -100,7 +100,7 @@ def cmd_index_build(args) -> int:
 def _searcher(args):
     from assistant.engine import open_searcher
 
-    return open_searcher(settings_from(args))
+    return open_searcher(settings_from(args), progress=sys.stderr.isatty())  # a bar if it must build
 
 
 def _hit_line(h) -> str:
@@ -188,7 +188,7 @@ def cmd_related(args) -> int:
 def _assistant(args):
     from assistant.answer import Assistant
 
-    return Assistant.open(settings_from(args))
+    return Assistant.open(settings_from(args), progress=sys.stderr.isatty())
 
 
 def print_answer(ans, trace: bool = False, stream_text: bool = False) -> None:
