@@ -153,7 +153,8 @@ def _who(hits: list[Hit], plan) -> tuple[str, tuple[Citation, ...]]:
     lines, cites = [], []
     for n, h in enumerate(hits, 1):
         item = h.item
-        people = [p for p in item.people if not plan.people or p.name in plan.people] or list(item.people)
+        asked = {n.casefold() for n in plan.people}
+        people = [p for p in item.people if not asked or p.name.casefold() in asked] or list(item.people)
         if not people:
             lines.append(f"- **{item.title}** ({describe(item)}) lists no speakers [{n}]")
             cites.append(_cite(n, item, item.title))

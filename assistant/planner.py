@@ -68,8 +68,10 @@ class Vocabulary:
         for alias, org in ORG_ALIASES.items():
             if org in canon:
                 orgs.setdefault(alias, org)
-        names = {p.name for i in items for p in i.people}
-        people = {n.lower(): n for n in names}
+        names = sorted({p.name for i in items for p in i.people})  # sorted: the same spelling wins every run
+        people: dict[str, str] = {}
+        for n in names:
+            people.setdefault(n.lower(), n)
         last_counts: dict[str, list[str]] = {}
         for n in names:
             parts = n.split()

@@ -81,7 +81,7 @@ class Searcher:
                 mask[row] = False
             elif plan.orgs and not set(plan.orgs) & set(item.orgs):
                 mask[row] = False
-            elif plan.people and not set(plan.people) & set(item.names()):
+            elif plan.people and not {n.casefold() for n in plan.people} & {n.casefold() for n in item.names()}:
                 mask[row] = False
             elif plan.scheduled_only and not item.start:
                 mask[row] = False
@@ -97,7 +97,7 @@ class Searcher:
         for kind in filters.kinds:
             if kind not in KINDS:
                 raise SearchError(f"unknown kind {kind!r}; valid kinds: {', '.join(KINDS)}")
-        known_orgs = {o for i in self.items for o in i.orgs}
+        known_orgs = self._org_counts
         for org in filters.orgs:
             if org not in known_orgs:
                 raise SearchError(f"unknown org {org!r}; orgs in this corpus include: {', '.join(sorted(known_orgs)[:15])}")
@@ -205,7 +205,8 @@ class Searcher:
         reachable = np.isfinite(dense) | (bm25 > 0)
         if allowed is not None:
             reachable &= allowed
-        order = [r for r in np.argsort(-fused, kind="stable") if reachable[r]]
+        order = np.argsort(-fused, kind="stable")
+        order = order[reachable[order]].tolist()
         pool = order[:max(3 * limit, 50)]
         idf = self._query_idf(terms)
         per_term = {t_: self.index.lexical.scores([t_]) for t_ in idf if idf[t_] > 0 and t_ in self.index.lexical.retriever.vocab_dict}

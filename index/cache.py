@@ -36,7 +36,8 @@ class EmbeddingCache:
         keys = [text_key(self.model, t) for t in texts]
         missing = list(dict.fromkeys(k for k in keys if k not in self._rows))
         if missing:
-            todo = {k: t for k, t in zip(keys, texts) if k in set(missing)}
+            wanted = set(missing)
+            todo = {k: t for k, t in zip(keys, texts) if k in wanted}
             vecs = encode([todo[k] for k in missing], progress)
             self._rows.update(zip(missing, np.asarray(vecs, dtype=np.float32)))
         out = np.stack([self._rows[k] for k in keys]) if keys else np.zeros((0, self.dim), np.float32)
