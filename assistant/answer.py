@@ -71,7 +71,7 @@ class Assistant:
             intent = {"who": "who", "when": "when", "about": "about"}[fu.intent]
             plan = Plan(query=q, text="", intent=intent, notes=(fu.note,))
             if intent == "when" and any(not i.start for i in items):
-                sessions = [i for i in self.searcher.vocab.scheduled if "poster" in i.title.lower()]
+                sessions = self.searcher.vocab.poster_sessions
                 extra = self.searcher.hits_for([self.searcher.index.by_id[i.id] for i in sessions], {"followup": True})
                 hits = tuple(hits) + tuple(extra)
                 plan = replace(plan, schedule=tuple(h.item.id for h in hits))

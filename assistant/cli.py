@@ -347,44 +347,44 @@ def build_parser() -> argparse.ArgumentParser:
 
     from corpus.item import KINDS
 
+    # --corpus, shared by every command that searches (each corpus gets its own index folder)
+    with_corpus = argparse.ArgumentParser(add_help=False)
+    with_corpus.add_argument("--corpus", help="corpus JSONL (default: the @Scale corpus)")
+
     index = sub.add_parser("index", help="build the search index")
     isub = index.add_subparsers(dest="index_command", required=True, metavar="ACTION")
-    c = isub.add_parser("build", help="embed the corpus and write its index folder (atomically)")
-    c.add_argument("--corpus", help="corpus JSONL (default: the @Scale corpus)")
+    c = isub.add_parser("build", help="embed the corpus and write its index folder (atomically)", parents=[with_corpus])
     c.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     c.set_defaults(func=cmd_index_build)
 
-    c = sub.add_parser("search", help="search talks, panels and posters")
+    c = sub.add_parser("search", help="search talks, panels and posters", parents=[with_corpus])
     c.add_argument("query", nargs="*", help="question or keywords")
     c.add_argument("-k", type=positive_int, default=None, help="how many hits (default 10; list questions up to 25)")
     c.add_argument("--kind", action="append", choices=KINDS, help="only this kind (repeatable)")
     c.add_argument("--org", action="append", help="only items from this org (repeatable)")
     c.add_argument("--json", action="store_true", help="print JSON")
     c.add_argument("--queries-file", help="one query per line in; one JSON object per line out")
-    c.add_argument("--corpus", help="corpus JSONL (default: the @Scale corpus)")
     c.set_defaults(func=cmd_search)
 
-    c = sub.add_parser("related", help="items like a given one")
+    c = sub.add_parser("related", help="items like a given one", parents=[with_corpus])
     c.add_argument("item", nargs="+", help="item id or title")
     c.add_argument("-k", type=positive_int, default=5)
     c.add_argument("--kind", action="append", choices=KINDS, help="only this kind (repeatable)")
     c.add_argument("--json", action="store_true")
-    c.add_argument("--corpus", help="corpus JSONL (default: the @Scale corpus)")
     c.set_defaults(func=cmd_related)
 
-    c = sub.add_parser("ask", help="ask a question; get an answer that cites its sources")
+    c = sub.add_parser("ask", help="ask a question; get an answer that cites its sources", parents=[with_corpus])
     c.add_argument("question", nargs="*")
     c.add_argument("--json", action="store_true", help="print JSON")
     c.add_argument("--trace", action="store_true", help="print the trace (plan, hits, timings, citation check)")
     c.add_argument("--questions-file", help="one question per line in; one JSON object per line out")
-    c.add_argument("--corpus", help="corpus JSONL (default: the @Scale corpus)")
     c.set_defaults(func=cmd_ask)
 
     ev = sub.add_parser("eval", help="offline evaluations on the labeled queries in eval/data")
     esub = ev.add_subparsers(dest="eval_command", required=True, metavar="WHAT")
     results = Path(__file__).resolve().parent.parent / "eval" / "results"
     c = esub.add_parser("retrieval", help="nDCG@10, Recall@10, MRR@10, P@5 per configuration, with significance")
-    c.add_argument("--configs", help="comma-separated: bm25,dense,rrf,hybrid,hybrid-noplanner (default: all)")
+    c.add_argument("--configs", help="comma-separated: bm25,dense,rrf,hybrid,hybrid-noplanner,hybrid-nothreshold (default: all)")
     c.add_argument("--out", default=str(results), help="results folder")
     c.add_argument("--no-write", action="store_true", help="print only")
     c.set_defaults(func=cmd_eval_retrieval, corpus=None)
@@ -393,9 +393,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--no-write", action="store_true", help="print only")
     c.set_defaults(func=cmd_eval_answers, corpus=None)
 
-    c = sub.add_parser("chat", help="interactive questions with follow-ups")
+    c = sub.add_parser("chat", help="interactive questions with follow-ups", parents=[with_corpus])
     c.add_argument("--trace", action="store_true")
-    c.add_argument("--corpus", help="corpus JSONL (default: the @Scale corpus)")
     c.set_defaults(func=cmd_chat)
     return p
 

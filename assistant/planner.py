@@ -56,6 +56,11 @@ class Vocabulary:
     scheduled: tuple[Item, ...]   # items with a start time, by start
     kinds: frozenset = frozenset()  # the kinds this corpus has (a "panel" filter needs panels)
 
+    @property
+    def poster_sessions(self) -> tuple[Item, ...]:
+        """Schedule slots where posters are shown ("Lunch & Poster Sessions", ...)."""
+        return tuple(i for i in self.scheduled if re.search(KIND_WORDS["poster"], i.title.lower()))
+
     @classmethod
     def build(cls, items: list[Item]) -> Vocabulary:
         orgs: dict[str, str] = {}  # org_key of a spelling -> canonical org
@@ -282,7 +287,7 @@ def plan_query(query: str, vocab: Vocabulary) -> Plan:
         intent = "who" if intent == "who" else "schedule"
     scheduled_only = False
     if intent == "when" and not schedule and re.search(KIND_WORDS["poster"], low):
-        sessions = tuple(i for i in vocab.scheduled if re.search(KIND_WORDS["poster"], i.title.lower()))
+        sessions = vocab.poster_sessions
         if sessions:
             poster = _title_match(text, [i for i in vocab.items if i.kind == "poster"], 0.8)
             schedule = ((poster,) if poster else ()) + sessions
