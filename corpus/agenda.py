@@ -2,7 +2,8 @@
 
 The page has four parts, found by their headings and shapes rather than by line numbers:
 
-  intro ......... "Schedule" / "Poster Sessions" headings
+  intro ......... the date, "Location: <venue>" and its address, the description (-> one `event` item),
+                  then the "Schedule" / "Poster Sessions" headings
   schedule ...... slots: "08:30 AM - 10:00 AM", a title, an optional abstract, "Role Name,Org" lines
   posters ....... a title, "Author(s): names, Org", the abstract; ends at "SPEAKERS AND MODERATORS"
   bios .......... "<bio> read more", the name, the org; ends at "2025 Events" (the footer)
@@ -65,7 +66,30 @@ def parse_agenda(text: str, source_file: str, event: str) -> list[Item]:
 
     items = _drop_stray_fragments(schedule + posters)
     items = _attach_bios(items, bios)
-    return _unique_ids(items)
+    return [_parse_event(lines, schedule, source_file, event)] + _unique_ids(items)
+
+
+def _parse_event(lines: list[str], schedule: list[Item], source_file: str, event: str) -> Item:
+    """The event itself: name, day (first slot to last), venue and address, and the page's description."""
+    loc_row = next((i for i, line in enumerate(lines[:40]) if line.strip().startswith("Location:")), None)
+    if loc_row is None:
+        raise AgendaError("the page's header lacks a 'Location: <venue>' line")
+    venue = lines[loc_row].strip()[len("Location:"):].strip()
+    rows, i = [], loc_row + 1
+    while i < len(lines) and not lines[i].strip():
+        i += 1
+    address = lines[i].strip() if i < len(lines) and re.search(r"\d", lines[i]) else ""
+    if address:
+        i += 1
+    for line in lines[i:]:
+        if line.strip().isupper() and line.strip():  # "RSVPS CLOSED", "AGENDA SPEAKERS": the page's menu
+            break
+        rows.append(line)
+    description, _ = _abstract(rows)
+    location = f"{venue}, {address}" if address else venue
+    return Item(id="event", kind="event", title=event, abstract=f"Location: {location}.\n\n{description}",
+                start=schedule[0].start, end=max(i.end or i.start for i in schedule), event=event,
+                source=Source(source_file, 1), location=location)
 
 
 def _find(lines: list[str], heading: str, start: int = 0) -> int:

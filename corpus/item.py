@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-KINDS = ("talk", "panel", "poster", "logistics")
+KINDS = ("talk", "panel", "poster", "logistics", "event")
+PROGRAM_KINDS = ("talk", "panel", "poster")  # what topical questions are answered from
 ROLES = ("speaker", "moderator", "panelist", "author")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
 ITEM_FIELDS = (
     "id", "kind", "title", "abstract", "people", "orgs", "start", "end", "event",
-    "source", "tags", "url", "fixes", "see_also",
+    "source", "tags", "url", "fixes", "see_also", "location",
 )
 PERSON_FIELDS = ("name", "org", "role", "bio", "bio_truncated")
 
@@ -61,6 +62,7 @@ class Item:
     url: str = ""
     fixes: tuple[str, ...] = field(default=())  # corrections made while parsing the source
     see_also: tuple[str, ...] = ()  # related reading named next to the item (not items themselves)
+    location: str = ""  # venue or room, where the source says
 
     @property
     def start_dt(self) -> datetime | None:
@@ -89,6 +91,7 @@ class Item:
             "url": self.url,
             "fixes": list(self.fixes),
             "see_also": list(self.see_also),
+            **({"location": self.location} if self.location else {}),
         }
 
     @classmethod
@@ -110,6 +113,7 @@ class Item:
             source=Source(src["file"], src["line"]) if src else None,
             tags=tuple(data.get("tags", ())), url=data.get("url", ""),
             fixes=tuple(data.get("fixes", ())), see_also=tuple(data.get("see_also", ())),
+            location=data.get("location") or "",
         )
 
 
@@ -160,7 +164,7 @@ def validate(data: Any) -> list[tuple[str, str]]:
     title = data.get("title")
     if not isinstance(title, str) or not title.strip():
         problems.append(("title", "missing or empty"))
-    for key in ("abstract", "event", "url"):
+    for key in ("abstract", "event", "url", "location"):
         if key in data and data[key] is not None and not isinstance(data[key], str):
             problems.append((key, f"must be a string, got {data[key]!r}"))
     for key in ("orgs", "tags", "fixes", "see_also"):

@@ -25,8 +25,8 @@ def test_committed_corpus_is_regenerated_byte_for_byte(items):
 
 def test_counts(items):
     kinds = Counter(i.kind for i in items)
-    assert kinds == {"poster": 28, "talk": 13, "panel": 2, "logistics": 5}
-    assert sum(1 for i in items if i.start) == 20
+    assert kinds == {"poster": 28, "talk": 13, "panel": 2, "logistics": 5, "event": 1}
+    assert sum(1 for i in items if i.start and i.kind != "event") == 20
     assert len({i.id for i in items}) == len(items)
 
 
@@ -176,5 +176,16 @@ def test_every_item_points_at_its_source_line(items):
         row = lines[item.source.line - 1]
         if item.kind == "poster":
             assert row.strip().replace("\u00a0", " ").startswith(item.title[:20])
+        elif item.kind == "event":
+            assert row.strip() == "@Scale: AI & DATA"  # the page's first line
         else:
             assert row.strip().endswith(("AM", "PM"))
+
+
+def test_event_record(items):
+    event = next(i for i in items if i.kind == "event")
+    assert event.title == "@Scale: AI & Data 2025"
+    assert event.location == "Santa Clara Convention Center, 5001 Great America Pkwy, Santa Clara, CA 95054"
+    assert event.start == "2025-06-25T08:30:00-07:00" and event.end == "2025-06-25T18:00:00-07:00"
+    assert "Agents interact with billions of users" in event.abstract
+    assert "RSVPS" not in event.abstract and "AGENDA" not in event.abstract
