@@ -19,11 +19,13 @@ from functools import lru_cache
 
 from assistant import citations as citation_check
 from assistant import extractive, followup, llm, prompting
-from assistant.records import Answer, Filters, Plan, SearchResult
+from assistant.records import Answer, Filters, Intent, Label, Plan, SearchResult
 from assistant.search import Searcher, clean_query
 from assistant.settings import Settings
 
 GROUNDED = "grounded"
+CLARIFY = ("Which one do you mean? There is no earlier list to pick from: name the talk, panel or poster "
+           "(its title or a speaker), or ask a question first.")
 
 
 @dataclass(frozen=True)
@@ -58,9 +60,11 @@ class Assistant:
 
     def retrieve(self, question: str, history=(), filters: Filters | None = None) -> tuple[SearchResult, followup.FollowUp | None]:
         q, _ = clean_query(question, self.settings.max_query_chars)
-        fu = followup.resolve(q, history) if history else None
+        fu = followup.resolve(q, history)
         if fu is None:
             return self.searcher.search(q, filters=filters), None
+        if fu.intent == "clarify":
+            return SearchResult(Plan(query=q, text="", notes=(fu.note,)), ()), fu
         items = [self.searcher.resolve(i) for i in fu.item_ids]
         t = time.perf_counter()
         if fu.intent == "related":
@@ -94,7 +98,10 @@ class Assistant:
         notices: list[str] = []
         prompt_chars = 0
         answerer = GROUNDED
-        if not hits:
+        if fu is not None and fu.intent == "clarify":
+            text, cites = CLARIFY, ()
+            yield Delta(text)
+        elif not hits:
             text, cites = extractive.refusal(result), ()
             yield Delta(text)
         elif s.llm_model:
@@ -122,12 +129,14 @@ class Assistant:
         else:
             t = time.perf_counter()
             text, cites = extractive.compose(result, index, qvec)
+            if fu is not None and fu.source:
+                text = f"_From the list for “{fu.source}”:_\n{text}"
             timings["compose_ms"] = (time.perf_counter() - t) * 1000
             for line in text.splitlines(keepends=True):  # shown as it would stream: a line at a time
                 yield Delta(line)
 
         t = time.perf_counter()
-        relevant = [h.item.id for h in hits] if plan.intent == "list" else None
+        relevant = [h.item.id for h in hits if h.label == Label.MATCH] if plan.intent == Intent.LIST else None
         checked, checked_cites, report = citation_check.check(text, hits, index, relevant_ids=relevant, qvec=qvec)
         timings["check_ms"] = (time.perf_counter() - t) * 1000
         if answerer == GROUNDED and cites:
@@ -156,7 +165,9 @@ class Assistant:
             "timings_ms": {k: round(v, 1) for k, v in timings.items()},
             "citation_check": report.to_dict(), "notices": notices, "refused": not hits,
         }
-        answer = Answer(question=question, text=checked, citations=cites, hits=hits, refused=not hits,
+        refused = not hits and not (fu is not None and fu.intent == "clarify")
+        trace["refused"] = refused
+        answer = Answer(question=question, text=checked, citations=cites, hits=hits, refused=refused,
                         answerer=answerer, notices=tuple(notices), closest=result.closest, trace=trace)
         self._log(trace)
         yield answer

@@ -290,10 +290,24 @@ def cmd_eval_retrieval(args) -> int:
     unknown = [c for c in configs if c not in CONFIGS]
     if unknown:
         raise UserError(f"unknown configuration(s) {', '.join(unknown)}; valid: {', '.join(CONFIGS)}")
-    report = evaluate(configs, settings_from(args), out_dir=None if args.no_write else Path(args.out))
+    sets = None
+    if args.queries or args.qrels:
+        from eval.retrieval import EvalInputError, load_qrels, load_queries
+
+        if not (args.queries and args.qrels):
+            raise UserError("--queries and --qrels go together: give both files")
+        try:
+            queries, qrels = load_queries(Path(args.queries)), load_qrels(Path(args.qrels))
+        except (OSError, EvalInputError) as exc:
+            raise UserError(str(exc)) from None
+        missing = [q["qid"] for q in queries if q["qid"] not in qrels]
+        if len(missing) == len(queries):
+            raise UserError(f"{args.qrels} judges none of the queries in {args.queries} (qids like {missing[0]!r})")
+        sets = {Path(args.queries).stem: (queries, qrels)}
+    report = evaluate(configs, settings_from(args), out_dir=None if args.no_write else Path(args.out), sets=sets)
     print(format_table(report))
-    if "significance" in report:
-        print("\n" + report["significance"])
+    for set_name, text in report.get("significance", {}).items():
+        print(f"\n{set_name}:\n{text}")
     if not args.no_write:
         print(f"\nwrote {args.out}/{report['date']}-retrieval.md, .json and run files")
     return 0
@@ -384,10 +398,13 @@ def build_parser() -> argparse.ArgumentParser:
     esub = ev.add_subparsers(dest="eval_command", required=True, metavar="WHAT")
     results = Path(__file__).resolve().parent.parent / "eval" / "results"
     c = esub.add_parser("retrieval", help="nDCG@10, Recall@10, MRR@10, P@5 per configuration, with significance")
-    c.add_argument("--configs", help="comma-separated: bm25,dense,rrf,hybrid,hybrid-noplanner,hybrid-nothreshold (default: all)")
+    c.add_argument("--configs", help="comma-separated: bm25,dense,rrf,hybrid,hybrid-noplanner,hybrid-norefusal (default: all)")
+    c.add_argument("--queries", help="your own queries: JSONL {\"qid\", \"query\", \"type\"?} or TSV qid<TAB>query")
+    c.add_argument("--qrels", help="their judgments: TREC qrels (qid 0 doc-id grade) or JSON {qid: {doc-id: grade}}")
+    c.add_argument("--corpus", default=None, help="the corpus the queries are about (default: the @Scale corpus)")
     c.add_argument("--out", default=str(results), help="results folder")
     c.add_argument("--no-write", action="store_true", help="print only")
-    c.set_defaults(func=cmd_eval_retrieval, corpus=None)
+    c.set_defaults(func=cmd_eval_retrieval)
     c = esub.add_parser("answers", help="citation precision/recall, list completeness, refusals")
     c.add_argument("--out", default=str(results), help="results folder")
     c.add_argument("--no-write", action="store_true", help="print only")

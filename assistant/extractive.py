@@ -13,9 +13,10 @@ import numpy as np
 from corpus.item import Item
 from index.store import Index
 
-from assistant.records import Citation, Hit, SearchResult
+from assistant.records import Citation, Hit, Intent, Label, SearchResult
 
 LABEL = "_Composed from the talk and poster abstracts (grounded answerer, no LLM)._"
+RECOMMEND_N = 5  # a recommendation is a short list
 
 
 def clock(item: Item) -> str:
@@ -77,14 +78,21 @@ def _topic_lines(hits, index, qvec, start_n=1):
 
 
 def order_hits(result: SearchResult) -> tuple[Hit, ...]:
-    """The order answers number items in: talks and panels before posters for topical answers, items
-    without a time before timed ones for schedule answers, search order otherwise."""
+    """The items an answer is given, in the order it numbers them [1]..[n]: for topical answers the matches
+    (talks and panels, then posters), then the possibly relevant ones (weak hits are left out); items
+    without a time before timed ones for schedule answers; search order otherwise."""
     plan, hits = result.plan, list(result.hits)
-    if plan.intent in ("about", "who") or (plan.people and not plan.text):
+    if plan.intent in (Intent.ABOUT, Intent.WHO, Intent.COMPARE, Intent.OVERLAP, Intent.EVENT) \
+            or (plan.people and not plan.text):
         return tuple(hits)
-    if plan.intent in ("schedule", "when") or plan.schedule:
+    if plan.intent in (Intent.SCHEDULE, Intent.WHEN) or plan.schedule:
         return tuple([h for h in hits if not h.item.start] + [h for h in hits if h.item.start])
-    return tuple([h for h in hits if h.item.kind != "poster"] + [h for h in hits if h.item.kind == "poster"])
+    if plan.intent == Intent.RECOMMEND:
+        hits = [h for h in hits if h.label != Label.WEAK][:RECOMMEND_N]
+    matches = [h for h in hits if h.label == Label.MATCH]
+    possible = [h for h in hits if h.label == Label.POSSIBLE]
+    return tuple([h for h in matches if h.item.kind != "poster"] + [h for h in matches if h.item.kind == "poster"]
+                 + possible)
 
 
 def compose(result: SearchResult, index: Index, qvec: np.ndarray | None) -> tuple[str, tuple[Citation, ...]]:
@@ -92,29 +100,133 @@ def compose(result: SearchResult, index: Index, qvec: np.ndarray | None) -> tupl
     plan, hits = result.plan, list(order_hits(result))
     if not hits:
         return refusal(result), ()
-    if plan.intent == "about":
-        return _about(hits, index)
-    if plan.intent in ("schedule", "when") or plan.schedule:
-        return _schedule(hits, plan)
-    if plan.intent == "who" or (plan.people and not plan.text):
-        return _who(hits, plan)
-    talks = [h for h in hits if h.item.kind != "poster"]
-    posters = [h for h in hits if h.item.kind == "poster"]
-    ordered = talks + posters
-    numbered = {h.item.id: n for n, h in enumerate(ordered, 1)}
+    if plan.intent in COMPOSERS:
+        return COMPOSERS[plan.intent](hits, plan, index, qvec)
+    if plan.intent == Intent.WHEN or plan.schedule:
+        return _schedule(hits, plan, index, qvec)
+    if plan.intent == Intent.WHO or (plan.people and not plan.text):
+        return _who(hits, plan, index, qvec)
+    return _topical(hits, plan, index, qvec, result.total)
+
+
+def _topical(hits, plan, index, qvec, total=None, head=None) -> tuple[str, tuple[Citation, ...]]:
+    matches = [h for h in hits if h.label == Label.MATCH]
+    possible = [h for h in hits if h.label == Label.POSSIBLE]
+    talks = [h for h in matches if h.item.kind != "poster"]
+    posters = [h for h in matches if h.item.kind == "poster"]
     lines, cites = [], []
+    n = 1
     for group, name in ((talks, "Talks and panels"), (posters, "Posters")):
         if not group:
             continue
         if talks and posters:
             lines.append(f"\n{name}:")
-        glines, gcites = _topic_lines(group, index, qvec, numbered[group[0].item.id])
+        glines, gcites = _topic_lines(group, index, qvec, n)
         if plan.related_to:
             glines = [line + f" — {h.reason}" if h.reason else line for line, h in zip(glines, group)]
         lines += glines
         cites += gcites
-    head = _summary_line(talks, posters, plan, index)
-    return "\n".join([head, *lines, "", LABEL]), tuple(cites)
+        n += len(group)
+    if possible:
+        names = []
+        for h in possible:
+            names.append(f"{h.item.title} ({h.item.kind}) [{n}]")
+            cites.append(_cite(n, h.item, best_sentence(index, h.item, qvec) or h.item.title))
+            n += 1
+        lines.append(("\nPossibly relevant: " if matches else "") + "; ".join(names))
+    if head is None and plan.whole_list and not plan.text:
+        kinds = " and ".join(sorted({f"{h.item.kind}s" for h in matches}))
+        head = f"All {total or len(matches)} {kinds}:" if not total or total == len(matches) else \
+            f"{kinds.capitalize()}, showing {len(matches)} of {total}:"
+    if head is None:
+        head = _summary_line(talks, posters, plan, index) if matches else \
+            "Nothing on the agenda is squarely about this; these come closest and may be relevant:"
+    if matches and total is not None and total > len(hits) and plan.text == "" and "showing" not in head:
+        head += f" (showing {len(matches)} of {total})"
+    return "\n".join([head, *lines]), tuple(cites)
+
+
+def _recommend(hits, plan, index, qvec) -> tuple[str, tuple[Citation, ...]]:
+    lines, cites = [f"Recommended for {plan.text or 'this interest'}, best first:"], []
+    for n, h in enumerate(hits, 1):
+        quote = best_sentence(index, h.item, qvec)
+        why = f' — why: "{quote}"' if quote else " — no abstract published; recommended from its title"
+        lines.append(f"{n}. **{h.item.title}** ({describe(h.item)}){why} [{n}]")
+        cites.append(_cite(n, h.item, quote or h.item.title))
+    return "\n".join(lines), tuple(cites)
+
+
+def _compare(hits, plan, index, qvec) -> tuple[str, tuple[Citation, ...]]:
+    if plan.text and qvec is None:
+        qvec = index.embedder.encode_queries([plan.text])[0]
+    aspect = f" on {plan.text}" if plan.text else ""
+    lines, cites = [f"Side by side{aspect}:"], []
+    for n, h in enumerate(hits[:2], 1):
+        item = h.item
+        quote = best_sentence(index, item, qvec)
+        said = f'says: "{quote}"' if quote else "no abstract was published for it, so only its title and speakers are known"
+        lines.append(f"- **{item.title}** ({describe(item)}) {said} [{n}]")
+        cites.append(_cite(n, item, quote or item.title))
+    return "\n".join(lines), tuple(cites)
+
+
+def _overlap(hits, plan, index, qvec) -> tuple[str, tuple[Citation, ...]]:
+    target, others = hits[0].item, [h.item for h in hits[1:]]
+    when = f" ({clock(target)})" if clock(target) else ""
+    cites = [_cite(1, target, f"{clock(target)} {target.title}".strip())]
+    if not others:
+        program = [i for i in index.items if i.kind in ("talk", "panel") and i.start]
+        single = not any(x.start_dt < (y.end_dt or y.start_dt) and y.start_dt < (x.end_dt or x.start_dt)
+                         for n, x in enumerate(program) for y in program[n + 1:])
+        track = " The program is a single track: talks and panels never run in parallel." if single else ""
+        return f"Nothing else runs at the same time as **{target.title}**{when} [1].{track}", tuple(cites)
+    if target.kind == "poster":
+        lines = [f"**{target.title}** is a poster [1]; posters are shown during the poster sessions:"]
+    else:
+        lines = [f"At the same time as **{target.title}**{when} [1]:"]
+    for n, item in enumerate(others, 2):
+        slot = clock(item) or "during the poster sessions"
+        lines.append(f"- {slot}: **{item.title}** ({item.kind}) [{n}]")
+        cites.append(_cite(n, item, f"{clock(item)} {item.title}".strip()))
+    return "\n".join(lines), tuple(cites)
+
+
+EVENT_HEADS = {
+    "venue": "Where: {location}.",
+    "date": "When: {date}, {span} (local time).",
+    "start": "The day starts at {start}:",
+    "end": "The day ends at {end}:",
+    "registration": "Registration:",
+    "breaks": "Breaks and meals:",
+    "poster_sessions": "Posters are shown in these sessions:",
+    "schedule": "The full schedule, in time order (local time):",
+}
+
+
+def _event(hits, plan, index, qvec) -> tuple[str, tuple[Citation, ...]]:
+    event = next((h.item for h in hits if h.item.kind == "event"), None)
+    rest = [h.item for h in hits if h.item.kind != "event"]
+    lines, cites = [], []
+    n = 0
+    if event is not None:
+        n = 1
+        dt = event.start_dt
+        facts = {"location": event.location or "not given on the page",
+                 "date": dt.strftime("%A, %B %-d, %Y") if dt else "not given",
+                 "span": clock(event), "start": clock(event).split("–")[0] if dt else "",
+                 "end": event.end_dt.strftime("%-I:%M %p") if event.end_dt else ""}
+        head = EVENT_HEADS.get(plan.event_fact or "", "{title}").format(title=event.title, **facts)
+        lines.append(f"**{event.title}** — {head} [1]")
+        cites.append(_cite(1, event, event.location if plan.event_fact == "venue" and event.location
+                           else f"{clock(event)} {event.title}"))
+    elif plan.event_fact in EVENT_HEADS and "{" not in EVENT_HEADS[plan.event_fact]:
+        lines.append(EVENT_HEADS[plan.event_fact])
+    for item in rest:
+        n += 1
+        who = f" — {byline(item)}" if item.people else ""
+        lines.append(f"- {clock(item)}: **{item.title}**{who} [{n}]")
+        cites.append(_cite(n, item, f"{clock(item)} {item.title}"))
+    return "\n".join(lines), tuple(cites)
 
 
 def _summary_line(talks, posters, plan, index) -> str:
@@ -130,7 +242,7 @@ def _summary_line(talks, posters, plan, index) -> str:
     return f"The agenda has {scope} on this:"
 
 
-def _schedule(hits: list[Hit], plan) -> tuple[str, tuple[Citation, ...]]:
+def _schedule(hits: list[Hit], plan, index=None, qvec=None) -> tuple[str, tuple[Citation, ...]]:
     lines, cites = ["From the schedule (conference local time):"], []
     timed = [h for h in hits if h.item.start]
     untimed = [h for h in hits if not h.item.start]
@@ -146,10 +258,10 @@ def _schedule(hits: list[Hit], plan) -> tuple[str, tuple[Citation, ...]]:
         who = f" — {byline(h.item)}" if h.item.people else ""
         lines.append(f"- {clock(h.item)}: **{h.item.title}**{who} [{n}]")
         cites.append(_cite(n, h.item, f"{clock(h.item)} {h.item.title}"))
-    return "\n".join([*lines, "", LABEL]), tuple(cites)
+    return "\n".join(lines), tuple(cites)
 
 
-def _who(hits: list[Hit], plan) -> tuple[str, tuple[Citation, ...]]:
+def _who(hits: list[Hit], plan, index=None, qvec=None) -> tuple[str, tuple[Citation, ...]]:
     lines, cites = [], []
     for n, h in enumerate(hits, 1):
         item = h.item
@@ -169,10 +281,10 @@ def _who(hits: list[Hit], plan) -> tuple[str, tuple[Citation, ...]]:
             quote = bio.bio
             lines.append(f'  {bio.name}: "{bio.bio}{"…" if bio.bio_truncated else ""}" [{n}]')
         cites.append(_cite(n, item, quote))
-    return "\n".join(["From the agenda:", *lines, "", LABEL]), tuple(cites)
+    return "\n".join(["From the agenda:", *lines]), tuple(cites)
 
 
-def _about(hits: list[Hit], index: Index) -> tuple[str, tuple[Citation, ...]]:
+def _about(hits: list[Hit], plan, index: Index, qvec=None) -> tuple[str, tuple[Citation, ...]]:
     lines, cites = [], []
     for n, h in enumerate(hits, 1):
         item = h.item
@@ -183,7 +295,7 @@ def _about(hits: list[Hit], index: Index) -> tuple[str, tuple[Citation, ...]]:
         else:
             lines.append(f"No abstract was published for it. [{n}]")
         cites.append(_cite(n, item, sents[0] if sents else item.title))
-    return "\n".join([*lines, "", LABEL]), tuple(cites)
+    return "\n".join(lines), tuple(cites)
 
 
 def refusal(result: SearchResult) -> str:
@@ -192,5 +304,8 @@ def refusal(result: SearchResult) -> str:
         lines.append("\nClosest items, which do **not** match:")
         for h in result.closest:
             lines.append(f"- {h.item.title} ({h.item.kind})")
-    lines += ["", LABEL]
     return "\n".join(lines)
+
+
+COMPOSERS = {Intent.EVENT: _event, Intent.COMPARE: _compare, Intent.OVERLAP: _overlap, Intent.ABOUT: _about,
+             Intent.RECOMMEND: _recommend, Intent.SCHEDULE: _schedule}

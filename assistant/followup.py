@@ -27,10 +27,11 @@ detail about explain describe summary summarize please also same ones item items
 
 @dataclass(frozen=True)
 class FollowUp:
-    intent: str                     # related | who | when | about
+    intent: str                     # related | who | when | about | clarify (nothing to refer to: ask which)
     item_ids: tuple[str, ...]
     kinds: tuple[str, ...] = ()
     note: str = ""
+    source: str = ""                # the question whose answer listed the items
 
 
 def _listed(answer: Answer) -> list[str]:
@@ -40,11 +41,15 @@ def _listed(answer: Answer) -> list[str]:
 
 
 def resolve(question: str, history: list[Answer] | tuple[Answer, ...]) -> FollowUp | None:
-    """A follow-up read against the last answer that cited items, or None for a fresh question."""
-    prev = next((a for a in reversed(list(history)) if not a.refused and (a.citations or a.hits)), None)
-    if prev is None:
-        return None
+    """A follow-up read against the last answer, or None for a fresh question. A reference with nothing to
+    refer to ("the second one" after a refusal, or first thing) asks which item is meant."""
     q = question.strip()
+    history = list(history)
+    prev = history[-1] if history else None
+    if prev is None or prev.refused or not (prev.citations or prev.hits):
+        if _pure_reference(q):
+            return FollowUp("clarify", (), note="nothing to refer to")
+        return None
     listed = _listed(prev)
     kinds_of = {h.item.id: h.item.kind for h in prev.hits}
     targets: list[str] = []
@@ -81,10 +86,20 @@ def resolve(question: str, history: list[Answer] | tuple[Answer, ...]) -> Follow
     kinds = tuple(k for k, pat in KIND.items() if pat.search(q.replace(ref, " ")))
     if "talk" in kinds:
         kinds = tuple(dict.fromkeys([k for k in kinds if k != "talk"] + ["talk", "panel"]))
+    src = prev.question
     if similar:
-        return FollowUp("related", tuple(targets[:1]), kinds, note=f"related to {ref}")
+        return FollowUp("related", tuple(targets[:1]), kinds, note=f"related to {ref}", source=src)
     if re.match(r"^\s*(who|whom)\b", q, re.I) or re.search(r"\b(presented|presenting|speaker|speakers|gave|giving)\b", q, re.I):
-        return FollowUp("who", tuple(targets), note=f"who: {ref}")
+        return FollowUp("who", tuple(targets), note=f"who: {ref}", source=src)
     if re.match(r"^\s*(when|what time)\b", q, re.I):
-        return FollowUp("when", tuple(targets), note=f"when: {ref}")
-    return FollowUp("about", tuple(targets), note=f"about: {ref}")
+        return FollowUp("when", tuple(targets), note=f"when: {ref}", source=src)
+    return FollowUp("about", tuple(targets), note=f"about: {ref}", source=src)
+
+
+def _pure_reference(q: str) -> bool:
+    """'the second one', 'who presented it?', '#3': a pointer and no topic of its own."""
+    m = ORDINAL.search(q) or NUMBERED.search(q) or DEICTIC.search(q)
+    if not m:
+        return False
+    leftover = [w for w in NEW_TOPIC_WORDS.findall(q.replace(m.group(0), " ")) if w.lower() not in FOLLOWUP_WORDS]
+    return not leftover

@@ -3,9 +3,41 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from corpus.item import Item
+
+
+class Intent(StrEnum):
+    """What a question asks for; decides how search gathers items and how the answer is laid out."""
+
+    TOPIC = "topic"            # items about something
+    LIST = "list"              # "which talks ...", "all the posters"
+    WHO = "who"                # people on items
+    WHEN = "when"              # the time of items
+    SCHEDULE = "schedule"      # items at a time or in a window
+    RELATED = "related"        # items like a named one
+    ABOUT = "about"            # what a named item is about
+    EVENT = "event"            # venue, date, start/end, registration, breaks, the full schedule
+    COMPARE = "compare"        # two named items side by side
+    OVERLAP = "overlap"        # what runs at the same time as a named item
+    RECOMMEND = "recommend"    # a short list for an interest, one reason each
+
+    @classmethod
+    def from_str(cls, value: str) -> Intent:
+        try:
+            return cls(value)
+        except ValueError:
+            raise ValueError(f"unknown intent {value!r}; valid: {', '.join(i.value for i in cls)}") from None
+
+
+class Label(StrEnum):
+    """How well a ranked hit answers the question, from its calibrated relevance."""
+
+    MATCH = "match"            # listed in the answer
+    POSSIBLE = "possible"      # named in one line as possibly relevant
+    WEAK = "weak"              # ranked, not offered
 
 
 @dataclass(frozen=True)
@@ -14,7 +46,7 @@ class Plan:
 
     query: str
     text: str                                   # the topical part, used for dense and BM25 matching
-    intent: str = "topic"                       # topic | list | who | when | schedule | related
+    intent: Intent = Intent.TOPIC
     kinds: tuple[str, ...] = ()
     orgs: tuple[str, ...] = ()
     people: tuple[str, ...] = ()
@@ -24,6 +56,10 @@ class Plan:
     related_to: str | None = None               # item id for "posters like <item>"
     scheduled_only: bool = False                # "when is ...?": only items with a time can answer
     notes: tuple[str, ...] = ()                 # what the planner did, for the trace
+    targets: tuple[str, ...] = ()               # items the question names (compare, overlap, about, who/when)
+    event_fact: str | None = None               # venue | date | start | end | registration | breaks | ...
+    whole_list: bool = False                    # "all the posters": list every match, not the top k
+    window: bool = False                        # the schedule is a time window (every overlapping item)
 
     @property
     def filtered(self) -> bool:
@@ -40,13 +76,17 @@ class Hit:
     rank: int
     signals: dict = field(default_factory=dict)
     reason: str = ""                            # for related items: why this one
+    label: Label = Label.MATCH                  # match / possible / weak, from the calibrated relevance
+    relevance: float | None = None              # P(relevant) for topical hits; None where it does not apply
 
     def to_dict(self) -> dict[str, Any]:
         i = self.item
         out = {"id": i.id, "title": i.title, "kind": i.kind,
                "people": [{"name": p.name, "org": p.org, "role": p.role} for p in i.people],
                "orgs": list(i.orgs), "start": i.start, "end": i.end, "score": round(float(self.score), 4),
-               "signals": {k: (round(float(v), 4) if isinstance(v, float) else v) for k, v in self.signals.items()}}
+               "signals": {k: (round(float(v), 4) if isinstance(v, float) else v) for k, v in self.signals.items()},
+               "label": str(self.label),
+               "relevance": None if self.relevance is None else round(float(self.relevance), 4)}
         if self.reason:
             out["reason"] = self.reason
         return out
@@ -55,11 +95,16 @@ class Hit:
 @dataclass(frozen=True)
 class SearchResult:
     plan: Plan
-    hits: tuple[Hit, ...]                       # the relevant items, best first
+    hits: tuple[Hit, ...]                       # the ranked items, best first, each labeled; () when refused
     closest: tuple[Hit, ...] = ()               # when nothing matched: the nearest items, not matching
     ranked: tuple[Hit, ...] = ()                # every candidate in fused order (for evaluation)
     timings: dict = field(default_factory=dict)
     query_vec: Any = field(default=None, compare=False, repr=False)  # the encoded topical text, if any
+    total: int | None = None                    # how many items matched the filters or were ranked
+
+    @property
+    def matches(self) -> tuple[Hit, ...]:
+        return tuple(h for h in self.hits if h.label == Label.MATCH)
 
     def to_dict(self) -> dict[str, Any]:
         return {"query": self.plan.query, "plan": self.plan.to_dict(),

@@ -49,9 +49,23 @@ def sigmoid(x):
     return 1.0 / (1.0 + np.exp(-x))
 
 
-def relevance(dense: float, cov: float, gap: float, bias: float, w_dense: float, w_cov: float, w_gap: float) -> float:
-    """P(relevant) from a logistic model over the dense cosine, term coverage and the gap to the best hit."""
-    return float(sigmoid(bias + w_dense * dense + w_cov * cov + w_gap * gap))
+# The relevance model's features, in order; search computes them and eval/calibrate fits on them.
+FEATURES = ("dense", "coverage", "gap")
+
+
+def relevance_features(dense: float, cov: float, top_dense: float) -> dict[str, float]:
+    """A candidate's features: its dense cosine, its idf-weighted query-term coverage, and how far its cosine
+    falls below the best candidate's."""
+    return {"dense": dense, "coverage": cov, "gap": top_dense - dense}
+
+
+def relevance(features: dict[str, float], bias: float, weights: dict[str, float]) -> float:
+    """P(relevant) from a logistic model over the features."""
+    return float(sigmoid(bias + sum(weights[f] * features[f] for f in FEATURES)))
+
+
+def label(p: float, match: float, possible: float) -> str:
+    return "match" if p >= match else "possible" if p >= possible else "weak"
 
 
 def mmr(query_sim: np.ndarray, doc_vecs: np.ndarray, k: int, lam: float) -> list[int]:

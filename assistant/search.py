@@ -1,11 +1,12 @@
-r"""Retrieval: plan the question, match it (dense + BM25, fused), keep what is relevant.
+r"""Retrieval: plan the question, rank candidates (dense + BM25, fused), then judge each one.
 
-    question -> Plan -> filters -> dense (Faiss) + BM25 -> fusion -> relevance -> Hits
-                       \-> schedule questions: items from their times (no embeddings)
+    question -> Plan -> filters -> dense (Faiss) + BM25 -> fusion -> ranked top-k -> relevance labels
+                       \-> schedule, event, overlap, who/when/about a named item: items from the plan
                        \-> "posters like X": related(X)
 
-A question the agenda does not cover returns no hits; its nearest items come back separately as
-`closest`, marked as not matching.
+Rank, then judge: search returns the ranked top-k (recall first), each hit labeled match / possible / weak
+from its calibrated relevance. Refusal is decided per question: when the best hit is below the
+out-of-scope bar, there are no hits and the nearest items come back as `closest`, marked as not matching.
 """
 
 from __future__ import annotations
@@ -24,9 +25,10 @@ from index.store import Index
 from index.text import bm25_text
 
 from assistant import scoring
-from assistant.planner import GENERIC, PART_OF_DAY, STOP, Vocabulary, _title_match, plan_query
-from assistant.records import Filters, Hit, Plan, SearchResult
-from assistant.settings import Settings
+from assistant.planner import GENERIC, PART_OF_DAY, STOP, Vocabulary, plan_query
+from assistant.readers import find_references
+from assistant.records import Filters, Hit, Intent, Label, Plan, SearchResult
+from assistant.settings import Fusion, Settings
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
@@ -65,6 +67,8 @@ class Searcher:
         self._org_counts = Counter(o for i in index.items for o in i.orgs)
         # question words ("what", "talks", "any") are not topic terms: kept out of BM25 and coverage
         self._stop_stems = set(tokenize([" ".join(sorted(GENERIC))])[0])
+        # the event record answers event questions only; it is never a topical or related hit
+        self._program = np.array([i.kind != "event" for i in index.items], dtype=bool)
 
     @property
     def items(self) -> list[Item]:
@@ -135,7 +139,8 @@ class Searcher:
         for item in self.items:
             if item.title.casefold() == ref.casefold():
                 return item
-        match = _title_match(ref, self.items, 0.75)
+        refs = find_references(f'"{ref}"', self.vocab)
+        match = refs[0][0] if refs else None
         if match is None:
             raise SearchError(f"no item with id or title {ref!r}; find ids with `talks search` (ids look like "
                               f"{self.items[0].id!r})")
@@ -155,30 +160,34 @@ class Searcher:
             plan = replace(plan, notes=plan.notes + tuple(notes))
         timings = {"plan_ms": (time.perf_counter() - t0) * 1000}
         allowed = self._allowed(plan)
-        limit = max(k, s.k_list) if plan.intent in ("list", "schedule") else k
+        limit = max(k, s.k_list) if plan.intent in (Intent.LIST, Intent.SCHEDULE) else k
 
-        if plan.schedule:
-            rows = [self.index.by_id[i] for i in plan.schedule]
-            if allowed is not None:
-                rows = [r for r in rows if allowed[r]]
-            hits = self.hits_for(rows, {"schedule": True})
-            return SearchResult(plan, hits, ranked=hits, timings=timings)
         if plan.related_to:
             kinds = plan.kinds or None
             shown = k if k_given else s.k_related
             ranked = tuple(self.related(plan.related_to, k=max(shown, 10), kinds=kinds))
             return SearchResult(plan, ranked[:shown], ranked=ranked, timings=timings)
+        named = plan.schedule or (plan.targets if plan.intent == Intent.COMPARE else ())
+        if named:
+            rows = [self.index.by_id[i] for i in named]
+            if allowed is not None and plan.intent not in (Intent.EVENT, Intent.OVERLAP, Intent.COMPARE):
+                rows = [r for r in rows if allowed[r]]
+            hits = self.hits_for(rows, {"schedule": True})
+            return SearchResult(plan, hits, ranked=hits, timings=timings)
         if not plan.text and allowed is not None:
-            rows = self._by_time(np.flatnonzero(allowed).tolist())
+            rows = self._by_time(np.flatnonzero(allowed & self._program).tolist())
+            if plan.whole_list:
+                limit = max(limit, len(rows))
             hits = self.hits_for(rows[:limit], {"filter": True})
             if len(rows) > limit:
-                plan = replace(plan, notes=plan.notes + (f"{len(rows) - limit} more match the filters",))
-            return SearchResult(plan, hits, ranked=hits, timings=timings)
+                plan = replace(plan, notes=plan.notes + (f"showing {limit} of {len(rows)}",))
+            return SearchResult(plan, hits, ranked=hits, timings=timings, total=len(rows))
         return self._topical(plan, allowed, k, limit, timings, t0)
 
     def _topical(self, plan: Plan, allowed, k: int, limit: int, timings: dict, t0: float) -> SearchResult:
         s = self.settings
         text = plan.text or plan.query
+        allowed = self._program if allowed is None else allowed & self._program
         t = time.perf_counter()
         qvec = self.index.embedder.encode_queries([text])[0]
         timings["encode_ms"] = (time.perf_counter() - t) * 1000
@@ -189,22 +198,14 @@ class Searcher:
         timings["dense_ms"] = (time.perf_counter() - t) * 1000
         t = time.perf_counter()
         terms = [t for t in self.index.lexical.terms(text) if t not in self._stop_stems]
-        bm25 = self.index.lexical.scores(terms)
-        if allowed is not None:
-            bm25 = np.where(allowed, bm25, 0.0)
+        bm25 = np.where(allowed, self.index.lexical.scores(terms), 0.0)
         timings["bm25_ms"] = (time.perf_counter() - t) * 1000
         dense_rank, bm25_rank = scoring.ranks(dense), scoring.ranks(np.where(bm25 > 0, bm25, -np.inf))
-        if s.fusion == "rrf":
-            fused = scoring.rrf([dense_rank, bm25_rank], s.rrf_k)
-        elif s.fusion == "dense":
-            fused = np.where(np.isfinite(dense), dense, -1.0)
-        elif s.fusion == "bm25":
-            fused = bm25.astype(np.float64)
-        else:
-            fused = scoring.blend(dense, bm25, s.blend_dense)
-        reachable = np.isfinite(dense) | (bm25 > 0)
-        if allowed is not None:
-            reachable &= allowed
+        fused = {Fusion.RRF: lambda: scoring.rrf([dense_rank, bm25_rank], s.rrf_k),
+                 Fusion.DENSE: lambda: np.where(np.isfinite(dense), dense, -1.0),
+                 Fusion.BM25: lambda: bm25.astype(np.float64),
+                 Fusion.BLEND: lambda: scoring.blend(dense, bm25, s.blend_dense)}[s.fusion]()
+        reachable = (np.isfinite(dense) | (bm25 > 0)) & allowed
         order = np.argsort(-fused, kind="stable")
         order = order[reachable[order]].tolist()
         pool = order[:max(3 * limit, 50)]
@@ -212,21 +213,25 @@ class Searcher:
         per_term = {t_: self.index.lexical.scores([t_]) for t_ in idf if idf[t_] > 0 and t_ in self.index.lexical.retriever.vocab_dict}
         finite = [float(dense[r]) for r in pool if np.isfinite(dense[r])]
         top_dense = max(finite) if finite else 0.0
+        weights = {"dense": s.rel_dense, "coverage": s.rel_coverage, "gap": s.rel_gap}
         ranked = []
         for rank, row in enumerate(pool, 1):
             d = float(dense[row]) if np.isfinite(dense[row]) else 0.0
             matched = {t_ for t_, sc in per_term.items() if sc[row] > 0}
-            cov = scoring.coverage(idf, matched)
-            p = scoring.relevance(d, cov, top_dense - d, s.rel_bias, s.rel_dense, s.rel_coverage, s.rel_gap)
-            signals = {"dense": d, "dense_rank": int(dense_rank[row]), "bm25": float(bm25[row]),
-                       "bm25_rank": int(bm25_rank[row]), "coverage": cov, "fused": float(fused[row]),
-                       "relevance": p, "matched_terms": sorted(matched)}
-            ranked.append(Hit(item=self.items[row], score=float(fused[row]), rank=rank, signals=signals))
-        relevant = [h for h in ranked if h.signals["relevance"] >= s.rel_threshold][:limit]
-        hits = tuple(replace(h, rank=i + 1) for i, h in enumerate(relevant))
-        closest = () if hits else tuple(ranked[:s.closest_n])
+            features = scoring.relevance_features(d, scoring.coverage(idf, matched), top_dense)
+            p = scoring.relevance(features, s.rel_bias, weights)
+            signals = {**features, "dense_rank": int(dense_rank[row]), "bm25": float(bm25[row]),
+                       "bm25_rank": int(bm25_rank[row]), "fused": float(fused[row]), "relevance": p,
+                       "matched_terms": sorted(matched)}
+            ranked.append(Hit(item=self.items[row], score=float(fused[row]), rank=rank, signals=signals,
+                              relevance=p, label=Label(scoring.label(p, s.rel_match, s.rel_possible))))
+        best = max((h.relevance for h in ranked), default=0.0)
+        refused = best < s.rel_refuse
+        hits = () if refused else tuple(ranked[:limit])
+        closest = tuple(ranked[:s.closest_n]) if refused else ()
         timings["total_ms"] = (time.perf_counter() - t0) * 1000
-        return SearchResult(plan, hits, closest=closest, ranked=tuple(ranked), timings=timings, query_vec=qvec)
+        return SearchResult(plan, hits, closest=closest, ranked=tuple(ranked), timings=timings, query_vec=qvec,
+                            total=len(order))
 
     def _query_idf(self, terms: list[str]) -> dict[str, float]:
         """idf per query term; a term the corpus never uses gets the highest idf (it cannot be matched)."""
@@ -256,7 +261,7 @@ class Searcher:
             if kind not in KINDS:
                 raise SearchError(f"unknown kind {kind!r}; valid kinds: {', '.join(KINDS)}")
         row = self.index.by_id[source.id]
-        allowed = np.array([i.id != source.id and i.kind != "logistics" and (not kinds or i.kind in kinds)
+        allowed = np.array([i.id != source.id and i.kind not in ("logistics", "event") and (not kinds or i.kind in kinds)
                             for i in self.items])
         if not allowed.any():
             return []

@@ -6,12 +6,29 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from pathlib import Path
 
 from corpus import DEFAULT_CORPUS
 from index.embedder import MINILM
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+class Fusion(StrEnum):
+    """How dense and BM25 scores become one ranking."""
+
+    BLEND = "blend"    # w * cosine + (1 - w) * bm25 / max(bm25)
+    RRF = "rrf"        # reciprocal rank fusion
+    DENSE = "dense"    # one signal alone
+    BM25 = "bm25"
+
+    @classmethod
+    def from_str(cls, value: str) -> Fusion:
+        try:
+            return cls(value)
+        except ValueError:
+            raise ValueError(f"unknown fusion {value!r}; valid: {', '.join(f.value for f in cls)}") from None
 
 
 @dataclass(frozen=True)
@@ -21,17 +38,21 @@ class Settings:
     model: str = MINILM                    # embedding model (index/embedder.py)
     k: int = 10                            # hits shown for an ordinary question
     k_list: int = 25                       # most hits for "which talks ..." list questions
-    fusion: str = "blend"                  # "blend", "rrf", or one signal alone: "dense", "bm25" (eval/results)
+    fusion: Fusion = Fusion.BLEND          # see Fusion; compared in eval/results
     planner: bool = True                   # read filters and schedule questions from the wording
     blend_dense: float = 0.8               # weight of the dense score in "blend"
     rrf_k: int = 60                        # RRF constant (Cormack et al. 2009)
-    # Relevance: P(relevant) = sigmoid(b + w_dense * cosine + w_cov * coverage + w_top * cosine_gap).
-    # Calibrated on eval/data by `python -m eval.calibrate` (eval/results/calibration.md).
-    rel_bias: float = -4.15
-    rel_dense: float = 8.06
-    rel_coverage: float = 3.64
-    rel_gap: float = -7.52
-    rel_threshold: float = 0.30
+    # Relevance: P(relevant) = sigmoid(b + w_dense * cosine + w_cov * coverage + w_top * cosine_gap), each
+    # ranked hit labeled match (>= rel_match), possible (>= rel_possible) or weak; a question is refused when
+    # its best hit is below rel_refuse. Fitted on the tuning half of eval/data only, by
+    # `python -m eval.calibrate` (eval/results/calibration.md); judged on the held-out half and eval/data/independent.
+    rel_bias: float = -3.922
+    rel_dense: float = 7.628
+    rel_coverage: float = 3.529
+    rel_gap: float = -7.896
+    rel_match: float = 0.26
+    rel_possible: float = 0.08
+    rel_refuse: float = 0.26
     closest_n: int = 3                     # "closest, not matching" items shown when nothing matches
     mmr_lambda: float = 0.7                # related(): relevance vs. diversity
     k_related: int = 5                     # related items shown for "posters like X"
@@ -60,6 +81,12 @@ class Settings:
     @property
     def trace_log(self) -> Path:
         return Path(self.data_dir) / "traces.jsonl"
+
+    def __post_init__(self):
+        object.__setattr__(self, "fusion", Fusion.from_str(self.fusion))
+        if not 0 <= self.rel_possible <= self.rel_match <= 1:
+            raise ValueError(f"relevance cut-offs must satisfy 0 <= rel_possible ({self.rel_possible}) <= "
+                             f"rel_match ({self.rel_match}) <= 1")
 
     def with_(self, **changes) -> Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})

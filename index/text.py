@@ -34,8 +34,10 @@ def passages(item: Item, words: int = PASSAGE_WORDS, overlap: int = OVERLAP_WORD
     head = header(item)
     body = item.abstract.split()
     if not body:
+        # no abstract: the speakers' bios are the only words about the topic (the Metamate talk, Agentic Evals)
         tags = f" Topics: {', '.join(item.tags)}." if item.tags else ""
-        return [head + tags]
+        bios = " ".join(f"{p.name}: {p.bio}" for p in item.people if p.bio)
+        return [" ".join(f"{head}{tags} {bios}".split()[:words])]
     out, start = [], 0
     while True:
         prefix = head if start == 0 else f"{item.title}."

@@ -1,0 +1,583 @@
+"""The planner's readers: each reads one aspect of a question and hands on the text it did not use.
+
+    reader(text, vocab) -> Reading(rest, changes, notes)
+
+  read_event        venue, date, start/end, registration, breaks, poster sessions, the full schedule
+  read_references   agenda items named anywhere ("the Iceberg talk", a title, quoted or not, a speaker's
+                    talk) and what is asked of them: related / compare / overlap / about / who / when
+  read_kinds        posters, panels, talks
+  read_orgs         org names in any spelling the corpus knows, misspellings included
+  read_people       full names, surnames alone, misspelled names
+  read_time         clock times, windows ("from 11 to noon", "until 3pm", "after 3"), parts of the day,
+                    slots relative to named ones ("right after lunch", "the one before the break"),
+                    first/last
+  read_intent       who / when / list / recommend / topic, from the wording that is left
+
+`changes` name `Plan` fields; `planner.plan_query` folds the readers in order, the first reader to set
+a field wins. Everything is pure: a `Vocabulary` and a string in, a `Reading` out.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, time, timedelta
+from typing import NamedTuple
+
+from corpus.item import Item
+
+from assistant.records import Intent
+from assistant.vocabulary import GENERIC, KIND_WORDS, STOP, Vocabulary, title_words, words
+
+
+class Reading(NamedTuple):
+    rest: str
+    changes: dict
+    notes: tuple[str, ...] = ()
+
+
+def _cut(text: str, start: int, end: int) -> str:
+    return " ".join((text[:start] + " " + text[end:]).split())
+
+
+# ---------------------------------------------------------------- event facts
+
+_SCOPE = r"(?:it|this|the (?:conference|event|day|program(?:me)?|summit|agenda)|@?scale|things?)"
+EVENT_FACTS = (
+    ("schedule", re.compile(r"\b(?:full|whole|entire|complete|overall|day'?s|today'?s)\s+(?:schedule|agenda|program(?:me)?|"
+                            r"line-?up|timetable|run of show)\b|\bwhat'?s the (?:schedule|agenda|program(?:me)?|line-?up)\b|"
+                            r"\bschedule for the day\b|\b(?:schedule|agenda|program(?:me)?|line-?up|timetable) in (?:time )?order\b|"
+                            r"\beverything (?:that'?s )?(?:on|happening) (?:today|that day)\b", re.I)),
+    ("venue", re.compile(r"\bwhere\b.{0,30}\b(?:conference|event|summit|venue|held|hosted|happening|located|take place|"
+                         r"taking place)\b|\bvenue\b|\baddress\b|\bwhich (?:city|building|convention)\b|"
+                         r"\bhow (?:do|can) i get there\b|\bwhere (?:is|'s) it\b", re.I)),
+    ("date", re.compile(r"\b(?:what|which) (?:date|day)\b|\bwhen is " + _SCOPE + r"\s*\??$|\bwhat'?s the date\b|"
+                        r"\bdate of " + _SCOPE, re.I)),
+    ("start", re.compile(r"\b(?:when|what time) (?:does|do|will) " + _SCOPE + r" (?:start|begin|kick off|open|get going)\b|"
+                         r"\b(?:start|opening) time\b|\bdoors open\b|\bhow early\b|\bwhen do (?:the )?doors\b|"
+                         r"\bwhen (?:does|do) (?:things|it all) (?:start|begin|kick off)\b", re.I)),
+    ("end", re.compile(r"\b(?:when|what time) (?:does|do|will) " + _SCOPE + r" (?:end|finish|wrap up|close|wind down|be over)\b|"
+                       r"\bend time\b|\bhow late\b|\bwhen is it over\b", re.I)),
+    ("registration", re.compile(r"\bregist(?:er|ration|ering)\b|\bcheck[- ]?in\b|\bbadges?\b|\bsign[- ]in\b", re.I)),
+    ("poster_sessions", re.compile(r"\b(?:when|what time)\b.{0,40}\bposters?\b(?!.{0,40}\b(?:about|on|from|by|like)\b)|"
+                                   r"\bposter (?:session|hall|hours)s?\b", re.I)),
+    ("breaks", re.compile(r"\b(?:when|what time|is there|are there|any|where)\b.{0,30}\b(?:breaks?|lunch|breakfast|food|"
+                          r"meals?|coffee|snacks?|happy hour|drinks|networking)\b|\b(?:breaks?|lunch|breakfast|food|meals?|"
+                          r"coffee|happy hour|drinks)\s*\?*$", re.I)),
+)
+_AFTER_MEAL = re.compile(r"\b(?:after|before|following|during|until|till|right|just|follows?|precedes?)\s+(?:the\s+)?"
+                         r"(?:afternoon\s+|morning\s+)?(?:breaks?|lunch|breakfast|happy hour|registration)\b", re.I)
+_MEAL = re.compile(r"\b(registration|breakfast|lunch|break|happy hour|food|coffee|networking)\b", re.I)
+
+
+def read_event(text: str, vocab: Vocabulary) -> Reading:
+    if not vocab.scheduled and vocab.event is None:
+        return Reading(text, {})
+    for fact, pattern in EVENT_FACTS:
+        m = pattern.search(text)
+        if not m:
+            continue
+        if fact == "poster_sessions" and find_references(text, vocab):
+            continue  # "when is the Faiss poster?": about that poster (read_references)
+        if fact in ("breaks", "registration") and _AFTER_MEAL.search(text) and not re.match(r"\s*(when|what time)", text, re.I):
+            continue  # "who speaks right after lunch": a slot anchored on a meal, not a question about the meal
+        ids = _event_items(fact, vocab)
+        if not ids:
+            continue
+        return Reading("", {"intent": Intent.EVENT, "event_fact": fact, "schedule": ids}, (f"event: {fact}",))
+    return Reading(text, {})
+
+
+def _event_items(fact: str, vocab: Vocabulary) -> tuple[str, ...]:
+    event = (vocab.event.id,) if vocab.event else ()
+    sched = vocab.scheduled
+    if fact in ("venue", "date"):
+        return event or tuple(i.id for i in sched[:1])
+    if fact == "start":
+        return event + tuple(i.id for i in sched if sched and i.start == sched[0].start)
+    if fact == "end":
+        last = max((i.end or i.start for i in sched), default=None)
+        return event + tuple(i.id for i in sched if (i.end or i.start) == last)
+    if fact == "schedule":
+        return tuple(i.id for i in sched)
+    if fact == "poster_sessions":
+        return tuple(i.id for i in vocab.poster_sessions)
+    if fact == "registration":
+        return tuple(i.id for i in sched if re.search(r"regist|check-?in|badge", i.title, re.I))
+    return tuple(i.id for i in sched if i.kind == "logistics" and _MEAL.search(i.title)
+                 and not re.search(r"regist", i.title, re.I))
+
+
+# ---------------------------------------------------------------- item references
+
+REF_NOUN = r"(?:talk|poster|panel|session|presentation|keynote|chat|one|discussion)"
+QUOTED = re.compile(r"[\"“”‘’']([^\"“”‘’']{3,120})[\"“”‘’']")
+THE_X = re.compile(r"\b(?:the|that|this)\s+((?:(?!(?:the|that|this)\b)[\w&@.:()'’-]+\s+){0,8}?)" + REF_NOUN + r"s?\b(?:\s+(?:by|from|on|about)\s+"
+                   r"(?:[A-Z][\w.-]+\s*){1,3})?", re.I)
+CUES = (
+    (Intent.COMPARE, re.compile(r"\bcompar\w*|\bdiffer\w*|\bversus\b|\bvs\.?\s|\bcontrast\w*|\bstack up\b|\bside by side\b|"
+                                r"\bsimilarities\b|\bin common\b|\bwhich (?:one )?(?:is|was) (?:better|more)\b", re.I)),
+    (Intent.OVERLAP, re.compile(r"\bsame time\b|\boverlap\w*|\bclash\w*|\bconflict\w*|\bconcurrent\w*|\bin parallel\b|"
+                                r"\bparallel (?:to|with)\b|\bcompet\w* with\b|\bduring\b|\bat once\b|\bsimultaneous\w*|"
+                                r"\bopposite\b|\bagainst\b", re.I)),
+    (Intent.RELATED, re.compile(r"(?<!would )(?<!'d )\b(?:more|other|others|else|similar\w*|like|likes|same (?:vein|lines?|spirit|theme|topic|"
+                                r"area|direction)|in that (?:direction|vein)|along (?:those|the same|similar) lines|"
+                                r"relate[sd]?|related|resembl\w*|in the spirit|liked|enjoyed|loved|fans? of|follow[- ]?ups?|"
+                                r"also|next|akin|comparable|kin|neighbou?rs?|adjacent|close to|builds? on|further)\b", re.I)),
+    (Intent.ABOUT, re.compile(r"\btell me (?:more )?about\b|\bwhat(?:'s| is| was)\b.*\babout\b|\bsummar\w*|\bdescribe\b|"
+                              r"\bdetails?\b|\babstract\b|\bexplain\w*|\bwhat does\b.*\b(?:cover|say)\b|\bgist\b|"
+                              r"\bwhat(?:'s| is) (?:in|on) (?:it|that)\b|\bbreak down\b", re.I)),
+    (Intent.WHO, re.compile(r"^\s*(?:who|whom)\b|\bwho(?:'s| is| are)\b|\bspeakers?\b|\bpresenters?\b|\bauthors?\b|"
+                            r"\bpresented by\b|\bwho (?:gives|gave|presents|runs|leads|moderates)\b", re.I)),
+    (Intent.WHEN, re.compile(r"^\s*when\b|\bwhat time\b|\bwhich slot\b|\bwhen(?:'s| is| does| do)\b|\bschedul\w*\b", re.I)),
+)
+
+
+def _word_match(q: str, w: str) -> bool:
+    if q == w or q.rstrip("s") == w.rstrip("s"):
+        return True
+    if len(q) >= 4 and len(w) > len(q) and w.startswith(q):  # "infra" -> "infrastructure"
+        return True
+    if len(q) >= 5 and len(w) >= 5:
+        from rapidfuzz.distance import Levenshtein
+
+        return Levenshtein.distance(q, w) <= (1 if len(w) < 8 else 2)
+    return False
+
+
+def _title_score(phrase_words: list[str], item: Item, vocab: Vocabulary) -> tuple[float, float, float]:
+    """(share of the title's idf mass the phrase names, share of the phrase's words in the title, matched idf)."""
+    tw = title_words(item)
+    if not tw or not phrase_words:
+        return 0.0, 0.0, 0.0
+    idf = vocab.title_idf
+    matched = [w for w in tw if any(_word_match(q, w) for q in phrase_words)]
+    used = [q for q in phrase_words if any(_word_match(q, w) for w in tw)]
+    mass = sum(idf.get(w, 1.0) for w in matched)
+    total = sum(idf.get(w, 1.0) for w in tw)
+    return mass / total, len(used) / len(phrase_words), mass
+
+
+def _noun_kinds(phrase: str) -> tuple[str, ...]:
+    """The kinds a reference's noun allows: 'the X poster' is a poster, 'the X talk' a talk or panel."""
+    noun = re.search(REF_NOUN + r"s?\b(?!.*" + REF_NOUN + ")", phrase, re.I)
+    word = noun.group(0).lower().rstrip("s") if noun else ""
+    return {"poster": ("poster",), "panel": ("panel",), "talk": ("talk", "panel"), "presentation": ("talk", "panel"),
+            "keynote": ("talk",), "chat": ("talk",), "discussion": ("panel", "talk")}.get(word, ())
+
+
+def _best_item(phrase: str, vocab: Vocabulary, min_cover: float, min_precision: float,
+               short_ok: bool = True, kinds: tuple[str, ...] = ()) -> Item | None:
+    pw = [w for w in words(re.sub(r"[()]", "", phrase)) if w not in GENERIC and len(w) > 1]
+    if not pw:
+        return None
+    best, best_key = None, (0.0, 0.0, 0.0)
+    top_idf = max(vocab.title_idf.values(), default=1.0)
+    for item in vocab.program:
+        if kinds and item.kind not in kinds:
+            continue
+        cover, precision, mass = _title_score(pw, item, vocab)
+        # a short reference works when it names a distinctive title word ("the Iceberg talk")
+        if precision < min_precision or (cover < min_cover and (not short_ok or mass < 0.75 * top_idf)):
+            continue
+        key = (precision, cover, mass)
+        if key > best_key:
+            best, best_key = item, key
+    return best
+
+
+def _title_run(phrase: str, vocab: Vocabulary) -> Item | None:
+    """The one item whose title starts with the phrase's content words ("Beyond RAG"), or holds three or
+    more of them as a run; two words mid-title ("data quality") are a topic, not a reference."""
+    pw = [w for w in words(re.sub(r"[()]", "", phrase)) if w not in GENERIC and w not in CUE_WORDS and len(w) > 1]
+    if len(pw) < 2:
+        return None
+    run = " ".join(pw)
+    found = [i for i in vocab.program if (" ".join(title_words(i)) + " ").startswith(run + " ")
+             or (len(pw) >= 3 and f" {run} " in " " + " ".join(title_words(i)) + " ")]
+    return found[0] if len(found) == 1 else None
+
+
+def _speaker_item(phrase: str, vocab: Vocabulary) -> Item | None:
+    """'Krishna Gade's talk', 'the Hollan talk', 'the Snowflake talk': the one program item of that kind a
+    named person or org is on."""
+    _, changes, _ = read_people(phrase, vocab)
+    names = {n.casefold() for n in changes.get("people", ())}
+    orgs = set(read_orgs(phrase, vocab).changes.get("orgs", ()))
+    if not names and not orgs:
+        return None
+    kinds = _noun_kinds(phrase) or ("talk", "panel", "poster")
+    on = [i for i in vocab.program if i.kind in kinds and len(i.people) < 6
+          and ((names & {n.casefold() for n in i.names()}) or (not names and orgs & set(i.orgs)))]
+    return on[0] if len(on) == 1 else None
+
+
+def find_references(text: str, vocab: Vocabulary) -> list[tuple[Item, int, int]]:
+    """Items named in the text, with their spans, in order of appearance."""
+    found: list[tuple[Item, int, int]] = []
+
+    def add(item, start, end):
+        if item is not None and all(item.id != f[0].id for f in found) and \
+                all(end <= s or start >= e for _, s, e in found):
+            found.append((item, start, end))
+
+    for m in QUOTED.finditer(text):
+        add(_best_item(m.group(1), vocab, 0.4, 0.5) or _speaker_item(m.group(1), vocab), m.start(), m.end())
+    for m in THE_X.finditer(text):
+        phrase = m.group(0)
+        add(_best_item(m.group(1) or "", vocab, 0.5, 0.6, kinds=_noun_kinds(phrase)) or _speaker_item(phrase, vocab),
+            m.start(), m.end())
+    # unquoted titles ("compare Beyond RAG and Agentic Observability"): most of a title, or a run of two or
+    # more of its words in the title's order
+    for part in re.split(r"\s*(?:,|;|\band\b|\bor\b|\bvs\.?|\bversus\b|\bwith\b|\bto\b|\bthan\b|\bas\b)\s*", text):
+        if len(words(part)) >= 2:
+            item = _best_item(part, vocab, 0.6, 0.5, short_ok=False) or _title_run(part, vocab)
+            if item is not None:
+                start = text.find(part)
+                add(item, start, start + len(part))
+    return sorted(found, key=lambda f: f[1])
+
+
+CUE_WORDS = {"compare", "comparing", "comparison", "contrast", "versus", "vs", "difference", "differences", "differ",
+             "similar", "like", "related", "overlap", "overlaps", "clash", "clashes", "conflicts", "between"}
+
+
+def read_references(text: str, vocab: Vocabulary) -> Reading:
+    refs = find_references(text, vocab)
+    if not refs:
+        return Reading(text, {})
+    rest = text
+    for _, s, e in sorted(refs, key=lambda f: -f[1]):
+        rest = rest[:s] + " " + rest[e:]
+    rest = " ".join(rest.split())
+    for intent, cue in CUES:
+        if not cue.search(text if intent == Intent.COMPARE else rest):
+            continue
+        if intent == Intent.COMPARE and len(refs) < 2:
+            continue
+        items = [r[0] for r in refs]
+        if intent == Intent.COMPARE:
+            return Reading(_strip(rest, cue), {"intent": intent, "targets": tuple(i.id for i in items[:2])},
+                           (f"compare {items[0].title!r} and {items[1].title!r}",))
+        if intent == Intent.OVERLAP:
+            return Reading("", {"intent": intent, "targets": (items[0].id,), "schedule": _overlapping(items[0], vocab)},
+                           (f"at the same time as {items[0].title!r}",))
+        if intent == Intent.RELATED:
+            return Reading(_strip(rest, cue), {"intent": intent, "related_to": items[0].id, "targets": (items[0].id,)},
+                           (f"related to {items[0].title!r}",))
+        ids = tuple(i.id for i in items)
+        if intent == Intent.WHEN and any(i.kind == "poster" for i in items):
+            ids += tuple(i.id for i in vocab.poster_sessions)
+        return Reading("", {"intent": intent, "targets": tuple(i.id for i in items), "schedule": ids},
+                       (f"{intent.value}: " + ", ".join(repr(i.title) for i in items),))
+    return Reading(text, {})
+
+
+def _strip(text: str, cue: re.Pattern) -> str:
+    return " ".join(cue.sub(" ", text).split())
+
+
+def _overlapping(item: Item, vocab: Vocabulary) -> tuple[str, ...]:
+    """The named item first, then everything that runs at the same time (posters during poster sessions)."""
+    if item.kind == "poster":
+        return (item.id,) + tuple(i.id for i in vocab.poster_sessions)
+    if not item.start:
+        return (item.id,)
+    s, e = item.start_dt, item.end_dt or item.start_dt + timedelta(minutes=1)
+    others = [i for i in vocab.scheduled if i.id != item.id and i.start_dt < e and (i.end_dt or i.start_dt) > s]
+    if item in vocab.poster_sessions:
+        others += [i for i in vocab.program if i.kind == "poster"]
+    return (item.id,) + tuple(i.id for i in others)
+
+
+# ---------------------------------------------------------------- kinds, orgs, people
+
+TALK_WORDS = r"\b(?:talks?|presentations?|keynotes?|lectures?)\b"
+
+
+def read_kinds(text: str, vocab: Vocabulary) -> Reading:
+    scope = text.lower()
+    kinds = [k for k, pattern in KIND_WORDS.items() if re.search(pattern, scope) and k in vocab.kinds]
+    if kinds and re.search(TALK_WORDS, scope):
+        kinds = [] if "poster" in kinds else ["talk", "panel"]  # "talks and posters": everything
+    if re.search(r"\b(?:only talks|talks only|not posters|no posters|talks and panels|on stage|on-stage)\b", scope):
+        kinds = ["talk", "panel"]
+    kinds = [k for k in kinds if k in vocab.kinds or k == "talk"]
+    return Reading(text, {"kinds": tuple(kinds)} if kinds else {}, ("kind: " + ", ".join(kinds),) if kinds else ())
+
+
+def _norm(w: str) -> str:
+    return re.sub(r"['’]s$", "", w.strip("?!,.;:()\"“”'"))
+
+
+def read_orgs(text: str, vocab: Vocabulary) -> Reading:
+    """Orgs named in the text, in any spelling the corpus knows (n-grams of up to 4 words), or misspelled."""
+    ws = text.split()
+    found: list[str] = []
+    keep = [True] * len(ws)
+    from corpus.normalize import org_key
+
+    keys = list(vocab.orgs)
+    for n in (4, 3, 2, 1):
+        for i in range(len(ws) - n + 1):
+            if not all(keep[i:i + n]):
+                continue
+            phrase = " ".join(_norm(w) for w in ws[i:i + n])
+            key = org_key(phrase)
+            org = vocab.orgs.get(key)
+            if org is None and n <= 2 and len(key) >= 6 and key not in vocab.common and phrase.lower() not in STOP:
+                from rapidfuzz import fuzz, process
+
+                match = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=87)
+                org = vocab.orgs[match[0]] if match else None
+            if org is None or (org == "Meta" and i > 0 and ws[i - 1].lower().endswith("ray-ban")):
+                continue
+            if org not in found:
+                found.append(org)
+            keep[i:i + n] = [False] * n
+    rest = " ".join(w for w, k in zip(ws, keep) if k)
+    return Reading(rest, {"orgs": tuple(found)} if found else {}, ("org: " + ", ".join(found),) if found else ())
+
+
+def read_people(text: str, vocab: Vocabulary) -> Reading:
+    """People named in the text: full names (any case, misspelled), or a unique surname alone."""
+    ws = text.split()
+    found: list[str] = []
+    keep = [True] * len(ws)
+    fuzzy = vocab.fuzzy_people()
+    names = list(vocab.people)
+    for n in (4, 3, 2, 1):
+        for i in range(len(ws) - n + 1):
+            if not all(keep[i:i + n]):
+                continue
+            phrase = " ".join(_norm(w) for w in ws[i:i + n]).lower()
+            if n > 1:
+                name = vocab.people.get(phrase)
+                if name is None and fuzzy and len(phrase) >= 8 and not all(w in GENERIC for w in phrase.split()):
+                    from rapidfuzz import fuzz, process
+
+                    match = process.extractOne(phrase, names, scorer=fuzz.ratio, score_cutoff=86)
+                    name = vocab.people[match[0]] if match else None
+            else:
+                name = vocab.surnames.get(phrase)
+                if name is None and fuzzy and len(phrase) >= 6 and phrase not in vocab.common and phrase not in GENERIC:
+                    from rapidfuzz import fuzz, process
+
+                    match = process.extractOne(phrase, list(vocab.surnames), scorer=fuzz.ratio, score_cutoff=85)
+                    name = vocab.surnames[match[0]] if match else None
+            if name is None or name in found:
+                continue
+            found.append(name)
+            keep[i:i + n] = [False] * n
+    rest = " ".join(w for w, k in zip(ws, keep) if k)
+    return Reading(rest, {"people": tuple(found)} if found else {}, ("person: " + ", ".join(found),) if found else ())
+
+
+# ---------------------------------------------------------------- time
+# Hand-written on purpose: ctparse 0.3.6, timefhuman 0.1.5 and dateparser were tried on this program's
+# wordings. ctparse read "after 3" as 03:00, "between 2 and 3:30" as the next night and "until 3pm" as a
+# point in time; timefhuman returned the current time for all of them. A conference day needs "3" to mean
+# 3 PM, windows that are half-open, and anchors on named slots ("before the break"), which none offers.
+
+CLOCK = r"(?:(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?|(noon|midday|midnight))"
+WINDOW = re.compile(r"\b(?:between|from)\s+" + CLOCK + r"\s*(?:and|to|till|until|-|–)\s*" + CLOCK + r"(?![\w:])"
+                    r"|\b" + CLOCK + r"\s*(?:-|–|to)\s*" + CLOCK + r"(?![\w:])", re.I)
+BOUND = re.compile(r"\b(until|till|til|before|by|up to|after|from|since|past|later than|earlier than)\s+" + CLOCK
+                   + r"(?![\w:])", re.I)
+AT_TIME = re.compile(r"\b(?:at|around|about|@)\s+" + CLOCK + r"(?![\w:])|\b(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)(?!\w)"
+                     r"|\b(\d{1,2}):(\d{2})\b|\b(noon|midday)\b", re.I)
+ADJACENT = re.compile(r"\b(right after|just after|immediately after|directly after|straight after|the one after|"
+                      r"next after|follows?|following|followed by|comes after|right before|just before|immediately "
+                      r"before|directly before|the one before|precedes?|preceding|comes before)\s+(?:the\s+)?(.+?)[\s?.!]*$",
+                      re.I)
+RELATIVE = re.compile(r"\b(after|before|until|till|since|up to)\s+(?:the\s+)?(.+?)[\s?.!]*$", re.I)
+ORDINAL = re.compile(r"\b(first|opening|earliest|last|final|closing|latest)\s+(talk|session|panel|thing|item|event|"
+                     r"presentation|slot|speaker|keynote)s?\b|\b(kicks? (?:things|it|the day) off|opens the day|"
+                     r"closes the day|ends the day|wraps up the day)\b", re.I)
+PART_OF_DAY = {"morning": (time(0, 0), time(12, 0)), "afternoon": (time(12, 0), time(17, 0)),
+               "evening": (time(17, 0), time(23, 59)), "tonight": (time(17, 0), time(23, 59))}
+
+
+def _clock(h, m, ampm, word) -> time | None:
+    if word:
+        return time(0, 0) if word.lower() == "midnight" else time(12, 0)
+    if h is None:
+        return None
+    hour, minute = int(h), int(m or 0)
+    if ampm:
+        ampm = ampm.lower().replace(".", "")
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if ampm == "pm" else 0)
+    elif hour < 8:  # "at 3" on a conference day means the afternoon
+        hour += 12
+    if hour > 23 or minute > 59:
+        return None
+    return time(hour, minute)
+
+
+def _day(vocab: Vocabulary):
+    first = vocab.scheduled[0].start_dt
+    return first.date(), first.tzinfo
+
+
+def _end(i: Item) -> datetime:
+    return i.end_dt or i.start_dt + timedelta(minutes=1)
+
+
+def _window(vocab: Vocabulary, t0: time | None, t1: time | None) -> tuple[str, ...]:
+    """Items overlapping [t0, t1): those fully inside first, then those that only overlap, by start."""
+    day, tz = _day(vocab)
+    lo = datetime.combine(day, t0 or time(0, 0), tzinfo=tz)
+    hi = datetime.combine(day, t1 or time(23, 59), tzinfo=tz)
+    hit = [i for i in vocab.scheduled if i.start_dt < hi and _end(i) > lo]
+    inside = [i for i in hit if i.start_dt >= lo and _end(i) <= hi]
+    return tuple(i.id for i in inside + [i for i in hit if i not in inside])
+
+
+def _at(vocab: Vocabulary, t: time) -> tuple[str, ...]:
+    """The slots running at a time; if none, the next ones to start."""
+    day, tz = _day(vocab)
+    moment = datetime.combine(day, t, tzinfo=tz)
+    running = [i for i in vocab.scheduled if i.start_dt <= moment < _end(i)]
+    if running:
+        return tuple(i.id for i in running)
+    later = [i for i in vocab.scheduled if i.start_dt >= moment]
+    return tuple(i.id for i in later if i.start == later[0].start)
+
+
+def _anchor(phrase: str, vocab: Vocabulary) -> Item | None:
+    """A named slot: 'lunch', 'the afternoon break', 'the keynote', a title or speaker."""
+    low = phrase.lower()
+    if re.match(r"(?:the\s+)?keynote\b", low):
+        talks = [i for i in vocab.scheduled if i.kind == "talk" and i.abstract] or list(vocab.scheduled)
+        return talks[0] if talks else None
+    for meal in ("registration", "breakfast", "lunch", "happy hour"):
+        if meal in low:
+            return next((i for i in vocab.scheduled if meal in i.title.lower()), None)
+    if re.search(r"\bbreak\b", low):
+        breaks = [i for i in vocab.scheduled if re.search(r"\bbreak\b", i.title.lower())]
+        if "morning" in low:
+            breaks = [i for i in breaks if i.start_dt.hour < 12] or breaks
+        elif "afternoon" in low:
+            breaks = [i for i in breaks if i.start_dt.hour >= 12] or breaks
+        return breaks[0] if breaks else None
+    item = _best_item(phrase, vocab, 0.5, 0.5)
+    if item is not None and item.start and item in vocab.scheduled:
+        return item
+    spk = _speaker_item(phrase, vocab)
+    return spk if spk is not None and spk.start else None
+
+
+def _program_kinds(noun: str) -> tuple[str, ...]:
+    noun = noun.lower()
+    if noun in ("talk", "presentation", "speaker", "keynote", "session"):
+        return ("talk", "panel")
+    return ("panel",) if noun == "panel" else ()
+
+
+def read_time(text: str, vocab: Vocabulary) -> Reading:
+    if not vocab.scheduled:
+        return Reading(text, {})
+    if (m := ADJACENT.search(text)) and (anchor := _anchor(m.group(2), vocab)) is not None:
+        after = not re.search(r"before|precede", m.group(1), re.I)
+        if after:
+            pool = [i for i in vocab.scheduled if i.start_dt >= _end(anchor) and i.id != anchor.id]
+            pick = [i for i in pool if pool and i.start == pool[0].start]
+        else:
+            pool = [i for i in vocab.scheduled if _end(i) <= anchor.start_dt and i.id != anchor.id]
+            last = max((i.start for i in pool), default=None)
+            pick = [i for i in pool if i.start == last]
+        # "who speaks right after lunch": a speaking slot, not the next meal
+        kinds = _program_kinds("talk") if re.search(r"\b(speak|speaks|talk|talks|presents|on stage)\b", text, re.I) else ()
+        if kinds and pick and all(i.kind not in kinds for i in pick):
+            nxt = [i for i in (pool if after else reversed(pool)) if i.kind in kinds][:1]
+            pick = nxt or pick
+        return Reading(_cut(text, m.start(), m.end()), {"schedule": tuple(i.id for i in pick)},
+                       (f"{'after' if after else 'before'} {anchor.title!r}",))
+    if (m := WINDOW.search(text)):
+        g = m.groups()
+        t0, t1 = (_clock(*g[0:4]), _clock(*g[4:8])) if m.group(0).lower().startswith(("between", "from")) else \
+                 (_clock(*g[8:12]), _clock(*g[12:16]))
+        if t0 and t1:
+            if t1 <= t0 and not g[2] and not g[10]:  # "from 11 to 1": 1 PM
+                t1 = time(min(23, t1.hour + 12), t1.minute)
+            return Reading(_cut(text, m.start(), m.end()), {"schedule": _window(vocab, t0, t1), "window": True},
+                           (f"between {t0.strftime('%H:%M')} and {t1.strftime('%H:%M')}",))
+    if (m := BOUND.search(text)):
+        t = _clock(*m.groups()[1:5])
+        if t is not None:
+            upto = m.group(1).lower() in ("until", "till", "til", "before", "by", "up to", "earlier than")
+            ids = _window(vocab, None, t) if upto else _window(vocab, t, None)
+            return Reading(_cut(text, m.start(), m.end()), {"schedule": ids, "window": True},
+                           (f"{'until' if upto else 'from'} {t.strftime('%H:%M')}",))
+    if (m := RELATIVE.search(text)) and (anchor := _anchor(m.group(2), vocab)) is not None:
+        upto = m.group(1).lower() in ("before", "until", "till", "up to")
+        day, tz = _day(vocab)
+        ids = _window(vocab, None, anchor.start_dt.timetz().replace(tzinfo=None)) if upto else \
+            _window(vocab, _end(anchor).timetz().replace(tzinfo=None), None)
+        ids = tuple(i for i in ids if i != anchor.id)
+        return Reading(_cut(text, m.start(), m.end()), {"schedule": ids, "window": True},
+                       (f"{m.group(1).lower()} {anchor.title!r}",))
+    if (m := ORDINAL.search(text)):
+        word = (m.group(1) or m.group(3) or "").lower()
+        first = word.startswith(("first", "opening", "earliest", "kick", "opens"))
+        kinds = _program_kinds(m.group(2) or "talk")
+        pool = [i for i in vocab.scheduled if not kinds or i.kind in kinds]
+        if pool:
+            pick = pool[0] if first else max(pool, key=lambda i: (i.start, i.end or ""))
+            return Reading(_cut(text, m.start(), m.end()), {"schedule": tuple(i.id for i in pool if i.start == pick.start)},
+                           (f"{'first' if first else 'last'} {m.group(2) or 'talk'}",))
+    if (m := AT_TIME.search(text)):
+        g = m.groups()
+        t = _clock(*g[0:4]) or _clock(g[4], g[5], g[6], None) or _clock(g[7], g[8], "pm" if g[7] and int(g[7]) < 8
+                                                                          else None, None) or _clock(None, None, None, g[9])
+        if t is not None:
+            return Reading(_cut(text, m.start(), m.end()), {"schedule": _at(vocab, t)}, (f"at {t.strftime('%H:%M')}",))
+    for word, (t0, t1) in PART_OF_DAY.items():
+        if re.search(rf"\b{word}\b", text, re.I):
+            day, tz = _day(vocab)
+            changes = {"time_from": datetime.combine(day, t0, tzinfo=tz).isoformat(),
+                       "time_to": datetime.combine(day, t1, tzinfo=tz).isoformat()}
+            if not _MEAL.search(text):
+                changes["kinds"] = ("talk", "panel")  # "morning sessions" means the program, not breakfast
+            return Reading(re.sub(rf"\b{word}\b", " ", text, flags=re.I), changes,
+                           (f"{word}: {t0.strftime('%H:%M')}-{t1.strftime('%H:%M')}",))
+    return Reading(text, {})
+
+
+# ---------------------------------------------------------------- intent
+
+RECOMMEND = re.compile(r"\brecommend\w*|\bsuggest\w*|\bshould i (?:see|attend|go|check|catch|watch|visit|prioriti[sz]e|hit|"
+                       r"not miss)\b|\bworth (?:seeing|attending|checking|visiting|my time|it)\b|\bmust[- ]see\b|"
+                       r"\bdon'?t miss\b|\bi'?m (?:into|interested in|keen on|curious about|working on|a|an)\b|"
+                       r"\bfor (?:someone|somebody|people|a person|folks|me)\b|\b(?:as|being) an? \w+ (?:engineer|"
+                       r"scientist|manager|researcher|person|lead|developer)\b|\bbest (?:talks|posters|sessions|ones) "
+                       r"(?:for|on|about)\b|\bwhat would you (?:pick|choose)\b|\bpick for me\b|\bi care about\b|"
+                       r"\bmy interests?\b|\bif i (?:only|just) have time\b|\btop picks?\b|\bwhere should i (?:go|spend)\b",
+                       re.I)
+_RECOMMEND_FILLER = re.compile(r"\b(?:someone|somebody|people|folks|a person|me|who|is|are|into|interested in|keen on|"
+                               r"curious about|working on|i'?m|i am|should i|worth|must[- ]see|best|pick|choose|top|"
+                               r"picks?|would you|recommend\w*|suggest\w*|see|attend|go to|check out|catch|visit|"
+                               r"prioriti[sz]e|not miss|don'?t miss|my|interests?|care about|i care|time|if i only have|"
+                               r"where should i (?:go|spend))\b", re.I)
+WHOLE = re.compile(r"\b(?:all|every|each|full list|complete list|entire list|everything|whole list)\b", re.I)
+
+
+def read_intent(text: str, vocab: Vocabulary) -> Reading:
+    low = text.lower().strip()
+    if RECOMMEND.search(low):
+        rest = _RECOMMEND_FILLER.sub(" ", RECOMMEND.sub(" ", text))
+        return Reading(" ".join(rest.split()), {"intent": Intent.RECOMMEND}, ("recommend",))
+    if re.match(r"^(?:who|whom)\b", low) or re.search(r"\bwho(?:'s| is| are)\s+(?:speaking|presenting|on|giving|"
+                                                      r"running|behind)\b", low):
+        return Reading(text, {"intent": Intent.WHO})
+    if re.match(r"^(?:when|what time|at what time)\b", low):
+        return Reading(text, {"intent": Intent.WHEN})
+    changes: dict = {}
+    if (re.match(r"^(?:which|list|name|show|give me|what are|are there|any|enumerate)\b", low)
+            or re.search(r"\b(?:which|all|every|any)\s+(?:the\s+)?(?:talks|posters|panels|sessions)\b", low)
+            or WHOLE.search(low)):
+        changes["intent"] = Intent.LIST
+    if WHOLE.search(low):
+        changes["whole_list"] = True
+    return Reading(text, changes)
