@@ -25,7 +25,7 @@ PIP := $(BIN)/python -m pip install $(if $(VERBOSE),,-q)
 $(STAMP): pyproject.toml
 	@set -e; t0=$$(date +%s); \
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
-	  echo "make install: needs Python >= 3.11; $(PYTHON) is $$($(PYTHON) --version 2>&1 || echo missing)." \
+	  echo "make install: needs Python >= 3.11; $(PYTHON) is $$($(PYTHON) --version 2>/dev/null || echo not found)." \
 	       "Pick another with: make install PYTHON=python3.12" >&2; exit 1; }; \
 	if test -x $(BIN)/python; then echo "make install: reusing the venv in $(VENV)"; \
 	else echo "make install: creating venv in $(VENV) ($$($(PYTHON) --version))"; $(PYTHON) -m venv $(VENV); fi; \
@@ -42,8 +42,10 @@ $(STAMP): pyproject.toml
 test: install
 	@if ! command -v chromium >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ]; then sudo=; elif sudo -n true 2>/dev/null; then sudo=sudo; else sudo=no; fi; \
-	  if ! command -v apt-get >/dev/null 2>&1 || [ "$$sudo" = no ]; then \
-	    echo "make test: no chromium, and no apt-get to install it (as root or with sudo -n); the browser test will be skipped"; \
+	  if ! command -v apt-get >/dev/null 2>&1; then \
+	    echo "make test: chromium is missing and there is no apt-get to install it; the browser test will be skipped"; \
+	  elif [ "$$sudo" = no ]; then \
+	    echo "make test: chromium is missing (sudo apt-get install chromium); the browser test will be skipped"; \
 	  else \
 	    echo "make test: installing Debian's chromium for the browser test (apt-get install chromium)"; \
 	    { $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq chromium >/dev/null; } \
