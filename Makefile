@@ -1,6 +1,9 @@
-# make install: idempotent; creates .venv, installs the pinned CPU torch first, then the project.
-# make test:    install, then the whole test suite.
-# make run:     install, then launch the app on http://127.0.0.1:7860 (builds the index on first run)
+# make install: idempotent; creates .venv, installs the pinned CPU torch first, then the project (one line per
+#               step; VERBOSE=1 shows pip's own output and download progress).
+# make test:    install, then the whole test suite (installs Debian's chromium for the browser test when missing
+#               and apt-get can; otherwise that test is skipped with its reason, which .ci/run turns into a failure).
+# make run:     install, then launch the app on http://127.0.0.1:7860 (builds the index on first run; opens the page
+#               when a desktop browser is available: make run ARGS=--no-browser only prints the URL)
 # make bench:   the search/index benchmarks (eval/results/index-bench.md)
 PYTHON ?= python3
 VENV := .venv
@@ -17,14 +20,38 @@ export TRANSFORMERS_OFFLINE := 1
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q torch==2.13.0
-	$(BIN)/python -m pip install -q -e '.[test]'
-	touch $(STAMP)
+PIP := $(BIN)/python -m pip install $(if $(VERBOSE),,-q)
 
+$(STAMP): pyproject.toml
+	@set -e; t0=$$(date +%s); \
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+	  echo "make install: needs Python >= 3.11; $(PYTHON) is $$($(PYTHON) --version 2>/dev/null || echo not found)." \
+	       "Pick another with: make install PYTHON=python3.12" >&2; exit 1; }; \
+	if test -x $(BIN)/python; then echo "make install: reusing the venv in $(VENV)"; \
+	else echo "make install: creating venv in $(VENV) ($$($(PYTHON) --version))"; $(PYTHON) -m venv $(VENV); fi; \
+	$(PIP) --upgrade pip; \
+	echo "make install: installing torch (CPU, about 200 MB to download the first time)"; \
+	$(PIP) torch==2.13.0; \
+	echo "make install: installing the project and its test tools (pip install -e '.[test]')"; \
+	$(PIP) -e '.[test]'; \
+	touch $(STAMP); \
+	echo "make install: done in $$(( $$(date +%s) - t0 )) s; $(VENV) takes $$(du -sh $(VENV) | cut -f1)"
+
+# The browser test drives Debian's chromium (never a downloaded browser): installed here when missing and apt-get
+# can (as root, or with sudo that needs no password); otherwise tests/test_app.py skips it and says why.
 test: install
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then sudo=; elif sudo -n true 2>/dev/null; then sudo=sudo; else sudo=no; fi; \
+	  if ! command -v apt-get >/dev/null 2>&1; then \
+	    echo "make test: chromium is missing and there is no apt-get to install it; the browser test will be skipped"; \
+	  elif [ "$$sudo" = no ]; then \
+	    echo "make test: chromium is missing (sudo apt-get install chromium); the browser test will be skipped"; \
+	  else \
+	    echo "make test: installing Debian's chromium for the browser test (apt-get install chromium)"; \
+	    { $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq chromium >/dev/null; } \
+	      || echo "make test: apt-get could not install chromium; the browser test will be skipped"; \
+	  fi; \
+	fi
 	$(BIN)/python -m pytest -q
 
 run: install

@@ -310,9 +310,11 @@ def launch(demo, host: str, port: int, auth, block: bool = True):
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="app.py", description="Ask the agenda: the web app.")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    p.add_argument("--port", type=int, default=7860)
+    p.add_argument("--port", type=int, default=7860, help="port to listen on (default 7860)")
     p.add_argument("--corpus", help="corpus JSONL (default: the @Scale corpus)")
     p.add_argument("--auth", help="user:password, required to bind anything but 127.0.0.1 (or TALKS_AUTH)")
+    p.add_argument("--no-browser", action="store_true",
+                   help="only print the URL (default: also open it when a desktop browser is available)")
     args = p.parse_args(argv)
     try:
         auth = parse_auth(args.auth or os.environ.get("TALKS_AUTH"))
@@ -344,6 +346,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"app.py: error: cannot listen on {args.host}:{args.port} ({exc}); pass --port", file=sys.stderr)
         return 2
     print(f"Ask the agenda: {url}  (ready in {time.perf_counter() - t0:.1f}s; Ctrl-C stops)", flush=True)
+    if not args.no_browser and (sys.platform in ("darwin", "win32") or os.environ.get("DISPLAY")
+                                or os.environ.get("WAYLAND_DISPLAY")):
+        import webbrowser  # a desktop session; a headless one (no display) only gets the URL above
+
+        try:
+            browser = webbrowser.get()
+            if type(browser) is not webbrowser.GenericBrowser:  # never a console browser (lynx, w3m): it would
+                browser.open(url)                                  # take over the terminal the server logs to
+        except webbrowser.Error:
+            pass
     try:
         demo.block_thread()
     except KeyboardInterrupt:

@@ -336,23 +336,54 @@ def positive_int(text: str) -> int:
 # ---------------------------------------------------------------- parser
 
 
+def package_version() -> str:
+    """The installed distribution's version (pyproject.toml is its one source)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("talks")
+    except PackageNotFoundError:
+        return "unknown (not installed: run make install)"
+
+
+def example(*commands: str) -> dict:
+    """add_parser keywords for a help epilog that shows how a command is used, kept as written."""
+    return {"epilog": "example:\n" + "\n".join(f"  {c}" for c in commands),
+            "formatter_class": argparse.RawDescriptionHelpFormatter}
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="talks", description="Search and ask questions about a conference's talks and posters.")
+    p = argparse.ArgumentParser(
+        prog="talks", description="Search and ask questions about a conference's talks and posters.",
+        epilog="examples:\n"
+               "  talks ask \"Which talks cover data quality for agents?\"\n"
+               "  talks search \"posters about vector search\" -k 5\n"
+               "  talks related \"Faiss & Vector Search at Meta\"\n\n"
+               "`talks COMMAND --help` shows a command's options and an example. The web app: python app.py",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--version", action="version", version=f"%(prog)s {package_version()}",
+                   help="print the version and exit")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    corpus = sub.add_parser("corpus", help="build, import, check and summarize corpora")
+    corpus = sub.add_parser("corpus", help="build, import, check and summarize corpora",
+                            **example("talks corpus stats"))
     csub = corpus.add_subparsers(dest="corpus_command", required=True, metavar="ACTION")
-    c = csub.add_parser("build", help="regenerate the @Scale corpus JSONL from its source page")
+    c = csub.add_parser("build", help="regenerate the @Scale corpus JSONL from its source page",
+                        **example("talks corpus build -o /tmp/atscale.jsonl"))
     c.add_argument("-o", "--output", help="output file (default: the committed corpus)")
     c.set_defaults(func=cmd_corpus_build)
-    c = csub.add_parser("stats", help="counts by kind, events, orgs and people")
+    c = csub.add_parser("stats", help="counts by kind, events, orgs and people",
+                        **example("talks corpus stats corpus/data/atscale-ai-data-2025.jsonl --json"))
     c.add_argument("file", nargs="?", help="corpus JSONL (default: the @Scale corpus)")
-    c.add_argument("--json", action="store_true")
+    c.add_argument("--json", action="store_true", help="print JSON")
     c.set_defaults(func=cmd_corpus_stats)
-    c = csub.add_parser("check", help="validate a corpus JSONL file")
-    c.add_argument("file")
+    c = csub.add_parser("check", help="validate a corpus JSONL file",
+                        **example("talks corpus check corpus/data/atscale-ai-data-2025.jsonl"))
+    c.add_argument("file", help="corpus JSONL to validate (every bad line is reported with its field)")
     c.set_defaults(func=cmd_corpus_check)
-    c = csub.add_parser("import-pyvideo", help="import pyvideo/data (archive or folder) as a corpus")
+    c = csub.add_parser("import-pyvideo", help="import pyvideo/data (archive or folder) as a corpus",
+                        **example("talks corpus import-pyvideo pyvideo-data.tar.gz --events pycon-us-2019 "
+                                  "-o data/pycon.jsonl"))
     c.add_argument("path", help="pyvideo-data.tar.gz or an extracted pyvideo/data folder")
     c.add_argument("--events", help="comma-separated event folder names (default: all)")
     c.add_argument("-o", "--output", required=True, help="output JSONL file")
@@ -365,13 +396,15 @@ def build_parser() -> argparse.ArgumentParser:
     with_corpus = argparse.ArgumentParser(add_help=False)
     with_corpus.add_argument("--corpus", help="corpus JSONL (default: the @Scale corpus)")
 
-    index = sub.add_parser("index", help="build the search index")
+    index = sub.add_parser("index", help="build the search index", **example("talks index build"))
     isub = index.add_subparsers(dest="index_command", required=True, metavar="ACTION")
-    c = isub.add_parser("build", help="embed the corpus and write its index folder (atomically)", parents=[with_corpus])
+    c = isub.add_parser("build", help="embed the corpus and write its index folder (atomically)", parents=[with_corpus],
+                        **example("talks index build --corpus data/pycon.jsonl"))
     c.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     c.set_defaults(func=cmd_index_build)
 
-    c = sub.add_parser("search", help="search talks, panels and posters", parents=[with_corpus])
+    c = sub.add_parser("search", help="search talks, panels and posters", parents=[with_corpus],
+                       **example("talks search \"what's on at 3pm?\" --kind talk -k 5"))
     c.add_argument("query", nargs="*", help="question or keywords")
     c.add_argument("-k", type=positive_int, default=None, help="how many hits (default 10; list questions up to 25)")
     c.add_argument("--kind", action="append", choices=KINDS, help="only this kind (repeatable)")
@@ -380,24 +413,28 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--queries-file", help="one query per line in; one JSON object per line out")
     c.set_defaults(func=cmd_search)
 
-    c = sub.add_parser("related", help="items like a given one", parents=[with_corpus])
+    c = sub.add_parser("related", help="items like a given one", parents=[with_corpus],
+                       **example("talks related \"Faiss & Vector Search at Meta\" --kind poster -k 3"))
     c.add_argument("item", nargs="+", help="item id or title")
-    c.add_argument("-k", type=positive_int, default=5)
+    c.add_argument("-k", type=positive_int, default=5, help="how many related items (default 5)")
     c.add_argument("--kind", action="append", choices=KINDS, help="only this kind (repeatable)")
-    c.add_argument("--json", action="store_true")
+    c.add_argument("--json", action="store_true", help="print JSON")
     c.set_defaults(func=cmd_related)
 
-    c = sub.add_parser("ask", help="ask a question; get an answer that cites its sources", parents=[with_corpus])
-    c.add_argument("question", nargs="*")
+    c = sub.add_parser("ask", help="ask a question; get an answer that cites its sources", parents=[with_corpus],
+                       **example("talks ask \"Who speaks right after lunch?\" --trace"))
+    c.add_argument("question", nargs="*", help="the question (quote it, or give it as several words)")
     c.add_argument("--json", action="store_true", help="print JSON")
     c.add_argument("--trace", action="store_true", help="print the trace (plan, hits, timings, citation check)")
     c.add_argument("--questions-file", help="one question per line in; one JSON object per line out")
     c.set_defaults(func=cmd_ask)
 
-    ev = sub.add_parser("eval", help="offline evaluations on the labeled queries in eval/data")
+    ev = sub.add_parser("eval", help="offline evaluations on the labeled queries in eval/data",
+                        **example("talks eval retrieval --configs bm25,hybrid --no-write"))
     esub = ev.add_subparsers(dest="eval_command", required=True, metavar="WHAT")
     results = Path(__file__).resolve().parent.parent / "eval" / "results"
-    c = esub.add_parser("retrieval", help="nDCG@10, Recall@10, MRR@10, P@5 per configuration, with significance")
+    c = esub.add_parser("retrieval", help="nDCG@10, Recall@10, MRR@10 on the held-out, tuning and independent sets",
+                        **example("talks eval retrieval --queries my-queries.tsv --qrels my-qrels.trec --corpus my.jsonl"))
     c.add_argument("--configs", help="comma-separated: bm25,dense,rrf,hybrid,hybrid-noplanner,hybrid-norefusal (default: all)")
     c.add_argument("--queries", help="your own queries: JSONL {\"qid\", \"query\", \"type\"?} or TSV qid<TAB>query")
     c.add_argument("--qrels", help="their judgments: TREC qrels (qid 0 doc-id grade) or JSON {qid: {doc-id: grade}}")
@@ -405,13 +442,15 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--out", default=str(results), help="results folder")
     c.add_argument("--no-write", action="store_true", help="print only")
     c.set_defaults(func=cmd_eval_retrieval)
-    c = esub.add_parser("answers", help="citation precision/recall, list completeness, refusals")
+    c = esub.add_parser("answers", help="citation precision/recall, list completeness, refusals, event facts",
+                        **example("talks eval answers --no-write"))
     c.add_argument("--out", default=str(results), help="results folder")
     c.add_argument("--no-write", action="store_true", help="print only")
     c.set_defaults(func=cmd_eval_answers, corpus=None)
 
-    c = sub.add_parser("chat", help="interactive questions with follow-ups", parents=[with_corpus])
-    c.add_argument("--trace", action="store_true")
+    c = sub.add_parser("chat", help="interactive questions with follow-ups", parents=[with_corpus],
+                       **example("talks chat --corpus data/pycon.jsonl"))
+    c.add_argument("--trace", action="store_true", help="print each answer's trace (plan, hits, timings, citations)")
     c.set_defaults(func=cmd_chat)
     return p
 

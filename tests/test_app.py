@@ -116,7 +116,11 @@ def test_chips_and_cards_render():
 def test_browser_chat_streams_answer_with_chips_and_cards(served, tmp_path):
     from playwright.sync_api import sync_playwright
 
-    assert os.path.exists(CHROMIUM), "Debian's chromium is needed (.ci/run installs it)"
+    if not os.path.exists(CHROMIUM):
+        why = "browser test not run: Debian's chromium is missing (make test installs it where apt-get can)"
+        if os.environ.get("TALKS_REQUIRE_BROWSER"):  # .ci/run: CI must run it
+            pytest.fail(why)
+        pytest.skip(why)
     # TALKS_UPDATE_SCREENSHOT=1 refreshes the README's picture; otherwise the shot stays in tmp_path
     shot = ROOT / "docs" / "screenshot.png" if os.environ.get("TALKS_UPDATE_SCREENSHOT") else tmp_path / "app.png"
     shot.parent.mkdir(exist_ok=True)
