@@ -16,6 +16,7 @@ import sys
 import time
 from pathlib import Path
 
+from assistant import safe_html, webguard
 from assistant.cli import set_offline_env
 
 set_offline_env()  # before gradio (and litellm) are imported
@@ -121,9 +122,9 @@ def related_html(source, hits) -> str:
 
 
 def chat_text(answer) -> str:
-    text = with_chips(answer.text)
+    text = safe_html.chat_markdown(answer.text, with_chips)
     if answer.notices:
-        text += "\n\n" + "\n".join(f"> ⚠ {n}" for n in answer.notices)
+        text += "\n\n" + "\n".join(f"> ⚠ {safe_html.escape_markdown(n)}" for n in answer.notices)
     return text
 
 
@@ -173,19 +174,19 @@ def build_app(assistant):
         if not message:
             yield "", chat, answers, gr.skip(), gr.skip(), gr.skip(), gr.skip()
             return
-        chat += [{"role": "user", "content": message}, {"role": "assistant", "content": "…"}]
+        chat += [{"role": "user", "content": safe_html.escape_markdown(message)}, {"role": "assistant", "content": "…"}]
         yield "", chat, answers, gr.skip(), gr.skip(), gr.skip(), gr.skip()
         shown = ""
         try:
             for event in assistant.stream(message, answers, filters_of(kinds, org_sel, tod)):
                 if hasattr(event, "replace"):
                     shown = event.text if event.replace else shown + event.text
-                    chat[-1] = {"role": "assistant", "content": with_chips(shown)}
+                    chat[-1] = {"role": "assistant", "content": safe_html.chat_markdown(shown, with_chips)}
                     yield "", chat, answers, gr.skip(), gr.skip(), gr.skip(), gr.skip()
                 else:
                     answer = event
         except SearchError as exc:
-            chat[-1] = {"role": "assistant", "content": f"⚠ {exc}"}
+            chat[-1] = {"role": "assistant", "content": f"⚠ {safe_html.escape_markdown(exc)}"}
             yield "", chat, answers, gr.skip(), gr.skip(), gr.skip(), gr.skip()
             return
         chat[-1] = {"role": "assistant", "content": chat_text(answer)}
@@ -206,7 +207,7 @@ def build_app(assistant):
     def retry(chat, answers, kinds, org_sel, tod):
         answers = list(answers or [])
         chat = list(chat or [])
-        last = next((m["content"] for m in reversed(chat) if m["role"] == "user"), None)
+        last = next((safe_html.unescape_markdown(m["content"]) for m in reversed(chat) if m["role"] == "user"), None)
         if last is None:
             yield "", chat, answers, gr.skip(), gr.skip(), gr.skip(), gr.skip()
             return
@@ -304,7 +305,8 @@ def parse_auth(value: str | None) -> tuple[str, str] | None:
 
 def launch(demo, host: str, port: int, auth, block: bool = True):
     return demo.launch(server_name=host, server_port=port, auth=auth, share=False, ssr_mode=False,
-                       show_error=True, quiet=True, css=CSS, prevent_thread_lock=not block, footer_links=["api"])
+                       show_error=True, quiet=True, css=CSS, prevent_thread_lock=not block, footer_links=["api"],
+                       app_kwargs=webguard.app_kwargs(host))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -335,9 +337,16 @@ def main(argv: list[str] | None = None) -> int:
     from assistant.answer import Assistant
     from assistant.settings import Settings
 
+    from corpus.jsonl import CorpusError
+    from index.manifest import IndexMismatch
+
     t0 = time.perf_counter()
-    settings = Settings.from_env(os.environ, corpus=Path(args.corpus) if args.corpus else None)
-    assistant = Assistant.open(settings, progress=sys.stderr.isatty())
+    try:
+        settings = Settings.from_env(os.environ, corpus=Path(args.corpus) if args.corpus else None)
+        assistant = Assistant.open(settings, progress=sys.stderr.isatty())
+    except (CorpusError, IndexMismatch, ValueError) as exc:
+        print(f"app.py: error: {exc}", file=sys.stderr)
+        return 2
     demo = build_app(assistant)
     url = f"http://{'127.0.0.1' if args.host in LOOPBACK else args.host}:{args.port}"
     try:

@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from collections.abc import Iterator
@@ -18,7 +17,7 @@ from datetime import datetime, timezone
 from functools import lru_cache
 
 from assistant import citations as citation_check
-from assistant import extractive, followup, llm, prompting
+from assistant import extractive, followup, llm, prompting, traces
 from assistant.records import Answer, Filters, Intent, Label, Plan, SearchResult
 from assistant.search import Searcher, clean_query
 from assistant.settings import Settings
@@ -156,7 +155,7 @@ class Assistant:
         timings["total_ms"] = (time.perf_counter() - t0) * 1000
         trace = {
             "ts": datetime.now(timezone.utc).isoformat(timespec="seconds"), "question": question,
-            "answerer": answerer, "model": s.llm_model, "api_base": s.llm_api_base,
+            "answerer": answerer, "model": s.llm_model, "api_base": s.llm_api_base,  # redacted by prepare()
             "plan": plan.to_dict(), "followup": fu.__dict__ if fu else None,
             "hits": [{"n": n, "id": h.item.id, "score": round(float(h.score), 4),
                       "signals": h.to_dict()["signals"]} for n, h in enumerate(hits, 1)],
@@ -167,6 +166,7 @@ class Assistant:
         }
         refused = not hits and not (fu is not None and fu.intent == "clarify")
         trace["refused"] = refused
+        trace = traces.prepare(trace, (s.llm_api_key,), max_string=max(traces.MAX_STRING, s.max_query_chars))
         answer = Answer(question=question, text=checked, citations=cites, hits=hits, refused=refused,
                         answerer=answerer, notices=tuple(notices), closest=result.closest, trace=trace)
         self._log(trace)
@@ -181,14 +181,7 @@ class Assistant:
         return final
 
     def _log(self, trace: dict) -> None:
-        path = self.settings.trace_log
-        line = json.dumps(trace, ensure_ascii=False, default=str)
-        if self.settings.llm_api_key:
-            line = line.replace(self.settings.llm_api_key, "***")
-        with self._log_lock:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with path.open("a", encoding="utf-8") as fh:
-                fh.write(line + "\n")
+        traces.log_for(self.settings.trace_log).append(trace, (self.settings.llm_api_key,))
 
 
 @lru_cache(maxsize=4)

@@ -97,6 +97,17 @@ def cmd_index_build(args) -> int:
     return 0
 
 
+def cmd_index_check(args) -> int:
+    from assistant.engine import check_index
+
+    settings = settings_from(args)
+    summary = check_index(settings)
+    how = (f"{summary['files']} files, sizes and checksums match the manifest" if summary["listed"]
+           else "no file list in its manifest (built by an older version): loaded, but not verified file by file")
+    print(f"{summary['folder']}: OK, {summary['items']} items, {summary['passages']} passages; {how}")
+    return 0
+
+
 def _searcher(args):
     from assistant.engine import open_searcher
 
@@ -402,6 +413,9 @@ def build_parser() -> argparse.ArgumentParser:
                         **example("talks index build --corpus data/pycon.jsonl"))
     c.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     c.set_defaults(func=cmd_index_build)
+    c = isub.add_parser("check", help="verify the index files against their manifest (sizes, checksums) and load it",
+                        parents=[with_corpus])
+    c.set_defaults(func=cmd_index_check)
 
     c = sub.add_parser("search", help="search talks, panels and posters", parents=[with_corpus],
                        **example("talks search \"what's on at 3pm?\" --kind talk -k 5"))

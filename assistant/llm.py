@@ -4,14 +4,25 @@
 `ollama/llama3`, or `openai/<name>` with `TALKS_LLM_API_BASE` for a local server). Models served
 only on a text-completion endpoint (base models) are reached with `text-completion-openai/<name>`.
 litellm is imported only when an LLM is configured, so the default path never loads it.
+
+Deadline: `Settings.llm_timeout` bounds the whole answer, retries included: the first piece of text
+must arrive before it, and so must the end of the stream. Retries (`llm_retries`) are made here, each
+with the time left, not by litellm (whose retries each get the full timeout again). On expiry the
+caller gets an `LLMError` and falls back to the grounded answer.
+
+Error messages are redacted (key, URL credentials) before they are cut to length.
 """
 
 from __future__ import annotations
 
 import os
+import queue
+import threading
+import time
 from collections.abc import Iterator
 
 from assistant.prompting import as_text_prompt
+from assistant.redact import cut, redact
 from assistant.settings import Settings
 
 TEXT_PREFIX = "text-completion-openai/"
@@ -31,7 +42,7 @@ def _litellm():
 
 
 def _common(settings: Settings, streaming: bool) -> dict:
-    kwargs = {"timeout": settings.llm_timeout, "num_retries": settings.llm_retries,
+    kwargs = {"timeout": settings.llm_timeout, "num_retries": 0,
               "max_tokens": settings.llm_max_tokens, "temperature": 0.1, "stream": streaming}
     if settings.llm_api_base:
         kwargs["api_base"] = settings.llm_api_base
@@ -55,11 +66,33 @@ def _text_of(chunk) -> str:
 def stream(settings: Settings, msgs: list[dict], mock_response: str | None = None,
            streaming: bool = True) -> Iterator[str]:
     """Yield the answer's text as it arrives (with streaming=False: in one piece, from a single
-    response); raise LLMError on any provider failure."""
+    response); raise LLMError on any provider failure or when the deadline passes."""
     if not settings.llm_model:
         raise LLMError("no LLM configured (set TALKS_LLM_MODEL)")
+    deadline = time.monotonic() + settings.llm_timeout
+    attempts = 1 + max(0, settings.llm_retries)
+    for attempt in range(attempts):
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise LLMError(f"Timeout: no answer within {settings.llm_timeout:g}s "
+                           f"({attempt} attempt{'s' if attempt != 1 else ''})")
+        produced = False
+        try:
+            for piece in _bounded(_attempt(settings, msgs, mock_response, streaming, left), deadline,
+                                  settings):
+                produced = True
+                yield piece
+            return
+        except LLMError:
+            if produced or attempt == attempts - 1 or deadline - time.monotonic() <= 0:
+                raise  # text already shown cannot be taken back by a retry; the caller falls back
+
+
+def _attempt(settings: Settings, msgs: list[dict], mock_response: str | None, streaming: bool,
+             timeout: float) -> Iterator[str]:
     litellm = _litellm()
     kwargs = _common(settings, streaming)
+    kwargs["timeout"] = max(0.1, timeout)
     if mock_response is not None:
         kwargs["mock_response"] = mock_response
     model = settings.llm_model
@@ -82,12 +115,46 @@ def stream(settings: Settings, msgs: list[dict], mock_response: str | None = Non
     except LLMError:
         raise
     except Exception as exc:  # litellm maps provider errors to many types; all of them mean "fall back"
-        message = _short(exc)
-        if settings.llm_api_key:
-            message = message.replace(settings.llm_api_key, "***")
-        raise LLMError(f"{type(exc).__name__}: {message}") from exc
+        raise LLMError(error_message(exc, settings)) from exc
 
 
-def _short(exc: Exception, limit: int = 300) -> str:
-    text = " ".join(str(exc).split())
-    return text if len(text) <= limit else text[:limit] + "…"
+_DONE = object()
+
+
+def _bounded(pieces: Iterator[str], deadline: float, settings: Settings) -> Iterator[str]:
+    """The pieces of `pieces`, produced in a worker thread, until `deadline` (monotonic seconds):
+    a hung connection cannot hold the answer past it. The worker ends on its own (its own timeout)."""
+    box: queue.Queue = queue.Queue()
+    stop = threading.Event()
+
+    def work():
+        try:
+            for piece in pieces:
+                box.put(piece)
+                if stop.is_set():
+                    return
+            box.put(_DONE)
+        except BaseException as exc:  # handed to the reader, raised there
+            box.put(exc)
+
+    threading.Thread(target=work, name="llm-stream", daemon=True).start()
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            try:
+                item = box.get(timeout=max(0.0, left))
+            except queue.Empty:
+                raise LLMError(f"Timeout: no complete answer within {settings.llm_timeout:g}s") from None
+            if item is _DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+
+
+def error_message(exc: BaseException, settings: Settings, limit: int = 300) -> str:
+    """`Type: message` fit to show: secrets redacted first, then cut to `limit` characters."""
+    text = redact(str(exc), (settings.llm_api_key,))
+    return f"{type(exc).__name__}: {cut(text, limit)}"

@@ -4,6 +4,7 @@ read only in `Settings.from_env`, which the CLI and the app call at their entry 
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -111,4 +112,10 @@ class Settings:
                     values[key.lower()[6:]] = conv(env[key])
                 except ValueError:
                     raise ValueError(f"{key}={env[key]!r} is not a valid {conv.__name__}") from None
+        timeout, retries = values.get("llm_timeout"), values.get("llm_retries")
+        if timeout is not None and not (math.isfinite(timeout) and 0 < timeout <= 3600):
+            raise ValueError(f"TALKS_LLM_TIMEOUT={env['TALKS_LLM_TIMEOUT']!r} must be seconds between 0 and 3600 "
+                             "(e.g. 60)")
+        if retries is not None and not 0 <= retries <= 10:
+            raise ValueError(f"TALKS_LLM_RETRIES={env['TALKS_LLM_RETRIES']!r} must be between 0 and 10")
         return cls(**values).with_(**overrides)

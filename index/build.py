@@ -8,14 +8,22 @@
   <folder>/sentence_item.npy  larger ones embed a hit's sentences when an answer first quotes it)
   <folder>/faiss.index        Faiss inner-product index over the passages
   <folder>/bm25/              bm25s index over item texts
+
+One build of a folder at a time: a lock file (`.<folder>.lock`, fcntl) makes a second build wait,
+saying so. Each build first removes what killed builds left behind (`.<folder>.tmp-PID` and
+`.<folder>.old-PID` folders of processes that are gone). The manifest lists every file with its size
+and checksum (index/manifest.py).
 """
 
 from __future__ import annotations
 
 import os
 import platform
+import re
 import shutil
+import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -27,7 +35,7 @@ from corpus.jsonl import write_items
 from index import lexical
 from index.cache import EmbeddingCache
 from index.embedder import Embedder
-from index.manifest import SCHEMA_VERSION, Manifest, corpus_hash, item_hash
+from index.manifest import SCHEMA_VERSION, Manifest, corpus_hash, file_table, item_hash
 from index.text import PASSAGE_PARAMS, bm25_text, passages, sentences
 
 # Exact search up to this many passages, HNSW above. Measured (eval/results/index-bench.md, one thread):
@@ -78,10 +86,61 @@ def _versions() -> dict:
 
 def build_index(items: list[Item], folder: Path, embedder: Embedder, cache_dir: Path | None = None,
                 corpus_file: str = "", progress: bool = False, flat_max: int = FLAT_MAX_PASSAGES) -> BuildReport:
+    folder = Path(folder)
+    with build_lock(folder):
+        remove_leftovers(folder)
+        return _build(items, folder, embedder, cache_dir, corpus_file, progress, flat_max)
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_leftovers(folder: Path) -> list[Path]:
+    """Remove `.NAME.tmp-PID` / `.NAME.old-PID` folders of builds whose process is gone; returns them."""
+    folder = Path(folder)
+    pattern = re.compile(rf"\.{re.escape(folder.name)}\.(?:tmp|old)-(\d+)\Z")
+    removed = []
+    if folder.parent.is_dir():
+        for path in folder.parent.iterdir():
+            m = pattern.match(path.name)
+            if m and not _pid_alive(int(m.group(1))):
+                shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+                removed.append(path)
+    return removed
+
+
+@contextmanager
+def build_lock(folder: Path):
+    """Hold `.NAME.lock` next to the folder for the whole build; a second build waits for the first."""
+    import fcntl
+
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with open(folder.parent / f".{folder.name}.lock", "a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"talks: another build of {folder} is running; waiting for it to finish ...", file=sys.stderr)
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _build(items: list[Item], folder: Path, embedder: Embedder, cache_dir: Path | None, corpus_file: str,
+           progress: bool, flat_max: int) -> BuildReport:
     import faiss
 
     t0 = time.perf_counter()
-    folder = Path(folder)
     texts, owner = [], []
     for row, item in enumerate(items):
         for p in passages(item):
@@ -118,7 +177,7 @@ def build_index(items: list[Item], folder: Path, embedder: Embedder, cache_dir: 
             corpus_file=corpus_file, corpus_hash=corpus_hash(items), n_items=len(items),
             n_passages=len(texts), n_sentences=len(sent_texts), passages=dict(PASSAGE_PARAMS), faiss=fparams, bm25=dict(lexical.BM25_PARAMS), versions=_versions(),
             created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            item_hashes={i.id: item_hash(i) for i in items},
+            item_hashes={i.id: item_hash(i) for i in items}, files=file_table(tmp),
         )
         manifest.write(tmp)
         _swap_in(tmp, folder)

@@ -1,12 +1,23 @@
-"""An embedding cache keyed by model and text hash, so a rebuild re-embeds only what changed."""
+"""An embedding cache keyed by model and text hash, so a rebuild re-embeds only what changed.
+
+The file is rewritten only when something was added, and during a long embedding run every
+`SAVE_EVERY_S` seconds, so a killed build keeps most of its work. Temporary files of saves whose
+process is gone (`NAME.tmp-PID.npz`) are removed when the cache is opened.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
+import time
 from pathlib import Path
 
 import numpy as np
+
+
+CHUNK = 4096        # texts embedded between two looks at the clock
+SAVE_EVERY_S = 60.0  # during a long run, save the cache at most this often
 
 
 def text_key(model: str, text: str) -> str:
@@ -20,13 +31,15 @@ class EmbeddingCache:
         self.model, self.dim = model, dim
         self.path = Path(folder) / (model.replace("/", "--") + ".npz")
         self._rows: dict[str, np.ndarray] = {}
+        self._dirty = False
+        self._remove_stale_temporaries()
         if self.path.exists():
             try:
                 with np.load(self.path) as data:
                     if data["vectors"].shape[1] == dim:
                         self._rows = dict(zip(data["keys"].tolist(), data["vectors"]))
-            except (OSError, ValueError, KeyError):
-                self._rows = {}  # a damaged cache is only a cache: start again
+            except Exception:  # noqa: BLE001 - a damaged cache is only a cache: start again
+                self._rows = {}
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -38,15 +51,50 @@ class EmbeddingCache:
         if missing:
             wanted = set(missing)
             todo = {k: t for k, t in zip(keys, texts) if k in wanted}
-            vecs = encode([todo[k] for k in missing], progress)
-            self._rows.update(zip(missing, np.asarray(vecs, dtype=np.float32)))
+            last_save = time.monotonic()
+            for start in range(0, len(missing), CHUNK):
+                part = missing[start:start + CHUNK]
+                vecs = encode([todo[k] for k in part], progress)
+                self._rows.update(zip(part, np.asarray(vecs, dtype=np.float32)))
+                self._dirty = True
+                if start + CHUNK < len(missing) and time.monotonic() - last_save > SAVE_EVERY_S:
+                    self.save()  # a long run keeps its work if it is killed
+                    last_save = time.monotonic()
         out = np.stack([self._rows[k] for k in keys]) if keys else np.zeros((0, self.dim), np.float32)
         return out.astype(np.float32, copy=False), len(missing)
 
-    def save(self) -> None:
+    def save(self) -> bool:
+        """Write the cache if anything was added since it was read or saved; returns whether it wrote."""
+        if not self._dirty:
+            return False
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(f".tmp-{os.getpid()}.npz")
         keys = np.array(list(self._rows), dtype="U40")
         vecs = np.stack(list(self._rows.values())) if self._rows else np.zeros((0, self.dim), np.float32)
-        np.savez(tmp, keys=keys, vectors=vecs)
-        os.replace(tmp, self.path)
+        try:
+            np.savez(tmp, keys=keys, vectors=vecs)
+            os.replace(tmp, self.path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        self._dirty = False
+        return True
+
+    def _remove_stale_temporaries(self) -> None:
+        pattern = re.compile(rf"{re.escape(self.path.stem)}\.tmp-(\d+)\.npz\Z")
+        if not self.path.parent.is_dir():
+            return
+        for path in self.path.parent.iterdir():
+            m = pattern.match(path.name)
+            if m and int(m.group(1)) != os.getpid() and not _alive(int(m.group(1))):
+                path.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

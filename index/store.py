@@ -11,7 +11,7 @@ from corpus.item import Item
 from corpus.jsonl import load_items
 from index.embedder import Embedder
 from index.lexical import Lexical
-from index.manifest import IndexMismatch, Manifest, corpus_hash
+from index.manifest import IndexMismatch, Manifest, corpus_hash, verify_files
 from index.text import PASSAGE_PARAMS, sentences
 
 
@@ -24,6 +24,7 @@ class Index:
         if not (self.folder / "manifest.json").exists():
             raise IndexMismatch(self.folder, "manifest.json", "missing", "present")
         self.manifest = Manifest.read(self.folder)
+        verify_files(self.folder, self.manifest)  # sizes always, checksums where cheap
         self.manifest.check(self.folder, embedder.name, embedder.dim,
                             corpus_hash(items) if items is not None else None, PASSAGE_PARAMS)
         self.embedder = embedder

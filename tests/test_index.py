@@ -29,7 +29,7 @@ def test_build_writes_folder_and_manifest(tmp_path, items):
     assert m["n_passages"] > len(items)  # long abstracts are split into several passages
     assert m["n_sentences"] > m["n_items"] and (folder / "sentences.npy").exists()
     assert report.embedded == m["n_passages"] + m["n_sentences"]
-    assert not list(tmp_path.glob(".idx*"))  # no temporary folders left behind
+    assert [p.name for p in tmp_path.glob(".idx*")] == [".idx.lock"]  # no temporary folders left behind
 
 
 def test_passages_stay_under_the_model_limit(items, minilm):
@@ -66,7 +66,7 @@ def test_interrupted_build_keeps_previous_index(tmp_path, items, monkeypatch):
         build_index(items[:10], tmp_path / "idx", emb, cache_dir=tmp_path / "cache")
     assert (tmp_path / "idx" / "manifest.json").read_text() == before
     assert len(Index(tmp_path / "idx", emb)) == len(items)
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == [".idx.lock"]
 
 
 def test_mismatches_are_refused_naming_the_field(tmp_path, items):
