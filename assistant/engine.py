@@ -18,7 +18,7 @@ from assistant.settings import Settings
 
 def build(settings: Settings, embedder: Embedder | None = None, progress: bool = False) -> BuildReport:
     items = load_items(settings.corpus)
-    embedder = embedder or get_embedder(settings.model)
+    embedder = embedder or get_embedder(settings.model, settings.models_dir, settings.embed_backend)
     return build_index(items, settings.index_dir, embedder, cache_dir=settings.cache_dir,
                        corpus_file=str(Path(settings.corpus).resolve()), progress=progress)
 
@@ -26,7 +26,7 @@ def build(settings: Settings, embedder: Embedder | None = None, progress: bool =
 def open_index(settings: Settings, embedder: Embedder | None = None, build_missing: bool = True,
                progress: bool = False) -> Index:
     items = load_items(settings.corpus)
-    embedder = embedder or get_embedder(settings.model)
+    embedder = embedder or get_embedder(settings.model, settings.models_dir, settings.embed_backend)
     if build_missing and not (settings.index_dir / "manifest.json").exists():
         print(f"talks: no index for {settings.corpus} yet; building it in {settings.index_dir} ...", file=sys.stderr)
         build_index(items, settings.index_dir, embedder, cache_dir=settings.cache_dir,

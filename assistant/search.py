@@ -79,21 +79,8 @@ class Searcher:
     def _allowed(self, plan: Plan) -> np.ndarray | None:
         if not plan.filtered:
             return None
-        mask = np.ones(len(self.items), dtype=bool)
-        for row, item in enumerate(self.items):
-            if plan.kinds and item.kind not in plan.kinds:
-                mask[row] = False
-            elif plan.orgs and not set(plan.orgs) & set(item.orgs):
-                mask[row] = False
-            elif plan.people and not {n.casefold() for n in plan.people} & {n.casefold() for n in item.names()}:
-                mask[row] = False
-            elif plan.scheduled_only and not item.start:
-                mask[row] = False
-            elif plan.time_from or plan.time_to:
-                if not item.start or (plan.time_from and item.start_dt < datetime.fromisoformat(plan.time_from)) \
-                        or (plan.time_to and item.start_dt >= datetime.fromisoformat(plan.time_to)):
-                    mask[row] = False
-        return mask
+        return self.index.item_mask(plan.kinds, plan.orgs, plan.people, plan.scheduled_only,
+                                    plan.time_from, plan.time_to)
 
     def _merge(self, plan: Plan, filters: Filters | None) -> Plan:
         if filters is None:

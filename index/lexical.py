@@ -2,10 +2,32 @@
 
 from __future__ import annotations
 
+import sys
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+
+# bm25s's package __init__ imports numba, scipy.sparse and tqdm.auto when they are installed (numba comes
+# with ranx): about 1.3 s of a 2 s cold `talks search`. Tokenizing, building with its numpy backend,
+# loading and get_scores need none of them, so they are hidden while bm25s is first imported.
+_OPTIONAL = ("numba", "scipy", "scipy.sparse", "tqdm.auto")
+
+
+def _bm25s():
+    """The bm25s module, imported without its optional accelerators (see _OPTIONAL)."""
+    if "bm25s" in sys.modules:
+        return sys.modules["bm25s"]
+    hidden = [m for m in _OPTIONAL if m not in sys.modules]
+    for m in hidden:
+        sys.modules[m] = None  # makes `import m` raise ImportError, which bm25s handles
+    try:
+        import bm25s
+    finally:
+        for m in hidden:
+            if sys.modules.get(m, 0) is None:
+                del sys.modules[m]
+    return bm25s
 
 BM25_PARAMS = {"library": "bm25s", "method": "lucene", "k1": 1.5, "b": 0.75, "stopwords": "en", "stemmer": "english"}
 
@@ -18,15 +40,13 @@ def _stemmer():
 
 
 def tokenize(texts: list[str]) -> list[list[str]]:
-    import bm25s
-
+    bm25s = _bm25s()
     out = bm25s.tokenize(texts, stopwords="en", stemmer=_stemmer(), return_ids=False, show_progress=False)
     return [list(t) for t in out]
 
 
 def build(texts: list[str], folder: Path):
-    import bm25s
-
+    bm25s = _bm25s()
     retriever = bm25s.BM25(method=BM25_PARAMS["method"], k1=BM25_PARAMS["k1"], b=BM25_PARAMS["b"])
     retriever.index(tokenize(texts), show_progress=False)
     retriever.save(str(folder))
@@ -37,9 +57,7 @@ class Lexical:
     """A loaded BM25 index: full score vectors, and each query term's document frequency."""
 
     def __init__(self, folder: Path):
-        import bm25s
-
-        self.retriever = bm25s.BM25.load(str(folder))
+        self.retriever = _bm25s().BM25.load(str(folder), mmap=True)
         indptr = self.retriever.scores["indptr"]
         self.n_docs = int(self.retriever.scores["num_docs"])
         self._df = np.diff(indptr)

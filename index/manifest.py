@@ -113,6 +113,8 @@ class Manifest:
     passages: dict = field(default_factory=dict)
     item_hashes: dict = field(default_factory=dict)
     files: dict = field(default_factory=dict)  # {relative path: {"size", "sha256"}}, see verify_files
+    embed_backend: str = ""      # what computed the vectors: "onnxruntime", "sentence-transformers", ...
+    embed_export_hash: str = ""  # sha256[:16] of the ONNX export used (index/onnx_embedder.py), if any
 
     def write(self, folder: Path) -> None:
         (folder / MANIFEST).write_text(json.dumps(asdict(self), indent=1, ensure_ascii=False) + "\n")
