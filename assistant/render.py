@@ -100,3 +100,42 @@ def plain_text(answer, when=None) -> str:
     if not lines:
         return body
     return body + "\n\nSources:\n" + "\n".join(lines)
+
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9+#-]*")
+_WEAK = set("""a an the of to in on for and or with about at by from is are was were be been this that these those
+it its we our you your they their how what which who when where why can will would should could into over under
+across than then also more most such using use used new based via while each all any both other many much very
+talk poster panel session sessions we'll we've it's need needs make makes made help helps get gets
+give gives like just well way ways lot lots able enable enables let lets one two three first""".split())
+
+
+def _bigrams(text: str) -> dict[tuple[str, str], str]:
+    words = _WORD.findall(text)
+    out = {}
+    for a, b in zip(words, words[1:]):
+        la, lb = a.lower(), b.lower()
+        if la in _WEAK or lb in _WEAK or len(la) < 3 or len(lb) < 3:
+            continue
+        out.setdefault((la.rstrip("s"), lb.rstrip("s")), f"{a} {b}")
+    return out
+
+
+def shared_phrases(a: Item, b: Item, limit: int = 3) -> list[str]:
+    """Two-word phrases both items use (in title or abstract), as `a` writes them: "training data"."""
+    pa = _bigrams(f"{a.title}. {a.abstract}")
+    pb = _bigrams(f"{b.title}. {b.abstract}")
+    shared = [pa[k] for k in pa if k in pb]
+    return shared[:limit]
+
+
+def why_related(a: Item, b: Item, reason: str) -> str:
+    """A reason to read as a phrase: shared two-word phrases when there are any, then the rest of the
+    search's reason (same people, same org, same slot); the search's single shared words otherwise."""
+    phrases = shared_phrases(a, b)
+    parts = [p.strip() for p in reason.split(";") if p.strip()]
+    if phrases:
+        parts = ["both mention " + ", ".join(f"“{p}”" for p in phrases)] + [p for p in parts if not p.startswith("shared topics")]
+    else:
+        parts = [p.replace("shared topics: ", "shared terms: ") for p in parts]
+    return "; ".join(parts)
