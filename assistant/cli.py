@@ -116,7 +116,9 @@ def _searcher(args):
 
 def _hit_line(h) -> str:
     who = ", ".join(h.item.names()[:3]) + (" et al." if len(h.item.people) > 3 else "")
-    when = f" {h.item.start[11:16]}-{h.item.end[11:16]}" if h.item.start and h.item.end else ""
+    from assistant.agenda import when as when_of
+
+    when = f" {when_of(h.item)}" if h.item.start else ""
     line = f"{h.rank:>2}. [{h.item.kind}]{when} {h.item.title}" + (f" — {who}" if who else "")
     line += f"\n    id: {h.item.id}  score: {h.score:.3f}"
     if h.reason:
@@ -217,30 +219,24 @@ def print_answer(ans, trace: bool = False, stream_text: bool = False) -> None:
         print(json.dumps(ans.trace, ensure_ascii=False, indent=1))
 
 
-def _answer_stream(assistant, question, history, echo: bool):
-    """Print the answer as it streams (when echo), return the final Answer."""
+def _answer_stream(assistant, question, history, echo: bool, markdown: bool = True):
+    """Print the answer as it streams (when echo), a line at a time, rendered for the terminal unless
+    `markdown`; return the final Answer."""
     from assistant.answer import Delta
+    from assistant.render import TerminalStream, terminal_line
 
-    shown = ""
+    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    out = TerminalStream(lambda text: (sys.stdout.write(text), sys.stdout.flush()),
+                         None if markdown else (lambda line: terminal_line(line, color)))
     final = None
     for event in assistant.stream(question, history):
         if isinstance(event, Delta):
-            if not echo:
-                continue
-            if event.replace:
-                if event.text.startswith(shown) and shown:
-                    sys.stdout.write(event.text[len(shown):])
-                else:
-                    sys.stdout.write(("\n" if shown else "") + event.text)
-                shown = event.text
-            else:
-                sys.stdout.write(event.text)
-                shown += event.text
-            sys.stdout.flush()
+            if echo:
+                out.feed(event)
         else:
             final = event
     if echo:
-        print()
+        out.close()
     return final
 
 
@@ -265,7 +261,7 @@ def cmd_ask(args) -> int:
             out["trace"] = ans.trace
         print(json.dumps(out, ensure_ascii=False, indent=1))
         return 0
-    ans = _answer_stream(assistant, question, (), echo=True)
+    ans = _answer_stream(assistant, question, (), echo=True, markdown=args.markdown)
     print_answer(ans, trace=args.trace, stream_text=True)
     return 0
 
@@ -277,6 +273,7 @@ def cmd_chat(args) -> int:
     print(f"Ask about the talks and posters ({assistant.answerer} answerer). Follow-ups work: "
           "\"the second one\", \"who presented it?\", \"any related posters?\". Empty line or Ctrl-D quits.")
     history = []
+    _line_editing()
     while True:
         try:
             question = input("\n> ").strip()
@@ -286,12 +283,79 @@ def cmd_chat(args) -> int:
         if not question or question in ("quit", "exit"):
             return 0
         try:
-            ans = _answer_stream(assistant, question, history, echo=True)
+            ans = _answer_stream(assistant, question, history, echo=True, markdown=args.markdown)
         except SearchError as exc:
             print(f"talks: {exc}")
             continue
         print_answer(ans, trace=args.trace, stream_text=True)
         history.append(ans)
+
+
+def _line_editing() -> None:
+    """Arrow keys and a question history (kept in ~/.talks_history, or TALKS_HISTORY) for `talks chat`."""
+    try:
+        import readline
+    except ImportError:  # not on this platform: plain input() still works
+        return
+    import atexit
+
+    path = Path(os.environ.get("TALKS_HISTORY") or Path.home() / ".talks_history")
+    try:
+        readline.read_history_file(path)
+    except OSError:
+        pass
+    readline.set_history_length(1000)
+
+    def save():
+        try:
+            readline.write_history_file(path)
+        except OSError:
+            pass
+
+    atexit.register(save)
+
+
+def cmd_agenda(args) -> int:
+    from corpus import DEFAULT_CORPUS, load_items
+
+    from assistant import agenda
+
+    corpus = getattr(args, "corpus", None)
+    if corpus and not Path(corpus).is_file():
+        raise UserError(f"--corpus {corpus}: no such file (give a corpus JSONL; see corpus/FORMAT.md)")
+    items = load_items(Path(corpus) if corpus else DEFAULT_CORPUS)
+    if args.ids:
+        ids = agenda.parse_ids(" ".join(args.ids))
+        known = {i.id for i in items}
+        unknown = [i for i in ids if i not in known]
+        if unknown:
+            raise UserError(f"no item with id {', '.join(unknown)} (ids are listed by `talks agenda`)")
+        chosen = agenda.pick(items, ids)
+    else:
+        chosen = [r.item for r in agenda.day(items) if r.item.kind != "poster"] if args.ics else None
+    if args.ics:
+        data = agenda.to_ics(chosen, items)
+        Path(args.ics).write_bytes(data)
+        print(f"wrote {data.count(b'BEGIN:VEVENT')} events to {args.ics}")
+        return 0
+    sessions = agenda.poster_sessions(items)
+    if chosen is not None:
+        for item in chosen:
+            when = agenda.when(item) or (f"poster sessions: {agenda.windows_text(sessions)}" if item.kind == "poster" else "")
+            print(f"{when:<30} [{item.kind}] {item.title}  ({item.id})")
+        for a, b in agenda.conflicts(chosen):
+            print(f"conflict: {a.title} ({agenda.when(a)}) overlaps {b.title} ({agenda.when(b)})")
+        return 0
+    listed = False
+    for row in agenda.day(items):
+        print(f"{agenda.when(row.item):<30} [{row.item.kind}] {row.item.title}  ({row.item.id})")
+        if row.posters and listed:
+            print(f"{'':<32}the same {len(row.posters)} posters")
+        elif row.posters:
+            for p in row.posters:
+                print(f"{'':<32}[poster] {p.title}  ({p.id})")
+            listed = True
+    return 0
 
 
 def cmd_eval_retrieval(args) -> int:
@@ -441,7 +505,14 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--json", action="store_true", help="print JSON")
     c.add_argument("--trace", action="store_true", help="print the trace (plan, hits, timings, citation check)")
     c.add_argument("--questions-file", help="one question per line in; one JSON object per line out")
+    c.add_argument("--markdown", action="store_true", help="print the answer's Markdown as is (default: rendered for the terminal)")
     c.set_defaults(func=cmd_ask)
+
+    c = sub.add_parser("agenda", help="the day in time order; pick items, see conflicts, export .ics", parents=[with_corpus],
+                       **example("talks agenda --ids beyond-rag-production-ready-ai-agents-powered-by-enterprise --ics my.ics"))
+    c.add_argument("--ids", nargs="+", help="item ids for your agenda (as `talks agenda` lists them)")
+    c.add_argument("--ics", metavar="FILE", help="write an iCalendar file (the --ids items, or every session)")
+    c.set_defaults(func=cmd_agenda)
 
     ev = sub.add_parser("eval", help="offline evaluations on the labeled queries in eval/data",
                         **example("talks eval retrieval --configs bm25,hybrid --no-write"))
@@ -465,6 +536,7 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("chat", help="interactive questions with follow-ups", parents=[with_corpus],
                        **example("talks chat --corpus data/pycon.jsonl"))
     c.add_argument("--trace", action="store_true", help="print each answer's trace (plan, hits, timings, citations)")
+    c.add_argument("--markdown", action="store_true", help="print answers' Markdown as is")
     c.set_defaults(func=cmd_chat)
     return p
 
