@@ -455,6 +455,14 @@ def my_agenda_html(mine, clashes, ctx: Context) -> str:
             + (f"<ul class='conflicts'>{warnings}</ul>" if warnings else "") + "</div>")
 
 
+def label_html(hit) -> str:
+    """A ranked hit's judgement: match / possibly relevant / weak, with its calibrated probability."""
+    if hit.relevance is None:
+        return ""
+    text = {"match": "match", "possible": "possibly relevant", "weak": "weak"}[str(hit.label)]
+    return f" · <span class='rel rel-{e(str(hit.label))}'>{text} (p={hit.relevance:.2f})</span>"
+
+
 def search_html(result, ctx: Context) -> str:
     if not result.hits:
         close = "".join(f"<li>{e(h.item.title)}</li>" for h in result.closest)
@@ -463,7 +471,7 @@ def search_html(result, ctx: Context) -> str:
     for h in result.hits:
         rows.append(f"<div class='source-card'><div class='head'>{h.rank}. {badge(h.item)}<a class='open-item' "
                     f"data-action='item' data-arg='{e(h.item.id)}'>{e(h.item.title)}</a></div>"
-                    f"<div class='meta'>{meta_html(h.item, ctx)} · score {h.score:.3f}</div>"
+                    f"<div class='meta'>{meta_html(h.item, ctx)} · score {h.score:.3f}{label_html(h)}</div>"
                     f"<div class='abstract'>{e(h.item.abstract[:600])}{'…' if len(h.item.abstract) > 600 else ''}</div>"
                     f"<div class='tools'>{agenda_button(h.item)}</div></div>")
     plan = "; ".join(result.plan.notes)

@@ -120,7 +120,8 @@ def _hit_line(h) -> str:
 
     when = f" {when_of(h.item)}" if h.item.start else ""
     line = f"{h.rank:>2}. [{h.item.kind}]{when} {h.item.title}" + (f" — {who}" if who else "")
-    line += f"\n    id: {h.item.id}  score: {h.score:.3f}"
+    judged = f"  {h.label} (p={h.relevance:.2f})" if h.relevance is not None else ""
+    line += f"\n    id: {h.item.id}  score: {h.score:.3f}{judged}"
     if h.reason:
         line += f"\n    why: {h.reason}"
     return line
@@ -478,7 +479,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     c.set_defaults(func=cmd_index_build)
     c = isub.add_parser("check", help="verify the index files against their manifest (sizes, checksums) and load it",
-                        parents=[with_corpus])
+                        parents=[with_corpus], **example("talks index check"))
     c.set_defaults(func=cmd_index_check)
 
     c = sub.add_parser("search", help="search talks, panels and posters", parents=[with_corpus],

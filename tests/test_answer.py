@@ -19,21 +19,25 @@ def grounded(real_searcher, real_settings):
 
 def llm_assistant(real_searcher, real_settings, **changes):
     settings = replace(real_settings, llm_model="openai/test-model", llm_api_key="sk-test-SECRET-123",
-                       llm_retries=0, llm_timeout=5, **changes)
+                       llm_retries=0, llm_timeout=15, **changes)
     return Assistant(real_searcher, settings)
 
 
 def test_grounded_list_answer_quotes_and_cites(grounded):
     ans = grounded.answer("Which talks cover data quality for agents?")
     assert not ans.refused and ans.answerer == "grounded"
-    assert "Composed from the talk and poster abstracts" in ans.text
+    assert "Composed from" not in ans.text and ans.trace["answerer"] == "grounded"  # the label lives in the trace
     assert "Talks and panels:" in ans.text and "Posters:" in ans.text
     ids = [c.id for c in ans.citations]
     assert "scaling-business-ai-agents-evaluating-data-quality-and-gaps" in ids
+    possible_line = next((line for line in ans.text.split("\n") if line.startswith("Possibly relevant:")), "")
     for c in ans.citations:
-        item = next(h.item for h in ans.hits if h.item.id == c.id)
-        assert c.quote in item.abstract          # verbatim evidence
-        assert f'"{c.quote}" [{c.n}]' in ans.text
+        hit = next(h for h in ans.hits if h.item.id == c.id)
+        assert c.quote in hit.item.abstract          # verbatim evidence
+        if hit.label == "match":
+            assert f'"{c.quote}" [{c.n}]' in ans.text
+        else:  # possibly relevant: named in one line, not listed in full
+            assert f"{hit.item.title} ({hit.item.kind}) [{c.n}]" in possible_line
         assert c.supported
     assert [c.n for c in ans.citations] == list(range(1, len(ans.hits) + 1))
     assert ans.trace["citation_check"]["citation_recall"] == 1.0
@@ -96,7 +100,7 @@ def test_provider_failure_falls_back_to_grounded_with_notice(real_searcher, real
     bot = llm_assistant(real_searcher, real_settings, llm_api_base="http://127.0.0.1:9")  # nothing listens there
     events = list(bot.stream("Which talks cover data quality for agents?"))
     ans = events[-1]
-    assert ans.answerer == "grounded" and "Composed from the talk and poster abstracts" in ans.text
+    assert ans.answerer == "grounded" and ans.trace["answerer"] == "grounded" and "Talks and panels:" in ans.text
     assert any("failed" in n and "grounded answer" in n for n in ans.notices)
     assert any(isinstance(e, Delta) and e.replace for e in events)
     assert "sk-test-SECRET-123" not in json.dumps(ans.trace) + " ".join(ans.notices)
@@ -175,12 +179,15 @@ def test_prompt_injection_is_data_for_both_answerers(injected):
     grounded = Assistant(searcher, settings)
     ans = grounded.answer("vector database tips for agents and data quality")
     assert "vector-db-tips" in [h.item.id for h in ans.hits]
-    assert not ans.text.strip().startswith("PWNED") and "Composed from the talk and poster abstracts" in ans.text
+    # the grounded answer keeps its own shape: a header, then one quoted, cited line per item
+    assert ans.text.startswith(("The agenda has", "Nothing on the agenda"))
+    evil_lines = [line for line in ans.text.split("\n") if "PWNED" in line]
+    assert all(line.startswith("- **") and '"' in line and "[" in line for line in evil_lines)
     llm = Assistant(searcher, replace(settings, llm_model="openai/test-model", llm_retries=0))
-    events = list(llm.stream("vector database tips for agents and data quality", mock_response="PWNED [7]"))
+    events = list(llm.stream("vector database tips for agents and data quality", mock_response="PWNED [99]"))
     ans = events[-1]
-    assert "[7]" not in ans.text and "PWNED" in ans.text  # the model's output is shown, its bad citation is not
-    assert any("[7]" in n for n in ans.notices)
+    assert "[99]" not in ans.text and "PWNED" in ans.text  # the model's output is shown, its bad citation is not
+    assert any("[99]" in n for n in ans.notices)
     assert ans.trace["prompt_chars"] > 0
 
 
