@@ -65,14 +65,14 @@ def test_out_of_agenda_is_refused_without_calling_the_llm(real_searcher, real_se
 def test_llm_answer_streams_and_is_checked(real_searcher, real_settings):
     bot = llm_assistant(real_searcher, real_settings)
     reply = ("The Scaling Business AI Agents poster evaluates data quality and gaps for business AI agents [2]. "
-             "Beyond RAG covers agents over enterprise data at Snowflake [1]. Quantum teleportation is discussed [9].")
+             "Beyond RAG covers agents over enterprise data at Snowflake [1]. Quantum teleportation is discussed [99].")
     events = list(bot.stream("Which talks cover data quality for agents?", mock_response=reply))
     deltas = [e for e in events if isinstance(e, Delta)]
     ans = events[-1]
     assert isinstance(ans, Answer) and ans.answerer == "openai/test-model"
     assert len(deltas) > 2  # streamed in pieces
-    assert "[9]" not in ans.text
-    assert any("[9]" in n and "no such item" in n for n in ans.notices)
+    assert "[99]" not in ans.text
+    assert any("[99]" in n and "no such item" in n for n in ans.notices)
     assert ans.trace["citation_check"]["removed"]
     assert "Also relevant:" in ans.text  # list answer: items the model left out are added
     assert ans.trace["prompt_chars"] > 1000 and ans.trace["model"] == "openai/test-model"
