@@ -71,6 +71,10 @@ def cmd_corpus_import_pyvideo(args) -> int:
     print(f"wrote {len(result.items)} items from {result.events} event(s) to {args.output}")
     if result.skipped:
         print("skipped: " + ", ".join(f"{n} {why}" for why, n in sorted(result.skipped.items())))
+    for line in result.failures[:20]:
+        print(f"failed: {line}", file=sys.stderr)
+    if len(result.failures) > 20:
+        print(f"failed: ... and {len(result.failures) - 20} more", file=sys.stderr)
     return 0
 
 
