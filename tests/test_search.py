@@ -92,11 +92,13 @@ def test_cli_queries_file_one_json_line_per_query_in_order(real_settings, real_s
     out = run_cli(["search", "--queries-file", str(qf), "--json"], real_settings)
     assert out.returncode == 0, out.stderr
     rows = [json.loads(line) for line in out.stdout.splitlines()]
-    assert [r["query"] for r in rows] == ["faiss", "what follows the afternoon break?", "quantum computing error correction"]
+    assert [r["query"] for r in rows] == ["faiss", "what follows the afternoon break?", "",
+                                          "quantum computing error correction"]
     assert rows[0]["hits"][0]["id"] == "faiss-vector-search-at-meta"
     hit = rows[1]["hits"][0]
     assert {"id", "title", "kind", "people", "orgs", "start", "end", "score", "signals"} <= set(hit)
-    assert rows[2]["hits"] == [] and rows[2]["closest"]
+    assert rows[2]["hits"] == [] and "empty line" in rows[2]["error"]  # one output line per input line
+    assert rows[3]["hits"] == [] and rows[3]["closest"]
 
 
 def test_cli_bad_input_gives_message_not_traceback(real_settings, real_searcher):
