@@ -69,6 +69,7 @@ def stream(settings: Settings, msgs: list[dict], mock_response: str | None = Non
     response); raise LLMError on any provider failure or when the deadline passes."""
     if not settings.llm_model:
         raise LLMError("no LLM configured (set TALKS_LLM_MODEL)")
+    _litellm()  # imported (once, slowly) before the clock starts: the deadline is the provider's
     deadline = time.monotonic() + settings.llm_timeout
     attempts = 1 + max(0, settings.llm_retries)
     for attempt in range(attempts):
