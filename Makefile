@@ -1,5 +1,5 @@
 # make install: idempotent; creates .venv, installs the pinned CPU torch first, then the project.
-# make test:    install, then the whole test suite.
+# make test:    install, then `ruff check` and the whole test suite.
 # make run:     install, then launch the app on http://127.0.0.1:7860 (builds the index on first run)
 # make bench:   the search/index benchmarks (eval/results/index-bench.md)
 PYTHON ?= python3
@@ -25,6 +25,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 test: install
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
 run: install

@@ -9,21 +9,7 @@ import os
 import sys
 from pathlib import Path
 
-OFFLINE_ENV = {
-    "LITELLM_LOCAL_MODEL_COST_MAP": "True",
-    "GRADIO_ANALYTICS_ENABLED": "False",
-    "HF_HUB_OFFLINE": "1",
-    "HF_HUB_DISABLE_TELEMETRY": "1",
-    "TRANSFORMERS_OFFLINE": "1",
-    "TOKENIZERS_PARALLELISM": "false",
-}
-
-
-def set_offline_env() -> None:
-    """Set the offline switches before any library that reads them is imported."""
-    for key, value in OFFLINE_ENV.items():
-        os.environ.setdefault(key, value)
-
+from assistant.offline import OFFLINE_ENV, set_offline_env  # noqa: F401 - app.py imports them from here
 
 class UserError(Exception):
     """A bad input from the user: printed as one clear message, exit status 2."""

@@ -15,12 +15,12 @@ Error messages are redacted (key, URL credentials) before they are cut to length
 
 from __future__ import annotations
 
-import os
 import queue
 import threading
 import time
 from collections.abc import Iterator
 
+from assistant.offline import set_offline_env
 from assistant.prompting import as_text_prompt
 from assistant.redact import cut, redact
 from assistant.settings import Settings
@@ -33,7 +33,7 @@ class LLMError(RuntimeError):
 
 
 def _litellm():
-    os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+    set_offline_env()
     import litellm
 
     litellm.telemetry = False

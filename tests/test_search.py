@@ -6,6 +6,7 @@ import sys
 
 import pytest
 
+from assistant.offline import offline_env
 from assistant.records import Filters
 from assistant.search import SearchError
 
@@ -81,7 +82,7 @@ def test_unknown_ids_and_filters(fake_searcher):
 
 
 def run_cli(args, settings, stdin=None):
-    env = {"TALKS_DATA_DIR": str(settings.data_dir), "PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1"}
+    env = offline_env({"PATH": "/usr/bin:/bin"}, TALKS_DATA_DIR=str(settings.data_dir))
     return subprocess.run([sys.executable, "-m", "assistant.cli", *args], capture_output=True, text=True, env=env,
                           input=stdin, timeout=300)
 
@@ -113,7 +114,7 @@ def test_cli_bad_input_gives_message_not_traceback(real_settings, real_searcher)
 def test_search_path_never_imports_llm_or_ui(real_settings, real_searcher):
     code = ("import sys; from assistant.cli import main; rc = main(['search', 'faiss']);"
             "bad = [m for m in ('litellm', 'gradio', 'ranx') if m in sys.modules]; print(bad); sys.exit(rc or bool(bad))")
-    env = {"TALKS_DATA_DIR": str(real_settings.data_dir), "PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1"}
+    env = offline_env({"PATH": "/usr/bin:/bin"}, TALKS_DATA_DIR=str(real_settings.data_dir))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
     assert out.returncode == 0, out.stdout + out.stderr
     assert "faiss-vector-search-at-meta" in out.stdout
