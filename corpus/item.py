@@ -38,6 +38,12 @@ class Person:
     bio: str = ""
     bio_truncated: bool = False
 
+    def credit(self, role: bool = False) -> str:
+        """"Name (Org)", or with role=True "Name (Org, role)" / "Name (role)": the one way a person is
+        named next to an item, in passages, prompts and answers."""
+        extra = [x for x in (self.org, self.role if role else "") if x]
+        return f"{self.name} ({', '.join(extra)})" if extra else self.name
+
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "org": self.org, "role": self.role, "bio": self.bio,
                 "bio_truncated": self.bio_truncated}

@@ -124,3 +124,18 @@ def test_any_bytes_give_items_or_corpus_error(tmp_path, data):
         load_items(path)
     except CorpusError as exc:
         assert exc.problems
+
+
+def test_person_credit_is_the_one_formatter():
+    from corpus.item import Person
+
+    from assistant.prompting import render_item
+    from index.text import header
+
+    ada = Person(name="Ada", org="Engines", role="speaker")
+    assert ada.credit() == "Ada (Engines)" and ada.credit(role=True) == "Ada (Engines, speaker)"
+    assert Person(name="Bo", role="author").credit(role=True) == "Bo (author)"
+    assert Person(name="Cy").credit(role=True) == Person(name="Cy").credit() == "Cy"
+    item = Item.from_dict(GOOD)
+    assert "Ada Lovelace (Analytical Engines)." in header(item)
+    assert "people: Ada Lovelace (Analytical Engines, speaker)" in render_item(1, item)
