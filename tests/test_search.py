@@ -29,7 +29,7 @@ def test_filters_from_flags_narrow_results(fake_searcher):
     res = fake_searcher.search("agents", filters=Filters(orgs=("Snowflake",)))
     assert res.ranked and all("Snowflake" in h.item.orgs for h in res.ranked)
     res = fake_searcher.search("agents", filters=Filters(time_of_day="afternoon"))
-    assert all(h.item.start >= "2025-06-25T12" for h in res.ranked)
+    assert res.ranked and all(h.item.start >= "2025-06-25T12" for h in res.ranked)  # non-empty: all() of nothing is True
 
 
 def test_filter_only_questions_list_every_match(fake_searcher):
