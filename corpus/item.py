@@ -119,10 +119,10 @@ class Item:
         return cls(
             id=data["id"], kind=data["kind"], title=data["title"].strip(),
             abstract=data.get("abstract") or "", people=people, orgs=tuple(orgs),
-            start=data.get("start"), end=data.get("end"), event=data.get("event", ""),
+            start=data.get("start"), end=data.get("end"), event=data.get("event") or "",
             source=Source(src["file"], src["line"]) if src else None,
-            tags=tuple(data.get("tags", ())), url=data.get("url", ""),
-            fixes=tuple(data.get("fixes", ())), see_also=tuple(data.get("see_also", ())),
+            tags=tuple(data.get("tags") or ()), url=data.get("url") or "",
+            fixes=tuple(data.get("fixes") or ()), see_also=tuple(data.get("see_also") or ()),
         )
 
 

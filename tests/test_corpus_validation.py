@@ -76,6 +76,12 @@ def test_deep_nesting_and_huge_numbers_are_problems_not_crashes(tmp_path, line):
     assert "line 1:" in msg and len(msg) < 2000
 
 
+@pytest.mark.parametrize("key", ["tags", "fixes", "see_also", "orgs", "event", "url", "abstract", "start", "source"])
+def test_null_optional_fields_load_as_empty(key):
+    item = Item.from_dict({**GOOD, key: None})
+    assert item == Item.from_dict(json.loads(json.dumps(item.to_dict())))
+
+
 def test_same_file_same_items_however_the_path_is_typed(tmp_path, monkeypatch):
     from index.manifest import corpus_hash
 
