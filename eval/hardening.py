@@ -417,8 +417,10 @@ def check_app(row: Row, tmp: Path, asks: int, concurrent: int) -> dict:
 
     def ask(q):
         t = time.perf_counter()
-        client_ = Client(f"http://127.0.0.1:{port}/", verbose=False)
-        out = client_.predict(q, api_name="/ask")
+        try:
+            out = Client(f"http://127.0.0.1:{port}/", verbose=False).predict(q, api_name="/ask")
+        except Exception as exc:  # noqa: BLE001 - a request that failed, counted below
+            return {"error": f"{type(exc).__name__}: {str(exc)[:100]}"}
         latencies.append(time.perf_counter() - t)
         return out
 
@@ -429,7 +431,7 @@ def check_app(row: Row, tmp: Path, asks: int, concurrent: int) -> dict:
     with ThreadPoolExecutor(max_workers=concurrent) as pool:
         results = list(pool.map(ask, [questions[i % len(questions)] for i in range(concurrent)]))
     for r in results:
-        row.ok() if "answer" in r else row.crash("ask failed")
+        row.ok() if "answer" in r else row.crash(f"ask failed: {r.get('error')}")
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     for i in range(asks):
         bot.answer(questions[i % len(questions)])
