@@ -15,12 +15,12 @@ Error messages are redacted (key, URL credentials) before they are cut to length
 
 from __future__ import annotations
 
-import os
 import queue
 import threading
 import time
 from collections.abc import Iterator
 
+from assistant.offline import set_offline_env
 from assistant.prompting import as_text_prompt
 from assistant.redact import cut, redact
 from assistant.settings import Settings
@@ -33,7 +33,7 @@ class LLMError(RuntimeError):
 
 
 def _litellm():
-    os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+    set_offline_env()
     import litellm
 
     litellm.telemetry = False
@@ -69,7 +69,7 @@ def stream(settings: Settings, msgs: list[dict], mock_response: str | None = Non
     response); raise LLMError on any provider failure or when the deadline passes."""
     if not settings.llm_model:
         raise LLMError("no LLM configured (set TALKS_LLM_MODEL)")
-    _litellm()  # importing litellm (seconds, once per process) is not the provider's time
+    _litellm()  # imported (once, slowly) before the clock starts: the deadline is the provider's
     deadline = time.monotonic() + settings.llm_timeout
     attempts = 1 + max(0, settings.llm_retries)
     for attempt in range(attempts):
