@@ -1,7 +1,7 @@
 # make install: idempotent; creates .venv, installs the pinned CPU torch first, then the project.
 # make test:    install, then the whole test suite.
 # make run:     install, then launch the app on http://127.0.0.1:7860 (builds the index on first run)
-# make bench:   the search/index benchmarks (eval/results/index-bench.md)
+# make bench:   the query-path and index benchmark, ratios side by side (eval/results/bench-<date>.md)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -31,7 +31,7 @@ run: install
 	$(BIN)/python app.py $(ARGS)
 
 bench: install
-	$(BIN)/python -m eval.bench_search
+	$(BIN)/python -m eval.bench $(ARGS)
 
 eval: install
 	$(BIN)/talks eval retrieval
