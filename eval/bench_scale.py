@@ -1,6 +1,6 @@
 """A million passages: exact vs HNSW vs IVF(-SQ8/-PQ) on synthetic 384-d clustered unit vectors.
 
-    python -m eval.bench_scale [--n 1000000] [--hnsw-n 100000] [--out FILE]
+    python -m eval.bench_scale [--n 1000000] [--hnsw-n 50000] [--out FILE]
 
 Vectors: `clustered(n)`, unit length, drawn around topic centers plus a shared direction, so that like
 MiniLM passage vectors they all lean one way (mean cosine about 0.1) and a query's nearest neighbours
@@ -109,7 +109,7 @@ def sweep(index, set_param, values, queries, truth):
     return tried
 
 
-def run(n: int = 1_000_000, n_queries: int = 200, hnsw_n: int = 100_000, nlist: int | None = None,
+def run(n: int = 1_000_000, n_queries: int = 200, hnsw_n: int = 50_000, nlist: int | None = None,
         train_n: int = 100_000) -> dict:
     import faiss
 
@@ -240,7 +240,7 @@ def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--n", type=int, default=1_000_000)
     p.add_argument("--queries", type=int, default=200)
-    p.add_argument("--hnsw-n", type=int, default=100_000)
+    p.add_argument("--hnsw-n", type=int, default=50_000)
     p.add_argument("--out", help="also write the markdown here")
     args = p.parse_args()
     result = run(args.n, args.queries, args.hnsw_n)

@@ -30,13 +30,13 @@ from index.embedder import Embedder
 from index.manifest import SCHEMA_VERSION, Manifest, corpus_hash, item_hash
 from index.text import PASSAGE_PARAMS, bm25_text, passages, sentences
 
-# The Faiss index by size (eval/results/bench-<date>.md, "A million passages"; eval/bench_scale.py):
+# The Faiss index by size (eval/results/bench-<date>.md, "pyvideo scale" and "A million passages"):
 # exact up to FLAT_MAX_PASSAGES (searched as one numpy product over the memory-mapped vectors, no Faiss
-# load), IVF-Flat above, with about 2 sqrt(n) lists and IVF_NPROBE of them probed, the smallest setting
+# load; about 1 ms at 20k passages, but at pyvideo's 40k as much as a whole query encode), IVF-Flat above, with about 2 sqrt(n) lists and IVF_NPROBE of them probed, the smallest setting
 # that kept recall@10 >= 0.95 against exact search on a million clustered vectors. HNSW reaches the same
 # recall at similar latency, but inserts only a few hundred vectors/s on 2 busy cores (most of an hour
 # for a million), against about two minutes for IVF's k-means and assignment; it stays available.
-FLAT_MAX_PASSAGES = 50_000
+FLAT_MAX_PASSAGES = 20_000
 APPROXIMATE = "IVF"  # or "HNSW"
 IVF_NPROBE = 32
 IVF_TRAIN_PER_LIST = 50  # k-means sample: this many vectors per list (at most the whole corpus)
