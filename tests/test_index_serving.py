@@ -82,6 +82,7 @@ def test_ivf_recall_on_clustered_vectors():
     queries = docs[:100] + rng.normal(size=(100, 48)).astype(np.float32) * 0.05
     index, params = faiss_index(docs, flat_max=10_000)
     assert params["type"] == "IndexIVFFlat" and params["nlist"] == ivf_lists(20_000) and not params["exact"]
+    assert params["recall_at_10"] >= 0.95 and 1 <= params["nprobe"] <= params["nlist"]
     _, ids = index.search(queries, 10)
     truth = np.argsort(-(queries @ docs.T), axis=1)[:, :10]
     assert np.mean([len(set(a) & set(b)) / 10 for a, b in zip(ids, truth)]) >= 0.95
