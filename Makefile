@@ -4,7 +4,7 @@
 #               and apt-get can; otherwise that test is skipped with its reason, which .ci/run turns into a failure).
 # make run:     install, then launch the app on http://127.0.0.1:7860 (builds the index on first run; opens the page
 #               when a desktop browser is available: make run ARGS=--no-browser only prints the URL)
-# make bench:   the search/index benchmarks (eval/results/index-bench.md)
+# make bench:   the query-path and index benchmark, ratios side by side (eval/results/bench-<date>.md)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -59,7 +59,7 @@ run: install
 	$(BIN)/python app.py $(ARGS)
 
 bench: install
-	$(BIN)/python -m eval.bench_search
+	$(BIN)/python -m eval.bench $(ARGS)
 
 eval: install
 	$(BIN)/talks eval retrieval
