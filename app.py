@@ -179,6 +179,7 @@ JS = """
       save(ids);
       return;
     }
+    window.talksShowDetails = !["ask", "clear-filters-ask"].includes(t.dataset.action);
     send("action", JSON.stringify({op: t.dataset.action, arg: t.dataset.arg || "", t: Date.now()}));
   }, true);
   sync();
@@ -195,7 +196,7 @@ SHOW_LATEST = """
 SHOW_DETAILS = """
 () => {
   const d = document.getElementById("details");
-  if (d && window.innerWidth < 700) d.scrollIntoView({block: "start"});
+  if (d && window.talksShowDetails && window.innerWidth < 700) d.scrollIntoView({block: "start"});
 }
 """
 READ_AGENDA = "(ids) => { try { return [(JSON.parse(localStorage.getItem('%s') || '[]')).join(' ')]; } catch (e) { return ['']; } }" % AGENDA_KEY
@@ -386,7 +387,12 @@ def related_html(source, hits) -> str:
 def item_page(item, ctx: Context, related: str = "") -> str:
     abstract = f"<div class='abstract'>{e(item.abstract)}</div>" if item.abstract else "<p><i>No abstract published.</i></p>"
     return (f"<div class='item-page'><h3>{badge(item)}{e(item.title)}</h3><div class='meta'>{meta_html(item, ctx)}</div>"
-            f"<div class='tools'>{agenda_button(item)}</div>{abstract}</div>{related}")
+            f"<div class='tools'>{agenda_button(item)}<button class='linkish' data-action='ask' "
+            f"data-arg='{e(ask_about(item))}'>Ask about it</button></div>{abstract}</div>{related}")
+
+
+def ask_about(item) -> str:
+    return f'Tell me about "{item.title}"'
 
 
 def person_page(name: str, items, ctx: Context) -> str:
@@ -684,6 +690,9 @@ class Handlers:
                 return
             rel = related_html(item, self.searcher.related(item.id, k=5)) if item.kind != "logistics" else ""
             yield {ui.details: item_page(item, self.ctx, rel) if op == "item" else rel}
+        elif op == "ask" and arg.strip():
+            yield {ui.tabs: _tab("ask")}
+            yield from self.respond(arg, turns, kinds, orgs, tod)
         elif op == "clear-filters-ask":
             yield self.clear_filters()
             yield from self.retry(turns, [], [], "any")
@@ -730,6 +739,12 @@ def _skip():
     import gradio as gr
 
     return gr.skip()
+
+
+def _tab(name: str):
+    import gradio as gr
+
+    return gr.Tabs(selected=name)
 
 
 def _visible(flag: bool):
@@ -793,7 +808,8 @@ def build_app(assistant):
             control.change(h.show_filters, [ui.kinds, ui.orgs, ui.tod], [ui.chips, ui.chips_row], **private)
         filters_out = [ui.kinds, ui.orgs, ui.tod, ui.chips, ui.chips_row]
         ui.clear_filters.click(h.clear_filters, None, filters_out, **private)
-        ui.action.change(h.on_action, [ui.action, *chat_in], [ui.details, *chat_out, *filters_out], **private) \
+        ui.action.change(h.on_action, [ui.action, *chat_in], [ui.details, ui.tabs, *chat_out, *filters_out],
+                         **private) \
             .then(None, js=SHOW_DETAILS)
         ui.my_ids.change(h.my_agenda, ui.my_ids, [ui.mine, ui.ics], **private)
         demo.load(h.my_agenda, ui.my_ids, [ui.mine, ui.ics], js=READ_AGENDA, **private)

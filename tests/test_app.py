@@ -323,8 +323,12 @@ def test_browser_speaker_page_and_add_from_a_source_card(page):
     assert page.evaluate("window.talksAgenda.mine()") == ["beyond-rag-production-ready-ai-agents-powered-by-enterprise"]
     page.locator("#chat .source-card#a1-src-1 button[data-action=related]").click()
     page.wait_for_selector("#details .related-item", timeout=20000)
+    title = page.locator("#details .related-item a.open-item").first.inner_text()
     page.locator("#details .related-item a.open-item").first.click()  # a related item opens
     page.wait_for_selector("#details .item-page", timeout=20000)
+    page.locator("#details .item-page button[data-action=ask]").click()  # and can be asked about
+    page.wait_for_function("document.querySelectorAll('#chat .answer-tools').length === 2", timeout=60000)
+    assert title in page.locator("#chat .answer-tools").last.locator("xpath=..").inner_text()
 
 
 @pytest.mark.slow
