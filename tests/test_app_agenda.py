@@ -130,3 +130,13 @@ def test_plain_text_has_numbered_sources():
                  citations=(Citation(1, "x", "A talk", "so"),), hits=(Hit(item, 1.0, 1),), refused=False,
                  answerer="grounded")
     assert plain_text(ans) == "- A talk says so [1]\n\nSources:\n[1] A talk — Ada (Org) — Wed 25 Jun, 10:55–11:15 AM"
+
+
+def test_cli_ask_renders_for_the_terminal_unless_markdown(real_settings, real_searcher, monkeypatch, capsys):
+    monkeypatch.setenv("TALKS_DATA_DIR", str(real_settings.data_dir))
+    assert talks(["ask", "Which talks cover data quality for agents?"]) == 0
+    out = capsys.readouterr().out
+    assert "**" not in out and "_Composed" not in out and "• Beyond RAG: Production-Ready AI Agents" in out
+    assert "\nSources:\n  [1] Beyond RAG" in out
+    assert talks(["ask", "--markdown", "Which talks cover data quality for agents?"]) == 0
+    assert "- **Beyond RAG: Production-Ready AI Agents" in capsys.readouterr().out
