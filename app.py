@@ -47,6 +47,7 @@ CSS = """
 .cite-chip { display:inline-block; padding:0 7px; margin:0 1px; border-radius:10px; font-size:0.8em;
   background:#e0e7ff; color:#3730a3 !important; text-decoration:none !important; font-weight:600; cursor:pointer; }
 .cite-chip:hover { background:#c7d2fe; }
+.cite-chip.active { background:#6366f1; color:#fff !important; }
 .answer-sources { margin-top:10px; }
 .answer-sources > summary { cursor:pointer; font-weight:600; color:#374151; }
 .source-card { border:1px solid #e5e7eb; border-radius:10px; padding:8px 10px; margin:8px 0; background:#fff;
@@ -84,8 +85,8 @@ a.person, a.open-item { color:#1d4ed8 !important; cursor:pointer; text-decoratio
 .bridge { display:none !important; }
 #header h2 { margin-bottom:2px; }
 @media (max-width: 640px) {
-  #header h2 { font-size:1.15em; margin:0; }
-  #header p { font-size:0.85em; margin:2px 0; }
+  #header h2 { font-size:1.1em !important; margin:0 !important; }
+  #header p { font-size:0.8em !important; margin:2px 0 !important; line-height:1.3 !important; }
   .agenda-row .time { min-width:0; }
 }
 """
@@ -133,13 +134,14 @@ JS = """
     if (r.top < 0 || r.top > window.innerHeight - 80) window.scrollBy(0, r.top - 8);
   };
   window.talksReveal = reveal;
-  const openCard = (id) => {
-    const card = document.getElementById(id);
+  const openCard = (chip) => {
+    const card = document.getElementById(chip.getAttribute("href").slice(1));
     if (!card) return;
     const box = card.closest("details");
     if (box) box.open = true;
-    document.querySelectorAll(".source-card.active").forEach((c) => c.classList.remove("active"));
+    document.querySelectorAll(".source-card.active, .cite-chip.active").forEach((c) => c.classList.remove("active"));
     card.classList.add("active");
+    chip.classList.add("active");
     reveal(card);
   };
   // a new answer starts: show its beginning (answers are read from the top, not the end)
@@ -162,7 +164,7 @@ JS = """
     if (!t) return;
     ev.preventDefault();
     ev.stopPropagation();
-    if (t.matches("a.cite-chip")) { openCard(t.getAttribute("href").slice(1)); return; }
+    if (t.matches("a.cite-chip")) { openCard(t); return; }
     if (t.matches("a.back-to-answer")) {
       const a = document.getElementById(t.getAttribute("href").slice(1));
       if (a) reveal(a);

@@ -216,7 +216,13 @@ def test_browser_chip_in_an_older_answer_opens_that_answers_card(page, tmp_path)
     assert page.locator("#chat .source-card.active").get_attribute("data-id") == second_ids[0]
     # the answerer's label is not under the answers; it is in the trace
     assert "grounded answerer" not in page.locator("#chat").inner_text()
-    page.locator("#chat a.cite-chip[data-answer='1']").first.click()
+    # the picture: related items of answer 1's first source on the right; answer 3 with its chip and card
+    page.locator("#chat #a1-src-1 button[data-action=related]").click()
+    page.wait_for_selector("#details .related-item", timeout=20000)
+    ask(page, "Who is on the infrastructure panel?", 3)
+    page.locator("#chat a.cite-chip[data-answer='3']").first.click()
+    assert "Infrastructure" in page.locator("#chat .source-card.active").inner_text()
+    page.evaluate("window.talksReveal(document.getElementById('a3'))")
     time.sleep(0.3)
     shot(page, "screenshot.png", tmp_path)
 
@@ -225,13 +231,13 @@ def test_browser_chip_in_an_older_answer_opens_that_answers_card(page, tmp_path)
 def test_browser_retry_copy_link_trash_and_clear(page, served):
     ask(page, "Which talks cover data quality for agents?", 1)
     first = page.locator("#chat .answer-tools").first
-    # Retry re-asks the last question: still one answer, no error
-    page.click("#retry")
-    page.wait_for_function("document.querySelectorAll('#chat .answer-tools').length === 0 || "
-                           "document.querySelector('#chat').innerText.includes('…')", timeout=10000)
-    page.wait_for_selector("#chat .answer-tools", timeout=60000)
-    assert page.locator("#chat .answer-tools").count() == 1 and no_error_toast(page)
-    assert page.locator("#chat").inner_text().count("Which talks cover data quality for agents?") == 1
+    # Retry (the button, and the chat's own icon) re-asks the last question: a new answer in place of the old
+    for retry in ("#retry", "#chat button[aria-label='Retry']"):
+        page.locator("#chat .answer-tools").evaluate("el => { el.dataset.old = '1'; }")
+        page.locator(retry).click()
+        page.wait_for_selector("#chat .answer-tools:not([data-old])", timeout=60000)
+        assert page.locator("#chat .answer-tools").count() == 1 and no_error_toast(page)
+        assert page.locator("#chat").inner_text().count("Which talks cover data quality for agents?") == 1
     # Copy: plain text with the numbered sources (title, people, time)
     page.locator("#chat button.copy-answer").first.click()
     page.wait_for_function("document.querySelector('#chat button.copy-answer').textContent === 'Copied'")
