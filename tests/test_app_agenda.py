@@ -140,3 +140,16 @@ def test_cli_ask_renders_for_the_terminal_unless_markdown(real_settings, real_se
     assert "\nSources:\n  [1] Beyond RAG" in out
     assert talks(["ask", "--markdown", "Which talks cover data quality for agents?"]) == 0
     assert "- **Beyond RAG: Production-Ready AI Agents" in capsys.readouterr().out
+
+
+def test_related_reasons_read_as_phrases():
+    from assistant.render import why_related
+
+    a = Item(id="a", kind="talk", title="Training data storage", abstract="We store training data at exabyte scale.")
+    b = Item(id="b", kind="poster", title="Faster loading", abstract="Loading training data for RAG is slow.")
+    assert why_related(a, b, "shared topics: training, enhanced; same org: Acme") == \
+        "both mention “training data”; same org: Acme"
+    c = Item(id="c", kind="poster", title="Other", abstract="Nothing in common.")
+    assert why_related(a, c, "shared topics: enhanced, RAG") == "both about RAG"
+    assert why_related(a, c, "shared topics: enhanced") == "close in meaning (similar abstracts)"
+    assert why_related(a, c, "similar abstract (embedding similarity)") == "close in meaning (similar abstracts)"
