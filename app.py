@@ -83,6 +83,8 @@ a.person, a.open-item { color:#1d4ed8 !important; cursor:pointer; text-decoratio
 .conflict { color:#b45309; font-weight:600; }
 .person-page .bio { font-size:0.92em; line-height:1.45; }
 .bridge { display:none !important; }
+.tools.back { display:none; }
+@media (max-width: 700px) { .tools.back { display:flex; } }
 #header h2 { margin-bottom:2px; }
 @media (max-width: 640px) {
   #header h2 { font-size:1.1em !important; margin:0 !important; }
@@ -373,6 +375,9 @@ def filtered_out_note(filters: list[str], unfiltered) -> str:
             "</button></div></div>")
 
 
+BACK_TO_CHAT = "<div class='tools back'><a class='back-to-answer' href='#chat'>↑ Back to the answers</a></div>"
+
+
 def related_html(source, hits) -> str:
     from assistant.render import why_related
 
@@ -383,14 +388,14 @@ def related_html(source, hits) -> str:
     rows = "".join(f"<div class='related-item'>{badge(h.item)}<a class='open-item' data-action='item' "
                    f"data-arg='{e(h.item.id)}'><b>{e(h.item.title)}</b></a> {agenda_button(h.item)}"
                    f"<div class='why'>Why: {e(why_related(source, h.item, h.reason))}</div></div>" for h in hits)
-    return f"<h4>Related to {e(source.title)}</h4>{rows}"
+    return f"<h4>Related to {e(source.title)}</h4>{rows}{BACK_TO_CHAT}"
 
 
 def item_page(item, ctx: Context, related: str = "") -> str:
     abstract = f"<div class='abstract'>{e(item.abstract)}</div>" if item.abstract else "<p><i>No abstract published.</i></p>"
     return (f"<div class='item-page'><h3>{badge(item)}{e(item.title)}</h3><div class='meta'>{meta_html(item, ctx)}</div>"
             f"<div class='tools'>{agenda_button(item)}<button class='linkish' data-action='ask' "
-            f"data-arg='{e(ask_about(item))}'>Ask about it</button></div>{abstract}</div>{related}")
+            f"data-arg='{e(ask_about(item))}'>Ask about it</button></div>{abstract}</div>{related or BACK_TO_CHAT}")
 
 
 def ask_about(item) -> str:
@@ -410,7 +415,7 @@ def person_page(name: str, items, ctx: Context) -> str:
     bio_html = (f"<p class='bio'>{e(bio.bio)}{'…' if bio.bio_truncated else ''}</p>" if bio.bio
                 else "<p class='meta'><i>No bio published.</i></p>")
     return (f"<div class='person-page'><h3>{e(name)}</h3><div class='meta'>{e(', '.join(orgs))}</div>{bio_html}"
-            f"<h4>On the agenda</h4><ul>{rows}</ul></div>")
+            f"<h4>On the agenda</h4><ul>{rows}</ul>{BACK_TO_CHAT}</div>")
 
 
 def agenda_html(rows, ctx: Context) -> str:

@@ -359,5 +359,12 @@ def test_browser_phone_layout(browser, served, tmp_path):
         card.locator("a.back-to-answer").click()
         page.wait_for_function("(() => { const r = document.querySelector('#a1').getBoundingClientRect();"
                                " return r.top >= 0 && r.bottom <= innerHeight; })()")
+        # a speaker's page opens below the chat, in view, with a way back
+        page.locator("#chat #a1-src-1 a.person").first.click()
+        page.wait_for_selector("#details .person-page", timeout=20000)
+        page.wait_for_function("document.querySelector('#details').getBoundingClientRect().top < innerHeight / 2")
+        page.locator("#details .person-page a.back-to-answer").click()
+        page.wait_for_function("(() => { const r = document.querySelector('#chat').getBoundingClientRect();"
+                               " return r.top >= 0 && r.top < innerHeight / 2; })()")
     finally:
         context.close()
