@@ -9,6 +9,7 @@ rendering of the answer's light Markdown, and the plain text of an answer with i
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from corpus.item import Item
 
@@ -113,7 +114,7 @@ give gives like just well way ways lot lots able enable enables let lets one two
 def _bigrams(text: str) -> dict[tuple[str, str], str]:
     words = _WORD.findall(text)
     out = {}
-    for a, b in zip(words, words[1:]):
+    for a, b in pairwise(words):
         la, lb = a.lower(), b.lower()
         if la in _WEAK or lb in _WEAK or len(la) < 3 or len(lb) < 3:
             continue

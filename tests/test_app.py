@@ -124,7 +124,7 @@ def test_chips_link_to_their_own_answer_and_markup_is_escaped():
     assert "id='a2-src-1'" in html and 'href="#a2-src-1"' in html and "Wed 25 Jun, 10:55–11:15 AM" in html
     assert "_Composed" not in html  # the answerer's label is in the trace, not under every answer
     assert "?q=%3Cscript%3Eq%3C/script%3E" in html
-    assert [m["content"] for m in app.messages([app.Turn(ans.question, ans)], app.Context())][0] == "&lt;script&gt;q&lt;/script&gt;"
+    assert app.messages([app.Turn(ans.question, ans)], app.Context())[0]["content"] == "&lt;script&gt;q&lt;/script&gt;"
 
 
 def test_handlers_return_dict_updates(real_searcher, real_settings):
@@ -302,7 +302,7 @@ def test_browser_agenda_add_conflict_ics_reload_remove(page, tmp_path):
     page.wait_for_function("document.querySelectorAll('#my-agenda li button.agenda-toggle').length === 3", timeout=20000)
     with page.expect_download() as download:
         page.click("#ics")
-    cal = icalendar.Calendar.from_ical(open(download.value.path(), "rb").read())
+    cal = icalendar.Calendar.from_ical(Path(download.value.path()).read_bytes())
     events = {str(ev["UID"]).split("@")[0]: ev for ev in cal.walk("VEVENT")}
     assert len(events) == 3 and {"attendee-registration", "event-welcome"} <= set(events)
     assert events["event-welcome"].decoded("DTSTART").isoformat() == "2025-06-25T09:55:00-07:00"
