@@ -291,6 +291,11 @@ def test_browser_agenda_add_conflict_ics_reload_remove(page, tmp_path):
     rows = page.locator("#day details.agenda-row")
     rows.first.wait_for()
     assert rows.count() >= 20
+    page.locator("#agenda-kind label", has_text="panel").click()  # the filter narrows the day to panels
+    page.wait_for_function("document.querySelectorAll('#day details.agenda-row').length === 2", timeout=20000)
+    assert {t.lower() for t in page.locator("#day .badge").all_inner_texts()} == {"panel"}
+    page.locator("#agenda-kind label", has_text="panel").click()
+    page.wait_for_function("document.querySelectorAll('#day details.agenda-row').length >= 20", timeout=20000)
     session = page.locator("#day details[data-id='lunch-poster-sessions']")
     session.locator("summary .title").click()
     assert "Faiss & Vector Search at Meta" in session.locator(".poster-list").inner_text()
