@@ -302,10 +302,17 @@ def source_card(k: int, n: int, item, cite, ctx: Context) -> str:
             f"<a class='back-to-answer' href='#a{k}'>↑ Back to answer {k}</a></div></div>")
 
 
-def answer_body(text: str, k: int) -> str:
-    """The answer's Markdown with corpus text escaped, the answerer's label dropped, chips for [n]."""
+def answer_body(text: str, k: int, names=()) -> str:
+    """The answer's Markdown with corpus text escaped, the answerer's label dropped, chips for [n], and the
+    people of its sources (`names`) as links to their pages."""
     lines = [line for line in text.split("\n") if not ANSWERER_LABEL.match(line)]
-    return with_chips(html.escape("\n".join(lines).strip(), quote=False), k)
+    body = html.escape("\n".join(lines).strip(), quote=False)
+    if names:
+        escaped = {html.escape(n, quote=False): n for n in names if len(n) > 3}
+        pattern = re.compile(r"(?<![\w>])(" + "|".join(re.escape(n) for n in sorted(escaped, key=len, reverse=True))
+                             + r")(?![\w<])")
+        body = pattern.sub(lambda m: person_link(escaped[m.group(1)]), body)
+    return with_chips(body, k)
 
 
 def turn_markup(turn: Turn, k: int, ctx: Context) -> str:
@@ -317,7 +324,8 @@ def turn_markup(turn: Turn, k: int, ctx: Context) -> str:
     if turn.error:
         return f"{anchor}⚠ {e(turn.error)}"
     ans = turn.answer
-    body = turn.note or answer_body(ans.text, k)
+    names = {p.name for h in ans.hits for p in h.item.people}
+    body = turn.note or answer_body(ans.text, k, names)
     if ans.notices and not turn.note:
         body += "\n\n" + "\n".join(f"> ⚠ {html.escape(n, quote=False)}" for n in ans.notices)
     cites = {c.n: c for c in ans.citations}

@@ -123,6 +123,8 @@ def test_chips_link_to_their_own_answer_and_markup_is_escaped():
     assert "<img" not in html and "<b>so" not in html and "<i>" not in html and "<script>" not in html
     assert "id='a2-src-1'" in html and 'href="#a2-src-1"' in html and "Wed 25 Jun, 10:55–11:15 AM" in html
     assert "_Composed" not in html  # the answerer's label is in the trace, not under every answer
+    named = app.answer_body("- **Talk** (talk; Ada Lovelace (Org), Ada Lovelace Jr) [1]", 1, {"Ada Lovelace", "Ada Lovelace Jr"})
+    assert named.count('data-action="person"') == 2 and 'data-arg="Ada Lovelace Jr">Ada Lovelace Jr</a>' in named
     assert "?q=%3Cscript%3Eq%3C/script%3E" in html
     assert app.messages([app.Turn(ans.question, ans)], app.Context())[0]["content"] == "&lt;script&gt;q&lt;/script&gt;"
 
