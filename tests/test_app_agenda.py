@@ -153,3 +153,15 @@ def test_related_reasons_read_as_phrases():
     assert why_related(a, c, "shared topics: enhanced, RAG") == "both about RAG"
     assert why_related(a, c, "shared topics: enhanced") == "close in meaning (similar abstracts)"
     assert why_related(a, c, "similar abstract (embedding similarity)") == "close in meaning (similar abstracts)"
+
+
+def test_chat_keeps_a_question_history(tmp_path, monkeypatch):
+    readline = pytest.importorskip("readline")
+    from assistant import cli
+
+    history = tmp_path / "history"
+    history.write_text("which talks cover agents?\nwho presented it?\n")
+    monkeypatch.setenv("TALKS_HISTORY", str(history))
+    readline.clear_history()
+    cli._line_editing()
+    assert [readline.get_history_item(i) for i in (1, 2)] == ["which talks cover agents?", "who presented it?"]
