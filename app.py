@@ -584,8 +584,8 @@ def layout(title: str, orgs: list[str], kinds: tuple[str, ...], day_html: str) -
     turns = gr.State([])
     action = gr.Textbox(elem_id="action", elem_classes=["bridge"], show_label=False, container=False)
     my_ids = gr.Textbox(elem_id="my-ids", elem_classes=["bridge"], show_label=False, container=False)
-    return UI(tabs=tabs, chat=chat, box=box, turns=turns, retry_btn=retry_btn, clear_btn=clear_btn, chips=chips, chips_row=chips_row,
-              clear_filters=clear_filters, kinds=kinds_in, orgs=org_in, tod=tod, examples=examples, details=details,
+    return UI(tabs=tabs, chat=chat, box=box, turns=turns, retry_btn=retry_btn, clear_btn=clear_btn, chips=chips,
+              chips_row=chips_row, clear_filters=clear_filters, kinds=kinds_in, orgs=org_in, tod=tod, examples=examples, details=details,
               trace=trace, action=action, my_ids=my_ids, mine=mine, ics=ics, day=day, akinds=akinds, aorgs=aorgs,
               atod=atod, sq=sq, sk=sk, skinds=skinds, sbtn=sbtn, sout=sout)
 
@@ -723,8 +723,8 @@ class Handlers:
         out = {ui.mine: my_agenda_html(chosen, clashes, self.ctx)}
         if chosen:
             data = agenda.to_ics(chosen, self.searcher.items)
-            path = self.ics_dir / hashlib.sha1(data.split(b"DTSTAMP")[0] + b"".join(
-                i.id.encode() for i in chosen)).hexdigest()[:12] / "my-agenda.ics"
+            key = hashlib.sha1(" ".join(i.id for i in chosen).encode()).hexdigest()[:12]
+            path = self.ics_dir / key / "my-agenda.ics"
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
             out[ui.ics] = _download(str(path))
