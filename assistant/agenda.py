@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 
 from corpus.item import Item
 
-POSTER_SESSION = re.compile(r"\bposters?\b", re.I)       # "Lunch & Poster Sessions", as the planner reads them
+POSTER_SESSION = re.compile(r"\bposters?\b", re.IGNORECASE)  # "Lunch & Poster Sessions", as the planner reads them
 PARTS_OF_DAY = {"morning": (time(0, 0), time(12, 0)), "afternoon": (time(12, 0), time(17, 0)),
                 "evening": (time(17, 0), time(23, 59, 59))}
 
@@ -191,7 +191,7 @@ def to_ics(items: Sequence[Item], all_items: Sequence[Item] | None = None, domai
     events = sorted({i.event for i in items if i.event})
     if events:
         cal.add("x-wr-calname", f"My agenda: {', '.join(events)}")
-    stamp = datetime.now(timezone.utc).replace(microsecond=0)
+    stamp = datetime.now(UTC).replace(microsecond=0)
     for item in items:
         start, end = item.start_dt, item.end_dt
         desc = []

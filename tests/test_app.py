@@ -126,8 +126,10 @@ def test_chips_link_to_their_own_answer_and_markup_is_escaped():
     assert "<img" not in html and "<b>so" not in html and "<i>" not in html and "<script>" not in html
     assert "id='a2-src-1'" in html and 'href="#a2-src-1"' in html and "Wed 25 Jun, 10:55–11:15 AM" in html
     assert "_Composed" not in html  # the answerer's label is in the trace, not under every answer
+    named = app.answer_body("- **Talk** (talk; Ada Lovelace (Org), Ada Lovelace Jr) [1]", 1, {"Ada Lovelace", "Ada Lovelace Jr"})
+    assert named.count('data-action="person"') == 2 and 'data-arg="Ada Lovelace Jr">Ada Lovelace Jr</a>' in named
     assert "?q=%3Cscript%3Eq%3C/script%3E" in html
-    assert [m["content"] for m in app.messages([app.Turn(ans.question, ans)], app.Context())][0] == "&lt;script&gt;q&lt;/script&gt;"
+    assert app.messages([app.Turn(ans.question, ans)], app.Context())[0]["content"] == "&lt;script&gt;q&lt;/script&gt;"
 
 
 def test_handlers_return_dict_updates(real_searcher, real_settings):
@@ -223,7 +225,13 @@ def test_browser_chip_in_an_older_answer_opens_that_answers_card(page, tmp_path)
     assert page.locator("#chat .source-card.active").get_attribute("data-id") == second_ids[0]
     # the answerer's label is not under the answers; it is in the trace
     assert "grounded answerer" not in page.locator("#chat").inner_text()
-    page.locator("#chat a.cite-chip[data-answer='1']").first.click()
+    # the picture: related items of answer 1's first source on the right; answer 3 with its chip and card
+    page.locator("#chat #a1-src-1 button[data-action=related]").click()
+    page.wait_for_selector("#details .related-item", timeout=20000)
+    ask(page, "Who is on the infrastructure panel?", 3)
+    page.locator("#chat a.cite-chip[data-answer='3']").first.click()
+    assert "Infrastructure" in page.locator("#chat .source-card.active").inner_text()
+    page.evaluate("window.talksReveal(document.getElementById('a3'))")
     time.sleep(0.3)
     shot(page, "screenshot.png", tmp_path)
 
@@ -232,13 +240,13 @@ def test_browser_chip_in_an_older_answer_opens_that_answers_card(page, tmp_path)
 def test_browser_retry_copy_link_trash_and_clear(page, served):
     ask(page, "Which talks cover data quality for agents?", 1)
     first = page.locator("#chat .answer-tools").first
-    # Retry re-asks the last question: still one answer, no error
-    page.click("#retry")
-    page.wait_for_function("document.querySelectorAll('#chat .answer-tools').length === 0 || "
-                           "document.querySelector('#chat').innerText.includes('…')", timeout=10000)
-    page.wait_for_selector("#chat .answer-tools", timeout=60000)
-    assert page.locator("#chat .answer-tools").count() == 1 and no_error_toast(page)
-    assert page.locator("#chat").inner_text().count("Which talks cover data quality for agents?") == 1
+    # Retry (the button, and the chat's own icon) re-asks the last question: a new answer in place of the old
+    for retry in ("#retry", "#chat button[aria-label='Retry']"):
+        page.locator("#chat .answer-tools").evaluate("el => { el.dataset.old = '1'; }")
+        page.locator(retry).click()
+        page.wait_for_selector("#chat .answer-tools:not([data-old])", timeout=60000)
+        assert page.locator("#chat .answer-tools").count() == 1 and no_error_toast(page)
+        assert page.locator("#chat").inner_text().count("Which talks cover data quality for agents?") == 1
     # Copy: plain text with the numbered sources (title, people, time)
     page.locator("#chat button.copy-answer").first.click()
     page.wait_for_function("document.querySelector('#chat button.copy-answer').textContent === 'Copied'")
@@ -292,6 +300,11 @@ def test_browser_agenda_add_conflict_ics_reload_remove(page, tmp_path):
     rows = page.locator("#day details.agenda-row")
     rows.first.wait_for()
     assert rows.count() >= 20
+    page.locator("#agenda-kind label", has_text="panel").click()  # the filter narrows the day to panels
+    page.wait_for_function("document.querySelectorAll('#day details.agenda-row').length === 2", timeout=20000)
+    assert {t.lower() for t in page.locator("#day .badge").all_inner_texts()} == {"panel"}
+    page.locator("#agenda-kind label", has_text="panel").click()
+    page.wait_for_function("document.querySelectorAll('#day details.agenda-row').length >= 20", timeout=20000)
     session = page.locator("#day details[data-id='lunch-poster-sessions']")
     session.locator("summary .title").click()
     assert "Faiss & Vector Search at Meta" in session.locator(".poster-list").inner_text()
@@ -303,7 +316,7 @@ def test_browser_agenda_add_conflict_ics_reload_remove(page, tmp_path):
     page.wait_for_function("document.querySelectorAll('#my-agenda li button.agenda-toggle').length === 3", timeout=20000)
     with page.expect_download() as download:
         page.click("#ics")
-    cal = icalendar.Calendar.from_ical(open(download.value.path(), "rb").read())
+    cal = icalendar.Calendar.from_ical(Path(download.value.path()).read_bytes())
     events = {str(ev["UID"]).split("@")[0]: ev for ev in cal.walk("VEVENT")}
     assert len(events) == 3 and {"attendee-registration", "event-welcome"} <= set(events)
     assert events["event-welcome"].decoded("DTSTART").isoformat() == "2025-06-25T09:55:00-07:00"
@@ -330,8 +343,12 @@ def test_browser_speaker_page_and_add_from_a_source_card(page):
     assert page.evaluate("window.talksAgenda.mine()") == ["beyond-rag-production-ready-ai-agents-powered-by-enterprise"]
     page.locator("#chat .source-card#a1-src-1 button[data-action=related]").click()
     page.wait_for_selector("#details .related-item", timeout=20000)
+    title = page.locator("#details .related-item a.open-item").first.inner_text()
     page.locator("#details .related-item a.open-item").first.click()  # a related item opens
     page.wait_for_selector("#details .item-page", timeout=20000)
+    page.locator("#details .item-page button[data-action=ask]").click()  # and can be asked about
+    page.wait_for_function("document.querySelectorAll('#chat .answer-tools').length === 2", timeout=60000)
+    assert title in page.locator("#chat .answer-tools").last.locator("xpath=..").inner_text()
 
 
 @pytest.mark.slow
@@ -356,5 +373,12 @@ def test_browser_phone_layout(browser, served, tmp_path):
         card.locator("a.back-to-answer").click()
         page.wait_for_function("(() => { const r = document.querySelector('#a1').getBoundingClientRect();"
                                " return r.top >= 0 && r.bottom <= innerHeight; })()")
+        # a speaker's page opens below the chat, in view, with a way back
+        page.locator("#chat #a1-src-1 a.person").first.click()
+        page.wait_for_selector("#details .person-page", timeout=20000)
+        page.wait_for_function("document.querySelector('#details').getBoundingClientRect().top < innerHeight / 2")
+        page.locator("#details .person-page a.back-to-answer").click()
+        page.wait_for_function("(() => { const r = document.querySelector('#chat').getBoundingClientRect();"
+                               " return r.top >= 0 && r.top < innerHeight / 2; })()")
     finally:
         context.close()

@@ -130,3 +130,38 @@ def test_plain_text_has_numbered_sources():
                  citations=(Citation(1, "x", "A talk", "so"),), hits=(Hit(item, 1.0, 1),), refused=False,
                  answerer="grounded")
     assert plain_text(ans) == "- A talk says so [1]\n\nSources:\n[1] A talk — Ada (Org) — Wed 25 Jun, 10:55–11:15 AM"
+
+
+def test_cli_ask_renders_for_the_terminal_unless_markdown(real_settings, real_searcher, monkeypatch, capsys):
+    monkeypatch.setenv("TALKS_DATA_DIR", str(real_settings.data_dir))
+    assert talks(["ask", "Which talks cover data quality for agents?"]) == 0
+    out = capsys.readouterr().out
+    assert "**" not in out and "_Composed" not in out and "• Beyond RAG: Production-Ready AI Agents" in out
+    assert "\nSources:\n  [1] Beyond RAG" in out
+    assert talks(["ask", "--markdown", "Which talks cover data quality for agents?"]) == 0
+    assert "- **Beyond RAG: Production-Ready AI Agents" in capsys.readouterr().out
+
+
+def test_related_reasons_read_as_phrases():
+    from assistant.render import why_related
+
+    a = Item(id="a", kind="talk", title="Training data storage", abstract="We store training data at exabyte scale.")
+    b = Item(id="b", kind="poster", title="Faster loading", abstract="Loading training data for RAG is slow.")
+    assert why_related(a, b, "shared topics: training, enhanced; same org: Acme") == \
+        "both mention “training data”; same org: Acme"
+    c = Item(id="c", kind="poster", title="Other", abstract="Nothing in common.")
+    assert why_related(a, c, "shared topics: enhanced, RAG") == "both about RAG"
+    assert why_related(a, c, "shared topics: enhanced") == "close in meaning (similar abstracts)"
+    assert why_related(a, c, "similar abstract (embedding similarity)") == "close in meaning (similar abstracts)"
+
+
+def test_chat_keeps_a_question_history(tmp_path, monkeypatch):
+    readline = pytest.importorskip("readline")
+    from assistant import cli
+
+    history = tmp_path / "history"
+    history.write_text("which talks cover agents?\nwho presented it?\n")
+    monkeypatch.setenv("TALKS_HISTORY", str(history))
+    readline.clear_history()
+    cli._line_editing()
+    assert [readline.get_history_item(i) for i in (1, 2)] == ["which talks cover agents?", "who presented it?"]
