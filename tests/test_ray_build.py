@@ -63,9 +63,9 @@ def no_leftovers(parent: Path):
 
 
 @pytest.mark.model
-def test_atscale_with_the_real_model_equals_the_local_build(tmp_path):
+def test_atscale_with_the_real_model_equals_the_local_build(tmp_path, real_settings):
     items = load_items(DEFAULT_CORPUS)
-    models = tmp_path / "models"
+    models = real_settings.models_dir  # the suite's ONNX export, made once per session
     local = build_index(items, tmp_path / "local", get_embedder(MINILM, models), cache_dir=tmp_path / "cache-local")
     make = minilm_factory(MINILM, models)  # resolves "auto" once, on the driver (the ONNX export is there)
     report = build_index_ray(items, tmp_path / "ray", make, cache_dir=tmp_path / "cache-ray", batch_size=64)
@@ -93,7 +93,7 @@ def test_pyvideo_slice_equals_the_local_build(tmp_path, pyvideo_slice):
     assert len(items) == SLICE
     local = build_index(items, tmp_path / "local", HashingEmbedder(), cache_dir=tmp_path / "cache-local")
     # a warm cache for part of the corpus: only the rest goes through Ray
-    build_index(items[:500], tmp_path / "part", HashingEmbedder(), cache_dir=tmp_path / "cache-ray")
+    build_index(items[:200], tmp_path / "part", HashingEmbedder(), cache_dir=tmp_path / "cache-ray")
     report = build_index_ray(items, tmp_path / "ray", HashingEmbedder, cache_dir=tmp_path / "cache-ray",
                              actors=2, batch_size=128)
     assert 0 < report.embedded < local.embedded
@@ -147,9 +147,10 @@ def test_a_killed_actor_without_restarts_is_a_clear_error_and_the_old_index_stay
     build_index(items[:10], folder, HashingEmbedder(), cache_dir=tmp_path / "cache")
     before = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
     monkeypatch.setattr(ray_build, "ACTOR_RESTARTS", 0)
-    with pytest.raises(RayBuildError, match="the index at .* was not changed"):
+    with pytest.raises(RayBuildError, match="the index at .* was not changed") as err:
         build_index_ray(items, folder, KillOnce(tmp_path / "killed"), cache_dir=tmp_path / "cache", actors=1,
                         batch_size=32)
+    assert (tmp_path / "killed").exists() and "Actor" in str(err.value), err.value
     assert {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()} == before
     assert len(Index(folder, HashingEmbedder(), items=items[:10])) == 10
     assert no_leftovers(tmp_path) == []
