@@ -10,9 +10,10 @@ assembly; only who computes the missing vectors differs. Ray retries a task whos
 restarted up to ACTOR_RESTARTS times); past that the build stops with RayBuildError and the index folder
 is left as it was. Ray is imported only here, and only when a build runs.
 
-On a cluster (`address` given) the shard folder must be on storage every node and the driver can reach
-(`shards_dir`); the project's `corpus` and `index` packages travel to the workers with the job
-(runtime_env py_modules), the model package and onnxruntime must be installed on the nodes.
+On a cluster (`address` given: run the build on one of its nodes, e.g. `--ray auto` on the head node) the
+shards are written by tasks pinned to the driver's node, so no shared storage is needed; the project's
+`corpus` and `index` packages travel to the workers with the job (runtime_env py_modules); the model
+package and onnxruntime must be installed on the nodes.
 """
 
 from __future__ import annotations
@@ -209,8 +210,12 @@ def _build(items, folder, make_embedder, cache_dir, corpus_file, progress, actor
             try:
                 _embed_on_ray(items, make_embedder, by.name, cached, missing, shards, progress, actors, batch_size,
                               threads)
-            except Exception as exc:
+            except BaseException as exc:  # a failure inside Ray, or Ctrl-C: keep what the shards hold
                 kept = _fill_cache(cache, inputs, _read_shards(shards, by, strict=False)[0])
+                if not isinstance(exc, Exception):
+                    print(f"talks: interrupted; {kept} of {missing} new vectors were kept in the embedding cache",
+                          file=sys.stderr)
+                    raise
                 raise RayBuildError(
                     f"the Ray embedding run failed ({type(exc).__name__}: {str(exc)[:500]}); the index at {folder} "
                     f"was not changed. {kept} of {missing} new vectors were kept in the embedding cache: rerun "
@@ -237,6 +242,7 @@ def _embed_on_ray(items, make_embedder, model, cached, missing, shards, progress
 
     import ray
     import ray.data
+    from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
     ctx = ray.data.DataContext.get_current()
     ctx.enable_progress_bars = progress
@@ -258,7 +264,10 @@ def _embed_on_ray(items, make_embedder, model, cached, missing, shards, progress
         if progress:
             print(f"talks: embedding {missing} passages and sentences on {n_actors} Ray actor(s) "
                   f"({threads} CPU each, batches of {batch_size}) ...", file=sys.stderr)
-        ds.write_parquet(str(shards), ray_remote_args={"num_cpus": 0}, concurrency=1)
+        # The shards are written on the driver's node (its disk, where assemble reads them): no shared storage
+        # needed on a cluster, the vectors travel through Ray's object store.
+        here = NodeAffinitySchedulingStrategy(ray.get_runtime_context().get_node_id(), soft=False)
+        ds.write_parquet(str(shards), ray_remote_args={"num_cpus": 0, "scheduling_strategy": here}, concurrency=1)
 
 
 def _read_shards(shards: Path, by: EmbeddedBy, strict: bool) -> tuple[dict[str, np.ndarray], EmbeddedBy]:
