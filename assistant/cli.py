@@ -77,14 +77,40 @@ def settings_from(args):
 
 
 def cmd_index_build(args) -> int:
-    from assistant.engine import build
-
     settings = settings_from(args)
-    report = build(settings, progress=not args.quiet)
+    if args.ray is not None:
+        report = _ray_build(args, settings)
+    elif args.ray_actors or args.ray_batch_size:
+        raise UserError("--ray-actors and --ray-batch-size go with --ray (the Ray build)")
+    else:
+        from assistant.engine import build
+
+        report = build(settings, progress=not args.quiet)
     m = report.manifest
     print(f"indexed {m.n_items} items ({m.n_passages} passages, {report.embedded} newly embedded) "
           f"with {m.model} into {report.folder} [{m.faiss['type']}] in {report.seconds:.1f}s")
     return 0
+
+
+def _ray_build(args, settings):
+    """`index build --ray [ADDRESS]`: the embedding on Ray actors (index/ray_build.py), the same index folder."""
+    from importlib.util import find_spec
+
+    if find_spec("ray") is None:
+        raise UserError("--ray needs Ray: pip install 'talks[ray]' (or pip install 'ray[data]==2.60.0')")
+    from corpus.jsonl import load_items
+    from index import ray_build
+
+    items = load_items(settings.corpus)
+    make = ray_build.minilm_factory(settings.model, settings.models_dir, settings.embed_backend)
+    try:
+        return ray_build.build_index_ray(
+            items, settings.index_dir, make, cache_dir=settings.cache_dir,
+            corpus_file=str(Path(settings.corpus).resolve()), progress=not args.quiet,
+            address=None if args.ray == "local" else args.ray, actors=args.ray_actors,
+            batch_size=args.ray_batch_size or ray_build.BATCH_SIZE)
+    except ray_build.RayBuildError as exc:
+        raise UserError(str(exc)) from exc
 
 
 def cmd_index_check(args) -> int:
@@ -495,6 +521,12 @@ def build_parser() -> argparse.ArgumentParser:
     c = isub.add_parser("build", help="embed the corpus and write its index folder (atomically)", parents=[with_corpus],
                         **example("talks index build --corpus data/pycon.jsonl"))
     c.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    c.add_argument("--ray", nargs="?", const="local", metavar="ADDRESS",
+                   help="embed on Ray actors: a local Ray instance, or the cluster at ADDRESS (needs talks[ray])")
+    c.add_argument("--ray-actors", type=positive_int, metavar="N",
+                   help="embedder actors, one CPU each (default: one per CPU of the Ray cluster)")
+    c.add_argument("--ray-batch-size", type=positive_int, metavar="N",
+                   help="passages per actor call (default 256)")
     c.set_defaults(func=cmd_index_build)
     c = isub.add_parser("check", help="verify the index files against their manifest (sizes, checksums) and load it",
                         parents=[with_corpus], **example("talks index check"))

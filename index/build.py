@@ -164,9 +164,10 @@ def _pid_alive(pid: int) -> bool:
 
 
 def remove_leftovers(folder: Path) -> list[Path]:
-    """Remove `.NAME.tmp-PID` / `.NAME.old-PID` folders of builds whose process is gone; returns them."""
+    """Remove `.NAME.tmp-PID` / `.NAME.old-PID` (and the Ray build's `.NAME.shards-PID`) folders of builds
+    whose process is gone; returns them."""
     folder = Path(folder)
-    pattern = re.compile(rf"\.{re.escape(folder.name)}\.(?:tmp|old)-(\d+)\Z")
+    pattern = re.compile(rf"\.{re.escape(folder.name)}\.(?:tmp|old|shards)-(\d+)\Z")
     removed = []
     if folder.parent.is_dir():
         for path in folder.parent.iterdir():
@@ -195,27 +196,52 @@ def build_lock(folder: Path):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def _build(items: list[Item], folder: Path, embedder: Embedder, cache_dir: Path | None, corpus_file: str,
-           progress: bool, flat_max: int) -> BuildReport:
-    import faiss
+@dataclass(frozen=True)
+class EmbedInputs:
+    """What an index embeds, in index order: passages, and abstract sentences for corpora up to
+    SENTENCES_MAX_ITEMS items, each with the row of its item. The local and the Ray build share it."""
 
-    t0 = time.perf_counter()
-    texts, owner = [], []
+    passages: list[str]
+    passage_item: list[int]
+    sentences: list[str]
+    sentence_item: list[int]
+
+
+def embed_inputs(items: list[Item]) -> EmbedInputs:
+    texts, owner, sent_texts, sent_owner = [], [], [], []
     for row, item in enumerate(items):
         for p in passages(item):
             texts.append(p)
             owner.append(row)
-    cache = EmbeddingCache(cache_dir or folder.parent / "embedding-cache", embedder.name, embedder.dim)
-    vectors, embedded = cache.embed(texts, embedder.encode_documents, progress=progress)
-    sent_texts, sent_owner = [], []
     if len(items) <= SENTENCES_MAX_ITEMS:
         for row, item in enumerate(items):
             for sent in sentences(item):
                 sent_texts.append(sent)
                 sent_owner.append(row)
-        sent_vectors, sent_new = cache.embed(sent_texts, embedder.encode_documents, progress=progress)
+    return EmbedInputs(texts, owner, sent_texts, sent_owner)
+
+
+def _build(items: list[Item], folder: Path, embedder: Embedder, cache_dir: Path | None, corpus_file: str,
+           progress: bool, flat_max: int) -> BuildReport:
+    t0 = time.perf_counter()
+    inputs = embed_inputs(items)
+    cache = EmbeddingCache(cache_dir or folder.parent / "embedding-cache", embedder.name, embedder.dim)
+    vectors, embedded = cache.embed(inputs.passages, embedder.encode_documents, progress=progress)
+    sent_vectors = None
+    if inputs.sentences:
+        sent_vectors, sent_new = cache.embed(inputs.sentences, embedder.encode_documents, progress=progress)
         embedded += sent_new
     cache.save()
+    manifest = assemble(items, folder, embedder, inputs, vectors, sent_vectors, corpus_file, flat_max)
+    return BuildReport(folder, manifest, embedded, time.perf_counter() - t0)
+
+
+def assemble(items: list[Item], folder: Path, embedder: Embedder, inputs: EmbedInputs, vectors: np.ndarray,
+             sent_vectors: np.ndarray | None, corpus_file: str = "", flat_max: int = FLAT_MAX_PASSAGES) -> Manifest:
+    """Write the index folder from vectors already computed (rows in `inputs` order): items, vectors, Faiss,
+    BM25 and the manifest go to a temporary folder that is then swapped in. `embedder` only names what
+    made the vectors (name, dim, backend, export_hash). The caller holds build_lock(folder)."""
+    import faiss
 
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = folder.parent / f".{folder.name}.tmp-{os.getpid()}"
@@ -224,10 +250,10 @@ def _build(items: list[Item], folder: Path, embedder: Embedder, cache_dir: Path 
     try:
         write_items(tmp / "items.jsonl", items)
         np.save(tmp / "passages.npy", vectors)
-        np.save(tmp / "passage_item.npy", np.asarray(owner, dtype=np.int32))
-        if sent_texts:
+        np.save(tmp / "passage_item.npy", np.asarray(inputs.passage_item, dtype=np.int32))
+        if inputs.sentences:
             np.save(tmp / "sentences.npy", sent_vectors)
-            np.save(tmp / "sentence_item.npy", np.asarray(sent_owner, dtype=np.int32))
+            np.save(tmp / "sentence_item.npy", np.asarray(inputs.sentence_item, dtype=np.int32))
         set_faiss_threads(os.cpu_count() or 1)
         try:
             index, fparams = faiss_index(vectors, flat_max)
@@ -238,7 +264,7 @@ def _build(items: list[Item], folder: Path, embedder: Embedder, cache_dir: Path 
         manifest = Manifest(
             schema_version=SCHEMA_VERSION, model=embedder.name, dim=embedder.dim, normalized=True,
             corpus_file=corpus_file, corpus_hash=corpus_hash(items), n_items=len(items),
-            n_passages=len(texts), n_sentences=len(sent_texts), passages=dict(PASSAGE_PARAMS), faiss=fparams, bm25=dict(lexical.BM25_PARAMS), versions=_versions(),
+            n_passages=len(inputs.passages), n_sentences=len(inputs.sentences), passages=dict(PASSAGE_PARAMS), faiss=fparams, bm25=dict(lexical.BM25_PARAMS), versions=_versions(),
             created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
             item_hashes={i.id: item_hash(i) for i in items}, files=file_table(tmp),
             embed_backend=getattr(embedder, "backend", ""), embed_export_hash=getattr(embedder, "export_hash", ""),
@@ -248,7 +274,7 @@ def _build(items: list[Item], folder: Path, embedder: Embedder, cache_dir: Path 
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return BuildReport(folder, manifest, embedded, time.perf_counter() - t0)
+    return manifest
 
 
 def _swap_in(tmp: Path, folder: Path) -> None:

@@ -44,6 +44,10 @@ class EmbeddingCache:
     def __len__(self) -> int:
         return len(self._rows)
 
+    def __contains__(self, key: str) -> bool:
+        """Whether the vector of a text_key is cached."""
+        return key in self._rows
+
     def embed(self, texts: list[str], encode, progress: bool = False) -> tuple[np.ndarray, int]:
         """Vectors for texts, computing (with `encode`) only the ones not cached; returns (matrix, n_new)."""
         keys = [text_key(self.model, t) for t in texts]
