@@ -137,12 +137,12 @@ def _topical(hits, plan, index, qvec, total=None, head=None) -> tuple[str, tuple
         cites += gcites
         n += len(group)
     if possible:
-        names = []
+        # named briefly, one per line (each a claim its own item supports), after the matches
+        lines.append("\nPossibly relevant:" if matches else "")
         for h in possible:
-            names.append(f"{h.item.title} ({h.item.kind}) [{n}]")
+            lines.append(f"- {h.item.title} ({h.item.kind}) [{n}]")
             cites.append(_cite(n, h.item, best_sentence(index, h.item, qvec) or h.item.title))
             n += 1
-        lines.append(("\nPossibly relevant: " if matches else "") + "; ".join(names))
     if head is None and plan.whole_list and not plan.text:
         kinds = " and ".join(sorted({f"{h.item.kind}s" for h in matches}))
         head = f"All {total or len(matches)} {kinds}:" if not total or total == len(matches) else \
