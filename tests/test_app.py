@@ -251,7 +251,7 @@ def test_browser_retry_copy_link_trash_and_clear(page, served):
     page.locator("#chat button.copy-answer").first.click()
     page.wait_for_function("document.querySelector('#chat button.copy-answer').textContent === 'Copied'")
     copied = page.evaluate("navigator.clipboard.readText()")
-    assert "<a" not in copied and "**" not in copied and "\nSources:\n[1] Beyond RAG" in copied
+    assert "<a" not in copied and "**" not in copied and "\nSources:\n[1] Scaling Business AI Agents" in copied  # the squarely-about poster leads
     assert "Jeff Hollan (Snowflake) — Wed 25 Jun, 10:55–11:15 AM" in copied
     # the answer's link carries the question and reopens the answer
     href = first.locator("a.share-link").get_attribute("href")

@@ -137,7 +137,7 @@ def test_cli_ask_renders_for_the_terminal_unless_markdown(real_settings, real_se
     assert talks(["ask", "Which talks cover data quality for agents?"]) == 0
     out = capsys.readouterr().out
     assert "**" not in out and "_Composed" not in out and "• Beyond RAG: Production-Ready AI Agents" in out
-    assert "\nSources:\n  [1] Beyond RAG" in out
+    assert "\nSources:\n  [1] Scaling Business AI Agents" in out  # the squarely-about poster leads
     assert talks(["ask", "--markdown", "Which talks cover data quality for agents?"]) == 0
     assert "- **Beyond RAG: Production-Ready AI Agents" in capsys.readouterr().out
 
