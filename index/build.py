@@ -33,7 +33,7 @@ import numpy as np
 from corpus.item import Item
 from corpus.jsonl import write_items
 from index import lexical
-from index.cache import EmbeddingCache
+from index.cache import EmbeddingCache, pid_alive
 from index.embedder import Embedder
 from index.manifest import SCHEMA_VERSION, Manifest, corpus_hash, file_table, item_hash
 from index.text import PASSAGE_PARAMS, bm25_text, passages, sentences
@@ -151,18 +151,6 @@ def build_index(items: list[Item], folder: Path, embedder: Embedder, cache_dir: 
         return _build(items, folder, embedder, cache_dir, corpus_file, progress, flat_max)
 
 
-def _pid_alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def remove_leftovers(folder: Path) -> list[Path]:
     """Remove `.NAME.tmp-PID` / `.NAME.old-PID` (and the Ray build's `.NAME.shards-PID`) folders of builds
     whose process is gone; returns them."""
@@ -172,7 +160,7 @@ def remove_leftovers(folder: Path) -> list[Path]:
     if folder.parent.is_dir():
         for path in folder.parent.iterdir():
             m = pattern.match(path.name)
-            if m and not _pid_alive(int(m.group(1))):
+            if m and int(m.group(1)) != os.getpid() and not pid_alive(int(m.group(1))):
                 shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
                 removed.append(path)
     return removed
