@@ -25,12 +25,13 @@ def test_one_time_format(items):
 def test_day_in_time_order_with_posters_under_their_sessions(items):
     rows = agenda.day(items)
     starts = [r.item.start_dt for r in rows if r.item.start]
-    assert starts == sorted(starts) and len(starts) == sum(1 for i in items if i.start)
+    assert starts == sorted(starts) and len(starts) == sum(1 for i in items if i.start and i.kind != "event")
     sessions = [r for r in rows if r.is_poster_session]
     assert [r.item.id for r in sessions] == [s.id for s in agenda.poster_sessions(items)] and len(sessions) == 3
     n_posters = sum(1 for i in items if i.kind == "poster")
     assert all(len(r.posters) == n_posters for r in sessions)
     assert not any(r.item.kind == "poster" for r in rows)  # posters only inside their windows
+    assert not any(r.item.kind == "event" for r in rows)  # the event record is the day, not a row of it
 
 
 def test_filters(items):
@@ -71,6 +72,7 @@ def test_ics_parses_back_with_times_in_the_event_zone(items):
     assert start == datetime.fromisoformat("2025-06-25T10:55:00-07:00") and start.utcoffset().total_seconds() == -7 * 3600
     assert end == datetime.fromisoformat("2025-06-25T11:15:00-07:00")
     assert str(talk["SUMMARY"]).startswith("Beyond RAG") and "Jeff Hollan (Snowflake)" in str(talk["DESCRIPTION"])
+    assert str(talk["LOCATION"]).startswith("Santa Clara Convention Center")  # the event record's venue
     poster = by_uid["faiss-vector-search-at-meta@talks.local"]
     assert "poster sessions" in str(poster["DESCRIPTION"]) and poster.decoded("DTSTART").hour == 12
     # the same item gets the same UID in another export
@@ -91,7 +93,7 @@ def test_cli_agenda_ics(tmp_path, capsys, items):
     assert "no item with id no-such-item" in capsys.readouterr().err
     everything = tmp_path / "all.ics"
     assert talks(["agenda", "--ics", str(everything)]) == 0
-    n = sum(1 for i in items if i.start)
+    n = sum(1 for i in items if i.start and i.kind != "event")
     assert len(list(icalendar.Calendar.from_ical(everything.read_bytes()).walk("VEVENT"))) == n
 
 
