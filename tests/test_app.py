@@ -333,15 +333,17 @@ def test_browser_agenda_add_conflict_ics_reload_remove(page, tmp_path):
 @pytest.mark.slow
 def test_browser_speaker_page_and_add_from_a_source_card(page):
     ask(page, "Which talks cover data quality for agents?", 1)
-    page.locator("#chat .source-card#a1-src-1 a.person").first.click()
+    card = page.locator("#chat .source-card", has_text="Beyond RAG: Production-Ready").first
+    card_id = card.get_attribute("id")
+    card.locator("a.person").first.click()
     page.wait_for_selector("#details .person-page", timeout=20000)
     person = page.locator("#details").inner_text()
     assert "Jeff Hollan" in person and "Snowflake" in person and "Director of Product" in person
     assert "Beyond RAG" in person
-    page.locator("#chat .source-card#a1-src-1 button.agenda-toggle").click()
-    page.wait_for_function("document.querySelector('#chat #a1-src-1 button.agenda-toggle').textContent.includes('In my')")
+    card.locator("button.agenda-toggle").click()
+    page.wait_for_function(f"document.querySelector('#chat #{card_id} button.agenda-toggle').textContent.includes('In my')")
     assert page.evaluate("window.talksAgenda.mine()") == ["beyond-rag-production-ready-ai-agents-powered-by-enterprise"]
-    page.locator("#chat .source-card#a1-src-1 button[data-action=related]").click()
+    card.locator("button[data-action=related]").click()
     page.wait_for_selector("#details .related-item", timeout=20000)
     title = page.locator("#details .related-item a.open-item").first.inner_text()
     page.locator("#details .related-item a.open-item").first.click()  # a related item opens
