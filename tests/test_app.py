@@ -376,7 +376,7 @@ def test_browser_phone_layout(browser, served, tmp_path):
         page.wait_for_function("(() => { const r = document.querySelector('#a1').getBoundingClientRect();"
                                " return r.top >= 0 && r.bottom <= innerHeight; })()")
         # a speaker's page opens below the chat, in view, with a way back
-        page.locator("#chat #a1-src-1 a.person").first.click()
+        page.locator("#chat .source-card", has_text="Beyond RAG: Production-Ready").first.locator("a.person").first.click()
         page.wait_for_selector("#details .person-page", timeout=20000)
         page.wait_for_function("document.querySelector('#details').getBoundingClientRect().top < innerHeight / 2")
         page.locator("#details .person-page a.back-to-answer").click()
