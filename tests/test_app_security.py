@@ -185,13 +185,13 @@ def test_browser_runs_nothing_from_a_hostile_corpus_or_question(hostile_app):
             page.wait_for_selector("#question textarea", timeout=30000)
             page.fill("#question textarea", QUESTION)
             page.keyboard.press("Enter")
-            page.wait_for_selector("#sources .source-card", timeout=60000)
+            page.wait_for_selector("#chat .source-card", timeout=60000)  # each answer carries its sources
             page.wait_for_timeout(1000)
             chat = page.locator("#chat")
             assert "onerror" in chat.inner_text()  # the hostile text is shown, as text
             assert chat.locator("img[onerror], script, iframe, svg[onload]").count() == 0
             assert chat.locator("a[href^='javascript']").count() == 0
-            assert page.locator("#sources img, #sources script, #sources iframe").count() == 0
+            assert page.locator(".source-card img, .source-card script, .source-card iframe").count() == 0
             assert page.evaluate("window.__xss") is None and dialogs == []
             assert chat.locator("a.cite-chip").count() >= 1
         finally:
