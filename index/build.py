@@ -38,16 +38,21 @@ from index.embedder import Embedder
 from index.manifest import SCHEMA_VERSION, Manifest, corpus_hash, file_table, item_hash
 from index.text import PASSAGE_PARAMS, bm25_text, passages, sentences
 
-# The Faiss index by size (eval/results/bench-<date>.md, "pyvideo scale" and "A million passages"):
-# exact up to FLAT_MAX_PASSAGES (searched as one numpy product over the memory-mapped vectors, no Faiss
-# load; about 1 ms at 20k passages, but at pyvideo's 40k as much as a whole query encode), IVF-Flat above, with about 2 sqrt(n) lists and IVF_NPROBE of them probed, the smallest setting
-# that kept recall@10 >= 0.95 against exact search on a million clustered vectors. HNSW reaches the same
-# recall at similar latency, but inserts only a few hundred vectors/s on 2 busy cores (most of an hour
-# for a million), against about two minutes for IVF's k-means and assignment; it stays available.
+# The Faiss index by size (eval/results/bench-<date>.md "pyvideo scale", eval/results/scale-1m-<date>.md):
+# - exact up to FLAT_MAX_PASSAGES, searched as one numpy product over the memory-mapped vectors (no Faiss
+#   load): about 1 ms at 20k passages, but at pyvideo's 40k as much as a whole query encode;
+# - IVF-Flat above, with about 2 sqrt(n) lists. How many lists to probe depends on the vectors (synthetic
+#   ones needed 2 of 2048 at a million but 128 of 256 at 20k; replicated real ones 32 of 4096 at a
+#   million), so each build measures it: the smallest nprobe whose recall@10 against exact search, for a
+#   sample of the corpus's own passages as queries, reaches IVF_RECALL (recorded in the manifest).
+# HNSW reached recall 0.995 at efSearch 64 (on 100k), but inserts about 230 vectors/s on 2 busy cores (about 86
+# minutes for a million, against 4-7 minutes for IVF's k-means and assignment); it stays selectable.
+# IVF-PQ (48-byte codes) topped out at recall 0.37; IVF-SQ8 matched IVF-Flat's speed at a quarter of the RAM
+# with recall 0.974: the next step if RAM, not latency, becomes the limit.
 FLAT_MAX_PASSAGES = 20_000
 APPROXIMATE = "IVF"  # or "HNSW"
 IVF_RECALL = 0.95
-IVF_NPROBE = 32  # bench_scale's "as shipped" row; builds tune their own (tune_nprobe)
+IVF_NPROBE = 32  # what replicated real vectors needed at 1M (bench_scale reports it); builds tune their own
 IVF_TRAIN_PER_LIST = 50  # k-means sample: this many vectors per list (at most the whole corpus)
 HNSW_M, HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH = 32, 80, 128
 SENTENCES_MAX_ITEMS = 5_000  # precompute sentence vectors (for quoting) up to this many items
