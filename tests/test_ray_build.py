@@ -95,7 +95,7 @@ def test_pyvideo_slice_equals_the_local_build(tmp_path, pyvideo_slice):
     # a warm cache for part of the corpus: only the rest goes through Ray
     build_index(items[:200], tmp_path / "part", HashingEmbedder(), cache_dir=tmp_path / "cache-ray")
     report = build_index_ray(items, tmp_path / "ray", HashingEmbedder, cache_dir=tmp_path / "cache-ray",
-                             actors=2, batch_size=128)
+                             actors=2, batch_size=1024)
     assert 0 < report.embedded < local.embedded
     assert report.manifest.n_sentences > 0  # up to 5,000 items, abstract sentences are embedded too
     same_index(tmp_path / "local", tmp_path / "ray", HashingEmbedder(), items, tol=0)
