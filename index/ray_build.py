@@ -41,7 +41,7 @@ from index.build import (
     remove_leftovers,
 )
 from index.cache import EmbeddingCache, text_key
-from index.embedder import Embedder, get_embedder
+from index.embedder import Embedder, HashingEmbedder, get_embedder
 from index.text import passages, sentences
 
 # Defaults (the CLI's --ray-actors / --ray-batch-size)
@@ -78,7 +78,7 @@ def minilm_factory(model: str, models_dir: Path | None, backend: str = "auto",
     """A picklable way for an actor to make the embedder `get_embedder(model, models_dir, backend)` gives,
     with `threads` threads. "auto" is resolved on the driver first (which makes the checked ONNX export
     once, before any actor starts), so every actor runs the backend the driver would."""
-    if backend == "auto" and model != "test/hashing-embedder":
+    if backend == "auto" and model != HashingEmbedder.name:
         backend = get_embedder(model, models_dir, backend).backend  # loads, and exports if needed, once
     return partial(_make_embedder, model, str(models_dir) if models_dir else None, backend, threads)
 
