@@ -273,7 +273,7 @@ def start(
     chat_template: str | None = None,
     use_jinja: bool | None = None,
     extra_params: dict | None = None,
-    startup_timeout: float = 60.0,
+    startup_timeout: float = 180.0,  # loading the model took 54 s on a busy 2-core machine
     log_dir: str | os.PathLike[str] | None = None,
 ) -> ServerHandle:
     """Start the server (options as for :func:`serve`) and return the handle; the caller must call
