@@ -1,10 +1,10 @@
 # make install: idempotent; creates .venv, installs the pinned CPU torch first, then the project (one line per
 #               step; VERBOSE=1 shows pip's own output and download progress).
-# make test:    install, then the whole test suite (installs Debian's chromium for the browser test when missing
+# make test:    install, then `ruff check` and the whole test suite (installs Debian's chromium for the browser test when missing
 #               and apt-get can; otherwise that test is skipped with its reason, which .ci/run turns into a failure).
 # make run:     install, then launch the app on http://127.0.0.1:7860 (builds the index on first run; opens the page
 #               when a desktop browser is available: make run ARGS=--no-browser only prints the URL)
-# make bench:   the search/index benchmarks (eval/results/index-bench.md)
+# make bench:   the query-path and index benchmark, ratios side by side (eval/results/bench-<date>.md)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -52,13 +52,14 @@ test: install
 	      || echo "make test: apt-get could not install chromium; the browser test will be skipped"; \
 	  fi; \
 	fi
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
 run: install
 	$(BIN)/python app.py $(ARGS)
 
 bench: install
-	$(BIN)/python -m eval.bench_search
+	$(BIN)/python -m eval.bench $(ARGS)
 
 eval: install
 	$(BIN)/talks eval retrieval

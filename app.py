@@ -48,6 +48,7 @@ CSS = """
 .cite-chip { display:inline-block; padding:0 7px; margin:0 1px; border-radius:10px; font-size:0.8em;
   background:#e0e7ff; color:#3730a3 !important; text-decoration:none !important; font-weight:600; cursor:pointer; }
 .cite-chip:hover { background:#c7d2fe; }
+.cite-chip.active { background:#6366f1; color:#fff !important; }
 .answer-sources { margin-top:10px; }
 .answer-sources > summary { cursor:pointer; font-weight:600; color:#374151; }
 .source-card { border:1px solid #e5e7eb; border-radius:10px; padding:8px 10px; margin:8px 0; background:#fff;
@@ -83,10 +84,12 @@ a.person, a.open-item { color:#1d4ed8 !important; cursor:pointer; text-decoratio
 .conflict { color:#b45309; font-weight:600; }
 .person-page .bio { font-size:0.92em; line-height:1.45; }
 .bridge { display:none !important; }
+.tools.back { display:none; }
+@media (max-width: 700px) { .tools.back { display:flex; } }
 #header h2 { margin-bottom:2px; }
 @media (max-width: 640px) {
-  #header h2 { font-size:1.15em; margin:0; }
-  #header p { font-size:0.85em; margin:2px 0; }
+  #header h2 { font-size:1.1em !important; margin:0 !important; }
+  #header p { font-size:0.8em !important; margin:2px 0 !important; line-height:1.3 !important; }
   .agenda-row .time { min-width:0; }
 }
 """
@@ -134,13 +137,14 @@ JS = """
     if (r.top < 0 || r.top > window.innerHeight - 80) window.scrollBy(0, r.top - 8);
   };
   window.talksReveal = reveal;
-  const openCard = (id) => {
-    const card = document.getElementById(id);
+  const openCard = (chip) => {
+    const card = document.getElementById(chip.getAttribute("href").slice(1));
     if (!card) return;
     const box = card.closest("details");
     if (box) box.open = true;
-    document.querySelectorAll(".source-card.active").forEach((c) => c.classList.remove("active"));
+    document.querySelectorAll(".source-card.active, .cite-chip.active").forEach((c) => c.classList.remove("active"));
     card.classList.add("active");
+    chip.classList.add("active");
     reveal(card);
   };
   // a new answer starts: show its beginning (answers are read from the top, not the end)
@@ -163,7 +167,7 @@ JS = """
     if (!t) return;
     ev.preventDefault();
     ev.stopPropagation();
-    if (t.matches("a.cite-chip")) { openCard(t.getAttribute("href").slice(1)); return; }
+    if (t.matches("a.cite-chip")) { openCard(t); return; }
     if (t.matches("a.back-to-answer")) {
       const a = document.getElementById(t.getAttribute("href").slice(1));
       if (a) reveal(a);
@@ -180,6 +184,7 @@ JS = """
       save(ids);
       return;
     }
+    window.talksShowDetails = !["ask", "clear-filters-ask"].includes(t.dataset.action);
     send("action", JSON.stringify({op: t.dataset.action, arg: t.dataset.arg || "", t: Date.now()}));
   }, true);
   sync();
@@ -196,7 +201,7 @@ SHOW_LATEST = """
 SHOW_DETAILS = """
 () => {
   const d = document.getElementById("details");
-  if (d && window.innerWidth < 700) d.scrollIntoView({block: "start"});
+  if (d && window.talksShowDetails && window.innerWidth < 700) d.scrollIntoView({block: "start"});
 }
 """
 READ_AGENDA = "(ids) => { try { return [(JSON.parse(localStorage.getItem('%s') || '[]')).join(' ')]; } catch (e) { return ['']; } }" % AGENDA_KEY
@@ -298,10 +303,17 @@ def source_card(k: int, n: int, item, cite, ctx: Context) -> str:
             f"<a class='back-to-answer' href='#a{k}'>↑ Back to answer {k}</a></div></div>")
 
 
-def answer_body(text: str, k: int) -> str:
-    """The answer's Markdown with corpus text escaped, the answerer's label dropped, chips for [n]."""
+def answer_body(text: str, k: int, names=()) -> str:
+    """The answer's Markdown with corpus text escaped, the answerer's label dropped, chips for [n], and the
+    people of its sources (`names`) as links to their pages."""
     lines = [line for line in text.split("\n") if not ANSWERER_LABEL.match(line)]
-    return with_chips(safe_html.escape_markdown("\n".join(lines).strip()), k)
+    body = safe_html.escape_markdown("\n".join(lines).strip())
+    if names:
+        escaped = {safe_html.escape_markdown(n): n for n in names if len(n) > 3}
+        pattern = re.compile(r"(?<![\w>])(" + "|".join(re.escape(n) for n in sorted(escaped, key=len, reverse=True))
+                             + r")(?![\w<])")
+        body = pattern.sub(lambda m: person_link(escaped[m.group(1)]), body)
+    return with_chips(body, k)
 
 
 def turn_markup(turn: Turn, k: int, ctx: Context) -> str:
@@ -313,7 +325,8 @@ def turn_markup(turn: Turn, k: int, ctx: Context) -> str:
     if turn.error:
         return f"{anchor}⚠ {e(turn.error)}"
     ans = turn.answer
-    body = turn.note or answer_body(ans.text, k)
+    names = {p.name for h in ans.hits for p in h.item.people}
+    body = turn.note or answer_body(ans.text, k, names)
     if ans.notices and not turn.note:
         body += "\n\n" + "\n".join(f"> ⚠ {safe_html.escape_markdown(n)}" for n in ans.notices)
     cites = {c.n: c for c in ans.citations}
@@ -371,6 +384,9 @@ def filtered_out_note(filters: list[str], unfiltered) -> str:
             "</button></div></div>")
 
 
+BACK_TO_CHAT = "<div class='tools back'><a class='back-to-answer' href='#chat'>↑ Back to the answers</a></div>"
+
+
 def related_html(source, hits) -> str:
     from assistant.render import why_related
 
@@ -381,13 +397,18 @@ def related_html(source, hits) -> str:
     rows = "".join(f"<div class='related-item'>{badge(h.item)}<a class='open-item' data-action='item' "
                    f"data-arg='{e(h.item.id)}'><b>{e(h.item.title)}</b></a> {agenda_button(h.item)}"
                    f"<div class='why'>Why: {e(why_related(source, h.item, h.reason))}</div></div>" for h in hits)
-    return f"<h4>Related to {e(source.title)}</h4>{rows}"
+    return f"<h4>Related to {e(source.title)}</h4>{rows}{BACK_TO_CHAT}"
 
 
 def item_page(item, ctx: Context, related: str = "") -> str:
     abstract = f"<div class='abstract'>{e(item.abstract)}</div>" if item.abstract else "<p><i>No abstract published.</i></p>"
     return (f"<div class='item-page'><h3>{badge(item)}{e(item.title)}</h3><div class='meta'>{meta_html(item, ctx)}</div>"
-            f"<div class='tools'>{agenda_button(item)}</div>{abstract}</div>{related}")
+            f"<div class='tools'>{agenda_button(item)}<button class='linkish' data-action='ask' "
+            f"data-arg='{e(ask_about(item))}'>Ask about it</button></div>{abstract}</div>{related or BACK_TO_CHAT}")
+
+
+def ask_about(item) -> str:
+    return f'Tell me about "{item.title}"'
 
 
 def person_page(name: str, items, ctx: Context) -> str:
@@ -403,7 +424,7 @@ def person_page(name: str, items, ctx: Context) -> str:
     bio_html = (f"<p class='bio'>{e(bio.bio)}{'…' if bio.bio_truncated else ''}</p>" if bio.bio
                 else "<p class='meta'><i>No bio published.</i></p>")
     return (f"<div class='person-page'><h3>{e(name)}</h3><div class='meta'>{e(', '.join(orgs))}</div>{bio_html}"
-            f"<h4>On the agenda</h4><ul>{rows}</ul></div>")
+            f"<h4>On the agenda</h4><ul>{rows}</ul>{BACK_TO_CHAT}</div>")
 
 
 def agenda_html(rows, ctx: Context) -> str:
@@ -455,6 +476,14 @@ def my_agenda_html(mine, clashes, ctx: Context) -> str:
             + (f"<ul class='conflicts'>{warnings}</ul>" if warnings else "") + "</div>")
 
 
+def label_html(hit) -> str:
+    """A ranked hit's judgement: match / possibly relevant / weak, with its calibrated probability."""
+    if hit.relevance is None:
+        return ""
+    text = {"match": "match", "possible": "possibly relevant", "weak": "weak"}[str(hit.label)]
+    return f" · <span class='rel rel-{e(str(hit.label))}'>{text} (p={hit.relevance:.2f})</span>"
+
+
 def search_html(result, ctx: Context) -> str:
     if not result.hits:
         close = "".join(f"<li>{e(h.item.title)}</li>" for h in result.closest)
@@ -463,7 +492,7 @@ def search_html(result, ctx: Context) -> str:
     for h in result.hits:
         rows.append(f"<div class='source-card'><div class='head'>{h.rank}. {badge(h.item)}<a class='open-item' "
                     f"data-action='item' data-arg='{e(h.item.id)}'>{e(h.item.title)}</a></div>"
-                    f"<div class='meta'>{meta_html(h.item, ctx)} · score {h.score:.3f}</div>"
+                    f"<div class='meta'>{meta_html(h.item, ctx)} · score {h.score:.3f}{label_html(h)}</div>"
                     f"<div class='abstract'>{e(h.item.abstract[:600])}{'…' if len(h.item.abstract) > 600 else ''}</div>"
                     f"<div class='tools'>{agenda_button(h.item)}</div></div>")
     plan = "; ".join(result.plan.notes)
@@ -564,8 +593,8 @@ def layout(title: str, orgs: list[str], kinds: tuple[str, ...], day_html: str) -
     turns = gr.State([])
     action = gr.Textbox(elem_id="action", elem_classes=["bridge"], show_label=False, container=False)
     my_ids = gr.Textbox(elem_id="my-ids", elem_classes=["bridge"], show_label=False, container=False)
-    return UI(tabs=tabs, chat=chat, box=box, turns=turns, retry_btn=retry_btn, clear_btn=clear_btn, chips=chips, chips_row=chips_row,
-              clear_filters=clear_filters, kinds=kinds_in, orgs=org_in, tod=tod, examples=examples, details=details,
+    return UI(tabs=tabs, chat=chat, box=box, turns=turns, retry_btn=retry_btn, clear_btn=clear_btn, chips=chips,
+              chips_row=chips_row, clear_filters=clear_filters, kinds=kinds_in, orgs=org_in, tod=tod, examples=examples, details=details,
               trace=trace, action=action, my_ids=my_ids, mine=mine, ics=ics, day=day, akinds=akinds, aorgs=aorgs,
               atod=atod, sq=sq, sk=sk, skinds=skinds, sbtn=sbtn, sout=sout)
 
@@ -685,6 +714,9 @@ class Handlers:
                 return
             rel = related_html(item, self.searcher.related(item.id, k=5)) if item.kind != "logistics" else ""
             yield {ui.details: item_page(item, self.ctx, rel) if op == "item" else rel}
+        elif op == "ask" and arg.strip():
+            yield {ui.tabs: _tab("ask")}
+            yield from self.respond(arg, turns, kinds, orgs, tod)
         elif op == "clear-filters-ask":
             yield self.clear_filters()
             yield from self.retry(turns, [], [], "any")
@@ -700,8 +732,8 @@ class Handlers:
         out = {ui.mine: my_agenda_html(chosen, clashes, self.ctx)}
         if chosen:
             data = agenda.to_ics(chosen, self.searcher.items)
-            path = self.ics_dir / hashlib.sha1(data.split(b"DTSTAMP")[0] + b"".join(
-                i.id.encode() for i in chosen)).hexdigest()[:12] / "my-agenda.ics"
+            key = hashlib.sha1(" ".join(i.id for i in chosen).encode()).hexdigest()[:12]
+            path = self.ics_dir / key / "my-agenda.ics"
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
             out[ui.ics] = _download(str(path))
@@ -731,6 +763,12 @@ def _skip():
     import gradio as gr
 
     return gr.skip()
+
+
+def _tab(name: str):
+    import gradio as gr
+
+    return gr.Tabs(selected=name)
 
 
 def _visible(flag: bool):
@@ -794,7 +832,8 @@ def build_app(assistant):
             control.change(h.show_filters, [ui.kinds, ui.orgs, ui.tod], [ui.chips, ui.chips_row], **private)
         filters_out = [ui.kinds, ui.orgs, ui.tod, ui.chips, ui.chips_row]
         ui.clear_filters.click(h.clear_filters, None, filters_out, **private)
-        ui.action.change(h.on_action, [ui.action, *chat_in], [ui.details, *chat_out, *filters_out], **private) \
+        ui.action.change(h.on_action, [ui.action, *chat_in], [ui.details, ui.tabs, *chat_out, *filters_out],
+                         **private) \
             .then(None, js=SHOW_DETAILS)
         ui.my_ids.change(h.my_agenda, ui.my_ids, [ui.mine, ui.ics], **private)
         demo.load(h.my_agenda, ui.my_ids, [ui.mine, ui.ics], js=READ_AGENDA, **private)

@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 
 from corpus.item import Item
 
-POSTER_SESSION = re.compile(r"\bposters?\b", re.I)       # "Lunch & Poster Sessions", as the planner reads them
+POSTER_SESSION = re.compile(r"\bposters?\b", re.IGNORECASE)  # "Lunch & Poster Sessions", as the planner reads them
 PARTS_OF_DAY = {"morning": (time(0, 0), time(12, 0)), "afternoon": (time(12, 0), time(17, 0)),
                 "evening": (time(17, 0), time(23, 59, 59))}
 
@@ -85,8 +85,8 @@ def _order(item: Item):
 
 def day(items: Iterable[Item]) -> list[Row]:
     """Every scheduled item in time order; posters (which have no slot of their own) grouped under each
-    poster session; anything else without a time at the end, by title."""
-    items = list(items)
+    poster session; anything else without a time at the end, by title. The event record itself is no row."""
+    items = [i for i in items if i.kind != "event"]
     posters = tuple(sorted((i for i in items if i.kind == "poster" and not i.start), key=lambda i: i.title.lower()))
     sessions = {s.id for s in poster_sessions(items)}
     timed = sorted((i for i in items if i.start), key=_order)
@@ -180,10 +180,13 @@ def _zoned(dt: datetime | None) -> datetime | None:
 def to_ics(items: Sequence[Item], all_items: Sequence[Item] | None = None, domain: str = "talks.local") -> bytes:
     """An iCalendar file with one VEVENT per item. DTSTART/DTEND carry the event's own UTC offset (a
     VTIMEZONE is written for it); a poster, which has no slot, is placed in the first poster session and
-    its description lists every window. UIDs are stable per item id."""
+    its description lists every window. LOCATION is the item's, else the event's venue. UIDs are stable
+    per item id."""
     from icalendar import Calendar, Event
 
-    sessions = poster_sessions(all_items if all_items is not None else items)
+    everything = list(all_items if all_items is not None else items)
+    sessions = poster_sessions(everything)
+    venue = next((i.location for i in everything if i.kind == "event" and i.location), "")
     cal = Calendar()
     cal.add("prodid", "-//talks//agenda//EN")
     cal.add("version", "2.0")
@@ -191,8 +194,10 @@ def to_ics(items: Sequence[Item], all_items: Sequence[Item] | None = None, domai
     events = sorted({i.event for i in items if i.event})
     if events:
         cal.add("x-wr-calname", f"My agenda: {', '.join(events)}")
-    stamp = datetime.now(timezone.utc).replace(microsecond=0)
+    stamp = datetime.now(UTC).replace(microsecond=0)
     for item in items:
+        if item.kind == "event":
+            continue
         start, end = item.start_dt, item.end_dt
         desc = []
         if item.people:
@@ -212,6 +217,8 @@ def to_ics(items: Sequence[Item], all_items: Sequence[Item] | None = None, domai
         ev.add("summary", item.title)
         if desc:
             ev.add("description", "\n\n".join(desc))
+        if item.location or venue:
+            ev.add("location", item.location or venue)
         if item.url:
             ev.add("url", item.url)
         ev.add("categories", [item.kind])

@@ -150,6 +150,8 @@ class Assistant:
             notices.append(f"Removed citation {r}.")
         for u in report.unsupported:
             notices.append(f"Citation [{u['n']}] does not support: \"{u['claim'][:120]}\"")
+        if answerer != GROUNDED and hits and not cites:
+            notices.append("The answer cites none of the sources; check it against them before relying on it.")
         if checked != text:
             yield Delta(checked, replace=True)
         timings["total_ms"] = (time.perf_counter() - t0) * 1000

@@ -1,6 +1,8 @@
 """The citation check run after every answer, from the LLM or not.
 
-1. Markers `[n]` that are out of range (or name no item given) are removed and reported.
+1. Markers `[n]` that are out of range (or name no item given) are removed and reported. A quoted
+   span found verbatim in a given item is never edited: a `[2]` that is part of an abstract's sentence
+   stays in the quote, and is neither a citation nor removed.
 2. Each claim (a sentence or list line) that cites items is checked for support against the cited
    items' own text: a quoted span found verbatim in the item, or enough of the claim's words in the
    item, or, failing both, the best cosine between the claim and the item's sentences and title by the
@@ -21,7 +23,8 @@ from index.store import Index
 from assistant.extractive import best_sentence, clock
 from assistant.records import Citation, Hit
 
-MARKER = re.compile(r"\[(\s*\d+(?:\s*,\s*\d+)*\s*)\]")
+MARKER = re.compile(r"\[(\s*\d{1,6}(?:\s*,\s*\d{1,6}){0,50}\s*)\]")
+QUOTE_SPAN = re.compile(r'"([^"\n]+)"')
 QUOTED = re.compile(r'"([^"]{12,})"')
 WORD = re.compile(r"[a-z0-9][a-z0-9'-]*")
 SUPPORT_COSINE = 0.5       # claim vs. best item sentence, when words and quotes do not settle it
@@ -72,7 +75,35 @@ def _claims(text: str) -> list[str]:
     return out
 
 
-def _clean_markers(text: str, n_items: int) -> tuple[str, list[str]]:
+def quoted_spans(text: str, sources: list[str]) -> list[tuple[int, int]]:
+    """(start, end) of each quoted span in text that is found verbatim in one of
+    the sources: quotes of an item's own words, which the check must leave as they are."""
+    spans = []
+    for m in QUOTE_SPAN.finditer(text):
+        inner = m.group(1)
+        if any(inner.rstrip("…") in src for src in sources):
+            spans.append(m.span())
+    return spans
+
+
+def _outside(text: str, spans: list[tuple[int, int]], edit) -> str:
+    """text with `edit` applied to the parts outside spans only."""
+    if not spans:
+        return edit(text)
+    out, pos = [], 0
+    for a, b in spans:
+        out.append(edit(text[pos:a]))
+        out.append(text[a:b])
+        pos = b
+    out.append(edit(text[pos:]))
+    return "".join(out)
+
+
+def _markers_outside(text: str, spans: list[tuple[int, int]]) -> list[re.Match]:
+    return [m for m in MARKER.finditer(text) if not any(a <= m.start() < b for a, b in spans)]
+
+
+def _clean_markers(text: str, n_items: int, sources: list[str] = ()) -> tuple[str, list[str]]:
     removed = []
 
     def fix(m):
@@ -83,8 +114,10 @@ def _clean_markers(text: str, n_items: int) -> tuple[str, list[str]]:
                 removed.append(f"[{x}]: no such item (the answer was given items 1-{n_items})")
         return "[" + ", ".join(str(x) for x in keep) + "]" if keep else ""
 
-    cleaned = MARKER.sub(fix, text)
-    return re.sub(r"[ \t]+([.,;:!?])", r"\1", cleaned), removed
+    def clean(part: str) -> str:
+        return re.sub(r"[ \t]+([.,;:!?])", r"\1", MARKER.sub(fix, part))
+
+    return _outside(text, quoted_spans(text, list(sources)), clean), removed
 
 
 def check(text: str, hits: tuple[Hit, ...] | list[Hit], index: Index, relevant_ids: list[str] | None = None,
@@ -93,15 +126,17 @@ def check(text: str, hits: tuple[Hit, ...] | list[Hit], index: Index, relevant_i
     if not hits:  # a refusal: nothing was given, so nothing can be cited or claimed
         text, removed = _clean_markers(text, 0)
         return text, (), CheckReport(removed=tuple(removed))
-    text, removed = _clean_markers(text, len(hits))
+    sources = [item_text(h.item) for h in hits]
+    text, removed = _clean_markers(text, len(hits), sources)
     claims = _claims(text)
     cited_by: dict[int, list[str]] = {}
     n_claims = n_cited = 0
     pending = []  # (claim, n) pairs that words and quotes did not settle
     verdict: dict[tuple[str, int], float] = {}
     for claim in claims:
-        nums = sorted({int(x) for m in MARKER.finditer(claim) for x in m.group(1).split(",")})
-        bare = MARKER.sub("", claim).replace("**", "").strip(" -*")
+        spans = quoted_spans(claim, sources)
+        nums = sorted({int(x) for m in _markers_outside(claim, spans) for x in m.group(1).split(",")})
+        bare = _outside(claim, spans, lambda part: MARKER.sub("", part)).replace("**", "").strip(" -*")
         if len(bare.split()) < 3:
             continue
         n_claims += 1

@@ -9,21 +9,7 @@ import os
 import sys
 from pathlib import Path
 
-OFFLINE_ENV = {
-    "LITELLM_LOCAL_MODEL_COST_MAP": "True",
-    "GRADIO_ANALYTICS_ENABLED": "False",
-    "HF_HUB_OFFLINE": "1",
-    "HF_HUB_DISABLE_TELEMETRY": "1",
-    "TRANSFORMERS_OFFLINE": "1",
-    "TOKENIZERS_PARALLELISM": "false",
-}
-
-
-def set_offline_env() -> None:
-    """Set the offline switches before any library that reads them is imported."""
-    for key, value in OFFLINE_ENV.items():
-        os.environ.setdefault(key, value)
-
+from assistant.offline import OFFLINE_ENV, set_offline_env  # noqa: F401 - app.py imports them from here
 
 class UserError(Exception):
     """A bad input from the user: printed as one clear message, exit status 2."""
@@ -71,6 +57,10 @@ def cmd_corpus_import_pyvideo(args) -> int:
     print(f"wrote {len(result.items)} items from {result.events} event(s) to {args.output}")
     if result.skipped:
         print("skipped: " + ", ".join(f"{n} {why}" for why, n in sorted(result.skipped.items())))
+    for line in result.failures[:20]:
+        print(f"failed: {line}", file=sys.stderr)
+    if len(result.failures) > 20:
+        print(f"failed: ... and {len(result.failures) - 20} more", file=sys.stderr)
     return 0
 
 
@@ -146,7 +136,8 @@ def _hit_line(h) -> str:
 
     when = f" {when_of(h.item)}" if h.item.start else ""
     line = f"{h.rank:>2}. [{h.item.kind}]{when} {h.item.title}" + (f" — {who}" if who else "")
-    line += f"\n    id: {h.item.id}  score: {h.score:.3f}"
+    judged = f"  {h.label} (p={h.relevance:.2f})" if h.relevance is not None else ""
+    line += f"\n    id: {h.item.id}  score: {h.score:.3f}{judged}"
     if h.reason:
         line += f"\n    why: {h.reason}"
     return line
@@ -174,22 +165,50 @@ def _filters(args):
     return Filters(kinds=kinds, orgs=tuple(args.org or ())) if kinds or args.org else None
 
 
+def read_batch(path: Path, flag: str) -> list[str]:
+    """The lines of a batch file: UTF-8, split on "\n" only (a "\r" before it is dropped), so that
+    U+2028, vertical tabs or form feeds inside a line never make extra inputs."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UserError(f"{flag} {path}: cannot read it ({exc.strerror or exc})") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise UserError(f"{flag} {path}: not valid UTF-8: byte 0x{data[exc.start]:02x} at byte offset {exc.start} "
+                        f"(line {line}); save the file as UTF-8") from None
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()  # the newline that ends the last line
+    return [line[:-1] if line.endswith("\r") else line for line in lines]
+
+
 def _batch(file_arg: str, flag: str, run, empty) -> int:
-    """One input per line in, one JSON object per line out, in order; a bad line gets an "error" field."""
+    """One input per line in, one JSON object per line out, in order: output line n answers input
+    line n. A blank line gets the empty result with an "error" saying so; a bad line gets an "error"."""
     from assistant.search import SearchError
 
     path = Path(file_arg)
     if not path.is_file():
         raise UserError(f"{flag} {path}: no such file")
-    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for lineno, line in enumerate(read_batch(path, flag), 1):
         if not line.strip():
-            continue
-        try:
-            out = run(line)
-        except SearchError as exc:
-            out = {**empty(line), "error": f"line {lineno}: {exc}"}
-        print(json.dumps(out, ensure_ascii=False), flush=True)
+            out = {**empty(line), "error": f"line {lineno}: empty line, nothing asked"}
+        else:
+            try:
+                out = run(line)
+            except SearchError as exc:
+                out = {**empty(line), "error": f"line {lineno}: {exc}"}
+        print(json_line(out), flush=True)
     return 0
+
+
+def json_line(obj) -> str:
+    """JSON on one line for any line splitter: the characters some split on (U+2028, U+2029, NEL)
+    are written as escapes, as JSON already does for the control characters."""
+    text = json.dumps(obj, ensure_ascii=False)
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("\x85", "\\u0085")
 
 
 def cmd_search(args) -> int:
@@ -510,7 +529,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="passages per actor call (default 256)")
     c.set_defaults(func=cmd_index_build)
     c = isub.add_parser("check", help="verify the index files against their manifest (sizes, checksums) and load it",
-                        parents=[with_corpus])
+                        parents=[with_corpus], **example("talks index check"))
     c.set_defaults(func=cmd_index_check)
 
     c = sub.add_parser("search", help="search talks, panels and posters", parents=[with_corpus],

@@ -91,8 +91,14 @@ def order_hits(result: SearchResult) -> tuple[Hit, ...]:
         hits = [h for h in hits if h.label != Label.WEAK][:RECOMMEND_N]
     matches = [h for h in hits if h.label == Label.MATCH]
     possible = [h for h in hits if h.label == Label.POSSIBLE]
-    return tuple([h for h in matches if h.item.kind != "poster"] + [h for h in matches if h.item.kind == "poster"]
-                 + possible)
+    return tuple(_grouped(matches) + possible)
+
+
+def _grouped(matches: list[Hit]) -> list[Hit]:
+    """Talks and panels, and posters, as two groups in search order; the group holding the best match first."""
+    talks = [h for h in matches if h.item.kind != "poster"]
+    posters = [h for h in matches if h.item.kind == "poster"]
+    return posters + talks if matches and matches[0].item.kind == "poster" else talks + posters
 
 
 def compose(result: SearchResult, index: Index, qvec: np.ndarray | None) -> tuple[str, tuple[Citation, ...]]:
@@ -116,7 +122,10 @@ def _topical(hits, plan, index, qvec, total=None, head=None) -> tuple[str, tuple
     posters = [h for h in matches if h.item.kind == "poster"]
     lines, cites = [], []
     n = 1
-    for group, name in ((talks, "Talks and panels"), (posters, "Posters")):
+    groups = [(talks, "Talks and panels"), (posters, "Posters")]
+    if matches and matches[0].item.kind == "poster":  # the numbering follows order_hits: best group first
+        groups.reverse()
+    for group, name in groups:
         if not group:
             continue
         if talks and posters:
@@ -128,12 +137,12 @@ def _topical(hits, plan, index, qvec, total=None, head=None) -> tuple[str, tuple
         cites += gcites
         n += len(group)
     if possible:
-        names = []
+        # named briefly, one per line (each a claim its own item supports), after the matches
+        lines.append("\nPossibly relevant:" if matches else "")
         for h in possible:
-            names.append(f"{h.item.title} ({h.item.kind}) [{n}]")
+            lines.append(f"- {h.item.title} ({h.item.kind}) [{n}]")
             cites.append(_cite(n, h.item, best_sentence(index, h.item, qvec) or h.item.title))
             n += 1
-        lines.append(("\nPossibly relevant: " if matches else "") + "; ".join(names))
     if head is None and plan.whole_list and not plan.text:
         kinds = " and ".join(sorted({f"{h.item.kind}s" for h in matches}))
         head = f"All {total or len(matches)} {kinds}:" if not total or total == len(matches) else \

@@ -5,27 +5,29 @@
 only on a text-completion endpoint (base models) are reached with `text-completion-openai/<name>`.
 litellm is imported only when an LLM is configured, so the default path never loads it.
 
-Deadline: `Settings.llm_timeout` bounds the whole answer, retries included: the first piece of text
-must arrive before it, and so must the end of the stream. Retries (`llm_retries`) are made here, each
-with the time left, not by litellm (whose retries each get the full timeout again). On expiry the
-caller gets an `LLMError` and falls back to the grounded answer.
+Deadline: `Settings.llm_timeout` bounds the wait for the answer's first text, retries included: retries
+(`llm_retries`) are made here, each with the time left, not by litellm (whose retries each get the
+full timeout again). Once text streams, each next piece must come within the timeout too, and the
+whole stream ends by `STREAM_CAP` timeouts after the start. On expiry the caller gets an `LLMError`
+and falls back to the grounded answer.
 
 Error messages are redacted (key, URL credentials) before they are cut to length.
 """
 
 from __future__ import annotations
 
-import os
 import queue
 import threading
 import time
 from collections.abc import Iterator
 
+from assistant.offline import set_offline_env
 from assistant.prompting import as_text_prompt
 from assistant.redact import cut, redact
 from assistant.settings import Settings
 
 TEXT_PREFIX = "text-completion-openai/"
+STREAM_CAP = 5  # a streaming answer ends within this many timeouts, however steadily text trickles in
 
 
 class LLMError(RuntimeError):
@@ -33,7 +35,7 @@ class LLMError(RuntimeError):
 
 
 def _litellm():
-    os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+    set_offline_env()
     import litellm
 
     litellm.telemetry = False
@@ -69,6 +71,7 @@ def stream(settings: Settings, msgs: list[dict], mock_response: str | None = Non
     response); raise LLMError on any provider failure or when the deadline passes."""
     if not settings.llm_model:
         raise LLMError("no LLM configured (set TALKS_LLM_MODEL)")
+    _litellm()  # imported (once, slowly) before the clock starts: the deadline is the provider's
     deadline = time.monotonic() + settings.llm_timeout
     attempts = 1 + max(0, settings.llm_retries)
     for attempt in range(attempts):
@@ -79,7 +82,7 @@ def stream(settings: Settings, msgs: list[dict], mock_response: str | None = Non
         produced = False
         try:
             for piece in _bounded(_attempt(settings, msgs, mock_response, streaming, left), deadline,
-                                  settings):
+                                  settings, cap=deadline + (STREAM_CAP - 1) * settings.llm_timeout):
                 produced = True
                 yield piece
             return
@@ -121,9 +124,10 @@ def _attempt(settings: Settings, msgs: list[dict], mock_response: str | None, st
 _DONE = object()
 
 
-def _bounded(pieces: Iterator[str], deadline: float, settings: Settings) -> Iterator[str]:
-    """The pieces of `pieces`, produced in a worker thread, until `deadline` (monotonic seconds):
-    a hung connection cannot hold the answer past it. The worker ends on its own (its own timeout)."""
+def _bounded(pieces: Iterator[str], deadline: float, settings: Settings, cap: float) -> Iterator[str]:
+    """The pieces of `pieces`, produced in a worker thread: the first before `deadline`, each next within
+    the timeout of the one before, none after `cap` (monotonic seconds). A hung connection cannot hold
+    the answer past them; the worker ends on its own (its own timeout)."""
     box: queue.Queue = queue.Queue()
     stop = threading.Event()
 
@@ -138,17 +142,23 @@ def _bounded(pieces: Iterator[str], deadline: float, settings: Settings) -> Iter
             box.put(exc)
 
     threading.Thread(target=work, name="llm-stream", daemon=True).start()
+    first = True
     try:
         while True:
-            left = deadline - time.monotonic()
+            left = min(deadline, cap) - time.monotonic()
             try:
                 item = box.get(timeout=max(0.0, left))
             except queue.Empty:
-                raise LLMError(f"Timeout: no complete answer within {settings.llm_timeout:g}s") from None
+                what = ("no answer within" if first else
+                        "the answer stalled for" if time.monotonic() < cap else "the answer ran past")
+                limit = settings.llm_timeout * (STREAM_CAP if what == "the answer ran past" else 1)
+                raise LLMError(f"Timeout: {what} {limit:g}s") from None
             if item is _DONE:
                 return
             if isinstance(item, BaseException):
                 raise item
+            first = False
+            deadline = time.monotonic() + settings.llm_timeout  # the next piece's deadline
             yield item
     finally:
         stop.set()

@@ -19,8 +19,7 @@ def system_prompt() -> str:
 
 
 def render_item(n: int, item: Item) -> str:
-    people = "; ".join(f"{p.name}" + (f" ({p.org}" + (f", {p.role})" if p.role else ")") if p.org else
-                                      (f" ({p.role})" if p.role else "")) for p in item.people)
+    people = "; ".join(p.credit(role=True) for p in item.people)
     lines = [f"[{n}] {item.title}", f"kind: {item.kind}"]
     if item.start:
         lines.append(f"time: {item.start[:10]} {clock(item)}")

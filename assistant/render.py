@@ -9,6 +9,7 @@ rendering of the answer's light Markdown, and the plain text of an answer with i
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from corpus.item import Item
 
@@ -113,7 +114,7 @@ give gives like just well way ways lot lots able enable enables let lets one two
 def _bigrams(text: str) -> dict[tuple[str, str], str]:
     words = _WORD.findall(text)
     out = {}
-    for a, b in zip(words, words[1:]):
+    for a, b in pairwise(words):
         la, lb = a.lower(), b.lower()
         if la in _WEAK or lb in _WEAK or len(la) < 3 or len(lb) < 3:
             continue
@@ -123,19 +124,27 @@ def _bigrams(text: str) -> dict[tuple[str, str], str]:
 
 def shared_phrases(a: Item, b: Item, limit: int = 3) -> list[str]:
     """Two-word phrases both items use (in title or abstract), as `a` writes them: "training data"."""
-    pa = _bigrams(f"{a.title}. {a.abstract}")
-    pb = _bigrams(f"{b.title}. {b.abstract}")
+    pa = _bigrams(f"{a.abstract}. {a.title}")  # the abstract's spelling first: "training data", not "Training data"
+    pb = _bigrams(f"{b.abstract}. {b.title}")
     shared = [pa[k] for k in pa if k in pb]
     return shared[:limit]
 
 
 def why_related(a: Item, b: Item, reason: str) -> str:
-    """A reason to read as a phrase: shared two-word phrases when there are any, then the rest of the
-    search's reason (same people, same org, same slot); the search's single shared words otherwise."""
+    """A reason to read as phrases: two-word phrases both items use, when there are any; otherwise only the
+    search's shared words that are names or acronyms ("RAG", not "enhanced"); then the rest of the search's
+    reason (same people, same org, same slot); "close in meaning" when nothing else is left."""
     phrases = shared_phrases(a, b)
     parts = [p.strip() for p in reason.split(";") if p.strip()]
-    if phrases:
-        parts = ["both mention " + ", ".join(f"“{p}”" for p in phrases)] + [p for p in parts if not p.startswith("shared topics")]
-    else:
-        parts = [p.replace("shared topics: ", "shared terms: ") for p in parts]
-    return "; ".join(parts)
+    out = ["both mention " + ", ".join(f"“{p}”" for p in phrases)] if phrases else []
+    for part in parts:
+        if part.startswith("shared topics:"):
+            words = [w.strip() for w in part.split(":", 1)[1].split(",")]
+            named = [w for w in words if len(w) > 1 and (w.isupper() or w[:1].isupper())]
+            if named and not phrases:
+                out.append("both about " + ", ".join(named))
+        elif part.startswith("similar abstract"):
+            continue
+        else:
+            out.append(part)
+    return "; ".join(out) or "close in meaning (similar abstracts)"

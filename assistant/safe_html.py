@@ -8,7 +8,7 @@ LLM output, provider error messages. Those pass through `escape_markdown` before
                    -> neutralize link targets  ([x](javascript:..), ![img](http://...))
                    -> [n] markers become chips (ours)
                    -> `sanitize`: an nh3 allow-list pass over the result, keeping only
-                      <a class="cite-chip" href="#src-N" title="source N"> and inline formatting
+                      <a class="cite-chip" href="#aK-src-N" data-answer="K" title="source N"> and inline formatting
 
 Every function here is pure and cheap; `sanitize` imports nh3 on first use.
 """
@@ -27,8 +27,10 @@ _SAFE_START = r"(?:https?://|mailto:|#)"
 _LINK_OPEN = re.compile(rf"\]\((?!{_SAFE_START})", re.I)
 _REF_DEF = re.compile(rf"^([ \t]{{0,3}}\[[^\]\n]{{1,999}}\]):(?![ \t]*{_SAFE_START})", re.I | re.M)
 
-CHIP = re.compile(r'<a class="cite-chip" href="#src-(\d{1,4})" title="source (\d{1,4})">(\d{1,4})</a>')
-_CHIP_HREF = re.compile(r"#src-\d{1,4}\Z")
+CHIP = re.compile(r'<a class="cite-chip" href="#a(\d{1,4})-src-(\d{1,4})" data-answer="(\d{1,4})" '
+                  r'title="source (\d{1,4})">(\d{1,4})</a>')
+_CHIP_HREF = re.compile(r"#a\d{1,4}-src-\d{1,4}\Z")
+_DIGITS = re.compile(r"\d{1,4}\Z")
 _CHIP_TITLE = re.compile(r"source \d{1,4}\Z")
 
 # Inline formatting that cannot run anything; kept if a trusted caller produced it.
@@ -69,14 +71,16 @@ def _attribute_filter(element: str, attribute: str, value: str) -> str | None:
         return value if _CHIP_HREF.match(value) else None
     if attribute == "title":
         return value if _CHIP_TITLE.match(value) else None
+    if attribute == "data-answer":
+        return value if _DIGITS.match(value) else None
     return None
 
 
 def sanitize(fragment: str) -> str:
     """An allow-list pass over HTML: only inline formatting and our chip anchors survive, anchors only
-    with class cite-chip, href #src-N and title "source N"; everything else is removed or escaped."""
+    with class cite-chip, href #aK-src-N, data-answer K and title "source N"; everything else is removed or escaped."""
     nh3 = _nh3()
-    return nh3.clean(fragment, tags=set(ALLOWED_TAGS), attributes={"a": {"class", "href", "title"}},
+    return nh3.clean(fragment, tags=set(ALLOWED_TAGS), attributes={"a": {"class", "href", "title", "data-answer"}},
                      attribute_filter=_attribute_filter, url_schemes=set(), link_rel=None,
                      strip_comments=True)
 

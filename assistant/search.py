@@ -19,7 +19,7 @@ from datetime import datetime
 
 import numpy as np
 
-from corpus.item import KINDS, Item
+from corpus.item import KINDS, PROGRAM_KINDS, Item
 from index.lexical import tokenize
 from index.store import Index
 from index.text import bm25_text
@@ -212,8 +212,12 @@ class Searcher:
                        "matched_terms": sorted(matched)}
             ranked.append(Hit(item=self.items[row], score=float(fused[row]), rank=rank, signals=signals,
                               relevance=p, label=Label(scoring.label(p, s.rel_match, s.rel_possible))))
+        if plan.people or plan.orgs:
+            # a person or org the question names is exact evidence: the items on it are never refused, and
+            # at least possibly relevant, whatever the rest of the wording scores
+            ranked = [h if h.label != Label.WEAK else replace(h, label=Label.POSSIBLE) for h in ranked]
         best = max((h.relevance for h in ranked), default=0.0)
-        refused = best < s.rel_refuse
+        refused = best < s.rel_refuse and not (plan.people or plan.orgs)
         hits = () if refused else tuple(ranked[:limit])
         closest = tuple(ranked[:s.closest_n]) if refused else ()
         timings["total_ms"] = (time.perf_counter() - t0) * 1000
@@ -248,8 +252,8 @@ class Searcher:
             if kind not in KINDS:
                 raise SearchError(f"unknown kind {kind!r}; valid kinds: {', '.join(KINDS)}")
         row = self.index.by_id[source.id]
-        allowed = np.array([i.id != source.id and i.kind not in ("logistics", "event") and (not kinds or i.kind in kinds)
-                            for i in self.items])
+        allowed = self.index.item_mask(tuple(kinds or PROGRAM_KINDS)).copy()
+        allowed[row] = False
         if not allowed.any():
             return []
         vec = self.index.item_vector(row)

@@ -49,13 +49,13 @@ class Settings:
     # ranked hit labeled match (>= rel_match), possible (>= rel_possible) or weak; a question is refused when
     # its best hit is below rel_refuse. Fitted on the tuning half of eval/data only, by
     # `python -m eval.calibrate` (eval/results/calibration.md); judged on the held-out half and eval/data/independent.
-    rel_bias: float = -3.922
-    rel_dense: float = 7.628
-    rel_coverage: float = 3.529
-    rel_gap: float = -7.896
-    rel_match: float = 0.26
+    rel_bias: float = -3.965
+    rel_dense: float = 7.724
+    rel_coverage: float = 3.578
+    rel_gap: float = -7.801
+    rel_match: float = 0.27
     rel_possible: float = 0.08
-    rel_refuse: float = 0.26
+    rel_refuse: float = 0.27
     closest_n: int = 3                     # "closest, not matching" items shown when nothing matches
     mmr_lambda: float = 0.7                # related(): relevance vs. diversity
     k_related: int = 5                     # related items shown for "posters like X"

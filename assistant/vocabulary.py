@@ -24,7 +24,7 @@ had get got go going one ones there's what's who's whats i'm im""".split())
 GENERIC = STOP | set("""agenda conference event day today schedule happening on-stage stage exhibit exhibiting booth
 work working works doing bring bringing lineup program where hear see catch find attend listen watch meet anyone
 someone anybody somebody everything everyone involved appear appearing appears participate participating happens
-happen going slot slots scheduled running runs""".split())
+happen going slot slots scheduled running runs here there""".split())
 
 KIND_WORDS = {"poster": r"\bposters?\b", "panel": r"\bpanels?\b|\bpanel discussions?\b"}
 FUZZY_PEOPLE_MAX = 5_000  # fuzzy name matching over at most this many people (a few ms); exact lookups above

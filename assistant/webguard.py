@@ -1,7 +1,8 @@
 """Request checks in front of the web app: the Host and Origin it answers, and login back-off.
 
     request -> Host is a loopback name or the --host address?      else 421, nothing runs
-            -> Origin (when sent) names one of those hosts?         else 403 (no cross-site use)
+               (a wildcard bind, 0.0.0.0, takes any Host: it needs --auth, which a rebinding page lacks)
+            -> Origin (when sent) is the Host the request was sent to?  else 403 (no cross-site use)
             -> POST /login from an address with too many failures?  else 429 + Retry-After
             -> the app (Gradio); its CORS answers only ever reach allowed hosts and origins
 
@@ -34,10 +35,12 @@ def hostname(value: str) -> str:
     return name.lower().rstrip(".")
 
 
-def allowed_hosts(bind: str) -> frozenset[str]:
-    """Loopback names, plus the bound address when it is not a wildcard (0.0.0.0 / ::)."""
-    extra = {hostname(bind)} if bind and bind not in ("0.0.0.0", "::", "") else set()
-    return LOOPBACK_NAMES | frozenset(extra)
+def allowed_hosts(bind: str) -> frozenset[str] | None:
+    """Loopback names, plus the bound address; None (any Host) for a wildcard bind (0.0.0.0 / ::),
+    whose users reach it by names this process cannot know."""
+    if bind in ("0.0.0.0", "::", ""):
+        return None
+    return LOOPBACK_NAMES | {hostname(bind)}
 
 
 class Guard:
@@ -46,7 +49,7 @@ class Guard:
     def __init__(self, app, hosts, max_failures: int = LOGIN_FAILURES, window_s: float = LOGIN_WINDOW_S,
                  clock=time.monotonic):
         self.app = app
-        self.hosts = frozenset(hostname(h) for h in hosts)
+        self.hosts = None if hosts is None else frozenset(hostname(h) for h in hosts)
         self.max_failures, self.window_s, self.clock = max_failures, window_s, clock
         self.failures: dict[str, deque] = {}
 
@@ -54,10 +57,11 @@ class Guard:
         if scope["type"] not in ("http", "websocket"):
             return await self.app(scope, receive, send)
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", ())}
-        if hostname(headers.get("host", "")) not in self.hosts:
+        host = hostname(headers.get("host", ""))
+        if self.hosts is not None and host not in self.hosts:
             return await _refuse(scope, send, 421, "unknown host: this server answers only its own address")
         origin = headers.get("origin")
-        if origin is not None and hostname(origin) not in self.hosts:
+        if origin is not None and hostname(origin) != host:
             return await _refuse(scope, send, 403, "cross-origin requests are not allowed")
         if scope["type"] == "http" and scope.get("method") == "POST" and scope.get("path", "").rstrip("/").endswith("/login"):
             return await self._login(scope, receive, send)

@@ -1,7 +1,10 @@
 """Read and write corpora as JSONL: one item per line (format: corpus/FORMAT.md).
 
 Loading is all-or-nothing: every bad line is reported with its line number and the field at fault,
-and no items are returned unless the whole file is valid. Writing goes to a temporary file that is
+and no items are returned unless the whole file is valid. Files are read as UTF-8 (bytes that are not
+are reported with their byte offset and line); lines are split on "\n" only. Each item's
+`source.file` is the corpus file's name, not the path it was opened by, so the same file gives the same
+items (and index) however its path is typed. Writing goes to a temporary file that is
 renamed into place, so an interrupted write never leaves a half-written corpus.
 """
 
@@ -14,6 +17,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from corpus.item import Item, ItemError, Source
+
+MAX_LINE_BYTES = 4 * 1024 * 1024  # one item's JSON; far above the largest a bounded item can take
+MAX_PROBLEMS = 1000               # stop reading a file that is clearly not a corpus
 
 
 class CorpusError(ValueError):
@@ -35,14 +41,40 @@ def load_items(path: Path | str) -> list[Item]:
     items: list[Item] = []
     problems: list[str] = []
     first_line: dict[str, int] = {}
-    with path.open(encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, 1):
+    try:
+        fh = path.open("rb")
+    except OSError as exc:
+        raise CorpusError(path, [f"cannot read the file ({exc.strerror or exc})"]) from None
+    with fh:
+        offset = 0
+        for lineno, raw in enumerate(fh, 1):
+            start, offset = offset, offset + len(raw)
+            if len(problems) >= MAX_PROBLEMS:
+                problems.append(f"line {lineno}: stopped reading after {MAX_PROBLEMS} problems")
+                break
+            if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw, start = raw[3:], start + 3  # a UTF-8 byte-order mark
+            if len(raw) > MAX_LINE_BYTES:
+                problems.append(f"line {lineno}: {len(raw):,} bytes long; an item's line may hold at most "
+                                f"{MAX_LINE_BYTES:,}")
+                continue
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                hint = " (the file looks like UTF-16: save it as UTF-8)" if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else ""
+                problems.append(f"line {lineno}: not valid UTF-8: byte 0x{raw[exc.start]:02x} at byte offset "
+                                f"{start + exc.start} of the file{hint}")
+                continue
             if not line.strip():
                 continue
             try:
                 data = json.loads(line)
             except json.JSONDecodeError as exc:
                 problems.append(f"line {lineno}: not valid JSON ({exc.msg} at column {exc.colno})")
+                continue
+            except (ValueError, RecursionError) as exc:  # numbers past 4,300 digits; nesting past the parser
+                why = "nested too deeply" if isinstance(exc, RecursionError) else str(exc).split(";")[0]
+                problems.append(f"line {lineno}: not valid JSON ({why})")
                 continue
             try:
                 item = Item.from_dict(data)
@@ -55,7 +87,7 @@ def load_items(path: Path | str) -> list[Item]:
                 continue
             first_line[item.id] = lineno
             if item.source is None:
-                item = _with_source(item, Source(str(path), lineno))
+                item = _with_source(item, Source(path.name, lineno))
             items.append(item)
     if problems:
         raise CorpusError(path, problems)

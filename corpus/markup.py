@@ -20,6 +20,11 @@ pyvideo/data (docutils 0.23, CPython 3.11, one core):
 
 The rules below handle the constructs that occur in the data and leave anything they do not
 recognize as it is. Text is dropped only on purpose: pictures, link targets, reST comments.
+
+Every rule runs in linear time on any input (tests/test_markup_adversarial.py): a pattern's body
+never spans its own opening delimiter, so a failed match stops at the next opener instead of
+rescanning the rest of the text; unclosed `<script>` and `<!--` are found with `str.find`; nested
+directives deeper than `MAX_DEPTH` are read as plain text.
 """
 
 from __future__ import annotations
@@ -35,13 +40,15 @@ __all__ = ["to_plain_text"]
 # Markdown setext underline or horizontal rule, a reST transition.
 _ADORNMENT = re.compile(r"^\s*([=\-~^*+#_`'\"])(?:\s*\1){2,}\s*$")
 # reST grid/simple table borders and Markdown table separator rows.
-_TABLE_BORDER = re.compile(r"^\s*[+|]?[-=:+| ]*[-=]{3}[-=:+| ]*$")
+_TABLE_BORDER_CHARS = re.compile(r"[-=:+| \t\f\v]*+\Z")  # possessive: one pass over the line
+_RULE_RUN = re.compile(r"[-=]{3}")
 _FENCE = re.compile(r"^\s*(?:```|~~~)[\w+.#-]*\s*$")
-_MD_HEADING = re.compile(r"^\s*#{1,6}\s+(.*?)(?:\s+#+)?\s*$")
+_MD_HEADING = re.compile(r"^\s*+#{1,6}\s+(.*)$")
+_CLOSING_HASHES = re.compile(r"\s#+\Z")
 # One or more list markers: `* - cell` in a reST list-table is a list in a list.
 _BULLET = re.compile(r"^\s*(?:(?:[*+\-\u2022\u2023\u25e6]|#\.)\s+)+")
 # A table row framed by `|` or `+` on both sides, with at least one `|` between cells.
-_TABLE_ROW = re.compile(r"^\s*[|+]\s(.*\|.*)\s[|+]\s*$")
+_TABLE_ROW = re.compile(r"^\s*[|+]\s([^|]*\|.*)\s[|+]\s*$")
 _QUOTE = re.compile(r"^\s*>(?!>)\s?")
 _MD_REF_DEF = re.compile(r"^\s*\[[^\]]+\]:\s*\S+\s*(?:\"[^\"]*\")?\s*$")
 _EXPLICIT = re.compile(r"^(\s*)\.\.(?:\s+(.*))?$")
@@ -70,26 +77,26 @@ _ROLE = re.compile(r":[\w.+-]+:`([^`]+)`")
 _CODE_SINGLE = re.compile(r"(?<![`\w])`([^`\n]+)`(?![`_\w])")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~:\"'=&])")
 _ESCAPED_SPACE = re.compile(r"\\ ")
-_MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")
-_MD_LINK = re.compile(r"\[([^\]]*)\]\(\s*(<?[^)\s]*(?:\n[^)\s]*)?>?)(?:\s+\"[^\"]*\")?\s*\)")
-_MD_REF_LINK = re.compile(r"\[([^\]]+)\]\[[^\]\n]*\]")
+_MD_IMAGE = re.compile(r"!\[([^\[\]]*)\]\([^()\[\]\s]*(?:\s+\"[^\"\n]{0,300}\")?\)")
+_MD_LINK = re.compile(r"\[([^\[\]]*)\]\(\s*(<?[^()\[\]\s]*(?:\n[^()\[\]\s]*)?>?)(?:\s+\"[^\"\n]{0,300}\")?\s*\)")
+_MD_REF_LINK = re.compile(r"\[([^\[\]]+)\]\[[^\[\]\n]*\]")
 _RST_LINK = re.compile(r"`([^`<]*?)\s*<([^>`]+)>`__?")
 _RST_REF = re.compile(r"`([^`]+)`__?(?![\w])")
-_RST_WORD_REF = re.compile(r"(?<![\w/])([A-Za-z0-9](?:[\w.-]*[A-Za-z0-9])?)__?(?![\w/])")
+_RST_WORD_REF = re.compile(r"(?<![\w/.-])([A-Za-z0-9](?:[\w.-]*[A-Za-z0-9])?)__?(?![\w/])")
 _RST_FOOTNOTE_REF = re.compile(r"(\[(?:\d+|#[\w-]*|\*)\])_")
-_AUTOLINK = re.compile(r"<((?:https?|ftp|mailto):[^>\s]+)>")
+_AUTOLINK = re.compile(r"<((?:https?|ftp|mailto):[^<>\s]+)>")
 # Emphasis may wrap onto the next line but never crosses a paragraph break. The underscore forms
 # need a space inside so that `__init__` and `_private_` names are left alone.
 _SPAN = r"(?:[^\n]|\n(?![ \t]*\n))"
-_STRONG = re.compile(rf"(?<![\w*])\*\*(?=\S)({_SPAN}+?)(?<=\S)\*\*(?![\w*])")
-_STRONG_UNDERSCORE = re.compile(rf"(?<![\w_])__(?=\S)([^_\n]*\s{_SPAN}*?)(?<=\S)__(?![\w_])")
+_STRONG = re.compile(rf"(?<![\w*])\*\*(?=\S)((?:(?!\*\*){_SPAN})+?)(?<=\S)\*\*(?![\w*])")
+_STRONG_UNDERSCORE = re.compile(rf"(?<![\w_])__(?=\S)([^_\n]*\s(?:(?!__){_SPAN})*?)(?<=\S)__(?![\w_])")
 _EMPHASIS = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=\S)\*(?![\w*])")
 _EMPHASIS_UNDERSCORE = re.compile(r"(?<![\w_])_(?=[^\s_])([^_\n]*\s[^_\n]*?)(?<=\S)_(?![\w_])")
-_HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
 _HTML_BREAK = re.compile(r"<br\s*/?>", re.I)
 _HTML_PARAGRAPH = re.compile(r"</?(?:p|div|ul|ol|table|tr|h[1-6]|blockquote|pre)\b[^<>]*>", re.I)
 _HTML_ITEM = re.compile(r"<li\b[^<>]*>", re.I)
-_HTML_SCRIPT = re.compile(r"<(script|style)\b[^<>]*>.*?</\1\s*>", re.I | re.S)
+_HTML_SCRIPT_OPEN = re.compile(r"<(script|style)\b[^<>]*>", re.I)
+MAX_DEPTH = 8  # directive/footnote bodies nested deeper than this are kept as plain lines
 _HTML_TAG = re.compile(
     r"</?(?:a|abbr|b|big|center|cite|code|dd|del|dl|dt|em|font|i|iframe|img|ins|kbd|li|mark|s|"
     r"small|span|strike|strong|sub|sup|td|th|tbody|thead|tt|u|hr|section|article|header|footer|"
@@ -124,15 +131,15 @@ def _block_end(lines: list[str], start: int, indent: int) -> int:
     return i
 
 
-def _blocks(lines: list[str]) -> list[str]:
+def _blocks(lines: list[str], depth: int = 0) -> list[str]:
     """Apply the line rules: explicit markup, headings, fences, rules, bullets, quotes."""
     out: list[str] = []
     i = 0
     while i < len(lines):
         line = lines[i]
-        explicit = _EXPLICIT.match(line)
+        explicit = _EXPLICIT.match(line) if depth < MAX_DEPTH else None
         if explicit:
-            i = _explicit_block(lines, i, explicit, out)
+            i = _explicit_block(lines, i, explicit, out, depth)
             continue
         reduced = _line(line)
         if reduced is not None:
@@ -141,7 +148,7 @@ def _blocks(lines: list[str]) -> list[str]:
     return out
 
 
-def _explicit_block(lines: list[str], i: int, match: re.Match, out: list[str]) -> int:
+def _explicit_block(lines: list[str], i: int, match: re.Match, out: list[str], depth: int = 0) -> int:
     """Handle a reST `.. ` construct at lines[i]; append what is kept; return the next index.
 
     Directives keep their body (a note's text, a code sample) unless they only point at a file or
@@ -161,14 +168,20 @@ def _explicit_block(lines: list[str], i: int, match: re.Match, out: list[str]) -
         body = lines[i + 1:end]
         while body and _OPTION.match(body[0]):
             body.pop(0)
-        out.extend(_blocks([ln[indent:] if not ln[:indent].strip() else ln for ln in body]))
+        out.extend(_blocks([ln[indent:] if not ln[:indent].strip() else ln for ln in body], depth + 1))
         out.append("")
         return end
     footnote = _FOOTNOTE.match(rest)
     if footnote:
-        out.extend(_blocks([f"{footnote.group(1)} {footnote.group(2)}".strip(), *lines[i + 1:end]]))
+        out.extend(_blocks([f"{footnote.group(1)} {footnote.group(2)}".strip(), *lines[i + 1:end]], depth + 1))
         return end
     return end  # hyperlink target (.. _name: url), substitution (.. |x| ...) or comment
+
+
+def _is_table_border(line: str) -> bool:
+    """A reST grid/simple table border or a Markdown table separator row: only `-=:+| `, with a run
+    of three `-`/`=` in it."""
+    return bool(_TABLE_BORDER_CHARS.match(line) and _RULE_RUN.search(line))
 
 
 def _line(line: str) -> str | None:
@@ -179,11 +192,13 @@ def _line(line: str) -> str | None:
     """
     if _ADORNMENT.match(line):
         return ""
-    if _TABLE_BORDER.match(line) or _FENCE.match(line) or _MD_REF_DEF.match(line):
+    if _is_table_border(line) or _FENCE.match(line) or _MD_REF_DEF.match(line):
         return None
     heading = _MD_HEADING.match(line)
     if heading:
-        return "\n" + heading.group(1) + "\n"
+        title = heading.group(1).rstrip()
+        m = _CLOSING_HASHES.search(title)
+        return "\n" + (title[:m.start()].rstrip() if m else title) + "\n"
     row = _TABLE_ROW.match(line)
     if row:
         return " | ".join(cell.strip() for cell in row.group(1).split("|") if cell.strip())
@@ -221,8 +236,8 @@ def _inline(text: str) -> str:
         text = _RST_REF.sub(r"\1", text)
         text = _CODE_SINGLE.sub(lambda m: keep(m.group(1)), text)
     if "<" in text:
-        text = _HTML_SCRIPT.sub("", text)
-        text = _HTML_COMMENT.sub("", text)
+        text = _drop_scripts(text)
+        text = _drop_between(text, "<!--", "-->")
     if "[" in text:
         text = _MD_IMAGE.sub("", text)
         text = _MD_LINK.sub(lambda m: m.group(1) or m.group(2).strip("<>"), text)
@@ -243,6 +258,42 @@ def _inline(text: str) -> str:
         text = _PLACEHOLDER.sub(lambda m: kept[int(m.group(1))], text)
     # Entities are decoded inside code spans too: they come from HTML-escaped exports, not authors.
     return html.unescape(text) if "&" in text else text
+
+
+def _drop_between(text: str, start: str, end: str) -> str:
+    """Text without every `start ... end` span (an unclosed `start` is left as it is); linear."""
+    out, pos = [], 0
+    while True:
+        i = text.find(start, pos)
+        j = text.find(end, i + len(start)) if i >= 0 else -1
+        if j < 0:
+            out.append(text[pos:])
+            return "".join(out)
+        out.append(text[pos:i])
+        pos = j + len(end)
+
+
+def _drop_scripts(text: str) -> str:
+    """Text without `<script>...</script>` and `<style>...</style>` blocks; linear."""
+    lower = text.lower()
+    if "<script" not in lower and "<style" not in lower:
+        return text
+    out, pos, unclosed = [], 0, set()
+    for m in _HTML_SCRIPT_OPEN.finditer(text):
+        name = m.group(1).lower()
+        if m.start() < pos or name in unclosed:
+            continue
+        close = lower.find(f"</{name}", m.end())
+        if close < 0:
+            unclosed.add(name)  # no later one is closed either
+            continue
+        end = lower.find(">", close)
+        if end < 0:
+            break
+        out.append(text[pos:m.start()])
+        pos = end + 1
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def _link_text(target: str) -> str:

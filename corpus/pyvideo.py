@@ -24,8 +24,10 @@ Mapping, one item per talk:
 - `url` is the first video's URL, else the first related URL.
 
 A record that cannot become an item is skipped and counted by reason in `ImportResult.skipped`
-("invalid JSON", "not a JSON object", "no title", "not published", "duplicate"); one bad record
-never stops the import. "not published" honours `NO_PUBLISH.json`, the ids of videos whose
+("invalid JSON", "not a JSON object", "no title", "not published", "duplicate", "failed"); one bad
+record never stops the import: any exception while reading one (a nesting too deep for the JSON
+parser, a type nobody expected) is counted as "failed" and named, with its file, in
+`ImportResult.failures`. "not published" honours `NO_PUBLISH.json`, the ids of videos whose
 speakers asked for them not to be republished. "duplicate" is a talk with the same video URL as
 one already imported and a title that contains the other's or is contained in it (files are taken
 in sorted path order): pyvideo has recordings filed twice, in one event or in two (43 of the 73
@@ -69,6 +71,7 @@ SKIP_NO_TITLE = "no title"
 SKIP_NOT_PUBLISHED = "not published"
 SKIP_DUPLICATE = "duplicate"
 SKIP_INVALID_ITEM = "invalid item"
+SKIP_FAILED = "failed"
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,7 @@ class ImportResult:
     items: list[Item]
     events: int
     skipped: Counter[str] = field(default_factory=Counter)
+    failures: list[str] = field(default_factory=list)  # "<event>/videos/<file>: <error>" per failed record
 
 
 def import_pyvideo(path: Path | str, events: Iterable[str] | None = None,
@@ -268,6 +272,7 @@ class _Collector:
         self.records: list[_Record] = []
         self.no_publish: frozenset[int] = frozenset()
         self.seen_events: set[str] = set()
+        self.failures: list[str] = []
 
     def add(self, member: _Member) -> None:
         if member.kind == "no_publish":
@@ -277,9 +282,17 @@ class _Collector:
         if member.data is None:
             return
         if member.kind == "category":
-            self.titles[member.event] = _event_title(member.data)
+            try:
+                self.titles[member.event] = _event_title(member.data)
+            except Exception as exc:  # noqa: BLE001 - one bad file never stops the import
+                self.titles[member.event] = None
+                self.failures.append(f"{member.event}/category.json: {_why(exc)}")
         else:
-            talk = _parse_video(member.data)
+            try:
+                talk = _parse_video(member.data)
+            except Exception as exc:  # noqa: BLE001 - one bad file never stops the import
+                talk = SKIP_FAILED
+                self.failures.append(f"{member.event}/videos/{member.name}: {_why(exc)}")
             if isinstance(talk, str):
                 self.records.append(_Record(member.event, member.name, None, talk))
             else:
@@ -295,10 +308,14 @@ class _Collector:
         titles_by_url: dict[str, list[str]] = {}
         for record in records:
             talk, item_id = record.talk, ids[(record.event, record.name)]
-            reason = self._skip_reason(record, item_id in used_ids, titles_by_url)
-            item = None if reason else self._item(record, talk, item_id)
-            if item is not None and validate(item.to_dict()):  # a safety net, never seen to trip
-                reason = SKIP_INVALID_ITEM
+            try:
+                reason = self._skip_reason(record, item_id in used_ids, titles_by_url)
+                item = None if reason else self._item(record, talk, item_id)
+                if item is not None and validate(item.to_dict()):  # a safety net, never seen to trip
+                    reason = SKIP_INVALID_ITEM
+            except Exception as exc:  # noqa: BLE001 - one bad record never stops the import
+                reason = SKIP_FAILED
+                self.failures.append(f"{record.event}/videos/{record.name}: {_why(exc)}")
             if reason:
                 skipped[reason] += 1
                 continue
@@ -307,7 +324,7 @@ class _Collector:
                 titles_by_url.setdefault(talk.url, []).append(_title_words(talk.title))
             items.append(item)
             events.add(record.event)
-        return ImportResult(items=items, events=len(events), skipped=skipped)
+        return ImportResult(items=items, events=len(events), skipped=skipped, failures=list(self.failures))
 
     def _skip_reason(self, record: _Record, id_taken: bool,
                      titles_by_url: dict[str, list[str]]) -> str:
@@ -365,13 +382,18 @@ def _no_publish_ids(path: Path, data: bytes) -> frozenset[int]:
     whose speakers opted out is worse than publishing nothing."""
     try:
         ids = json.loads(data)
-    except ValueError as exc:
-        raise CorpusError(path, [f"{NO_PUBLISH}: not valid JSON ({exc})"]) from exc
+    except (ValueError, RecursionError) as exc:
+        raise CorpusError(path, [f"{NO_PUBLISH}: not valid JSON ({_why(exc)})"]) from exc
     if not isinstance(ids, list) or not all(isinstance(i, int) and not isinstance(i, bool)
                                             or isinstance(i, str) and i.isdigit() for i in ids):
         raise CorpusError(path, [f"{NO_PUBLISH}: expected a JSON list of integer video ids, "
                                  f"got {str(ids)[:80]}"])
     return frozenset(int(i) for i in ids)
+
+
+def _why(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text[:160]}" if text else type(exc).__name__
 
 
 def _event_title(data: bytes) -> str | None:

@@ -37,7 +37,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def one_launch(env) -> dict:
+def one_launch(env, answers: int = 2) -> dict:
+    """One fresh `python app.py`: time to serving, to the first answer, then `answers` rounds of QUESTIONS."""
     from gradio_client import Client
 
     port = free_port()
@@ -55,7 +56,7 @@ def one_launch(env) -> dict:
         first = time.perf_counter() - t
         to_first_answer = time.perf_counter() - t0
         per = []
-        for q in QUESTIONS * 2:
+        for q in QUESTIONS * answers:
             t = time.perf_counter()
             client.predict(q, api_name="/ask")
             per.append((time.perf_counter() - t) * 1000)

@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import os
 
-os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
+from assistant.offline import set_offline_env
+
+set_offline_env()
 
 import argparse  # noqa: E402
 import json  # noqa: E402

@@ -33,16 +33,27 @@ import numpy as np
 from corpus.item import Item
 from corpus.jsonl import write_items
 from index import lexical
-from index.cache import EmbeddingCache
+from index.cache import EmbeddingCache, pid_alive
 from index.embedder import Embedder
 from index.manifest import SCHEMA_VERSION, Manifest, corpus_hash, file_table, item_hash
 from index.text import PASSAGE_PARAMS, bm25_text, passages, sentences
 
-# Exact search up to this many passages, HNSW above. Measured (eval/results/index-bench.md, one thread):
-# exact IndexFlatIP over 384-d passages costs ~0.6 ms at 10k, ~3.3 ms at 50k (under half a query encode,
-# ~7-10 ms here) but ~11 ms at 100k, more than the encode itself: past 50k an approximate index keeps
-# search within the query-encode budget.
-FLAT_MAX_PASSAGES = 50_000
+# The Faiss index by size (eval/results/bench-<date>.md "pyvideo scale", eval/results/scale-1m-<date>.md):
+# - exact up to FLAT_MAX_PASSAGES, searched as one numpy product over the memory-mapped vectors (no Faiss
+#   load): about 1 ms at 20k passages, but at pyvideo's 40k as much as a whole query encode;
+# - IVF-Flat above, with about 2 sqrt(n) lists. How many lists to probe depends on the vectors (synthetic
+#   ones needed 2 of 2048 at a million but 128 of 256 at 20k; replicated real ones 32 of 4096 at a
+#   million), so each build measures it: the smallest nprobe whose recall@10 against exact search, for a
+#   sample of the corpus's own passages as queries, reaches IVF_RECALL (recorded in the manifest).
+# HNSW reached recall 0.995 at efSearch 64 (on 100k), but inserts about 230 vectors/s on 2 busy cores (about 86
+# minutes for a million, against 4-7 minutes for IVF's k-means and assignment); it stays selectable.
+# IVF-PQ (48-byte codes) topped out at recall 0.37; IVF-SQ8 matched IVF-Flat's speed at a quarter of the RAM
+# with recall 0.974: the next step if RAM, not latency, becomes the limit.
+FLAT_MAX_PASSAGES = 20_000
+APPROXIMATE = "IVF"  # or "HNSW"
+IVF_RECALL = 0.95
+IVF_NPROBE = 32  # what replicated real vectors needed at 1M (bench_scale reports it); builds tune their own
+IVF_TRAIN_PER_LIST = 50  # k-means sample: this many vectors per list (at most the whole corpus)
 HNSW_M, HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH = 32, 80, 128
 SENTENCES_MAX_ITEMS = 5_000  # precompute sentence vectors (for quoting) up to this many items
 
@@ -64,18 +75,62 @@ def set_faiss_threads(n: int = 1) -> None:
     faiss.omp_set_num_threads(max(1, n))
 
 
-def faiss_index(vectors: np.ndarray, flat_max: int = FLAT_MAX_PASSAGES):
+def ivf_lists(n: int) -> int:
+    """Inverted lists for n vectors: the power of two nearest 2 sqrt(n) (2048 at a million)."""
+    return int(2 ** round(np.log2(2 * np.sqrt(max(n, 1)))))
+
+
+def tune_nprobe(index, vectors: np.ndarray, nlist: int, k: int = 10, n_queries: int = 200) -> tuple[int, float]:
+    """The smallest power-of-two nprobe whose recall@k against exact search reaches IVF_RECALL, for a
+    sample of the indexed passages as queries (each one's own row left out); (nprobe, recall)."""
+    import faiss
+
+    n = len(vectors)
+    rows = np.random.default_rng(1).choice(n, size=min(n, n_queries), replace=False)
+    queries = np.ascontiguousarray(vectors[rows])
+    truth = faiss.knn(queries, vectors, k + 1, metric=faiss.METRIC_INNER_PRODUCT)[1]
+
+    def recall() -> float:
+        ids = index.search(queries, k + 1)[1]
+        hit = [len((set(a) - {r}) & (set(b[:k + 1]) - {r})) / k for a, b, r in zip(ids, truth, rows)]
+        return float(np.mean(hit))
+
+    nprobe = 1
+    while True:
+        faiss.extract_index_ivf(index).nprobe = nprobe
+        measured = recall()
+        if measured >= IVF_RECALL or nprobe >= nlist:
+            return nprobe, measured
+        nprobe = min(2 * nprobe, nlist)
+
+
+def faiss_index(vectors: np.ndarray, flat_max: int = FLAT_MAX_PASSAGES, approximate: str = APPROXIMATE):
     import faiss
 
     n, dim = vectors.shape
     if n <= flat_max:
         index, params = faiss.IndexFlatIP(dim), {"type": "IndexFlatIP", "exact": True}
-    else:
+    elif approximate == "IVF":
+        nlist = min(ivf_lists(n), max(1, n // 39))
+        index = faiss.index_factory(dim, f"IVF{nlist},Flat", faiss.METRIC_INNER_PRODUCT)
+        ivf = faiss.extract_index_ivf(index)
+        ivf.cp.niter, ivf.cp.spherical, ivf.cp.seed = 10, True, 1234
+        sample = np.random.default_rng(0).choice(n, size=min(n, IVF_TRAIN_PER_LIST * nlist), replace=False)
+        index.train(vectors[np.sort(sample)])
+        index.add(vectors)
+        ivf.nprobe, measured = tune_nprobe(index, vectors, nlist)
+        params = {"type": "IndexIVFFlat", "exact": False, "nlist": nlist, "nprobe": ivf.nprobe,
+                  "recall_at_10": round(measured, 4), "recall_target": IVF_RECALL}
+        params["flat_max_passages"] = flat_max
+        return index, params
+    elif approximate == "HNSW":
         index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
         index.hnsw.efSearch = HNSW_EF_SEARCH
         params = {"type": "IndexHNSWFlat", "exact": False, "M": HNSW_M,
                   "efConstruction": HNSW_EF_CONSTRUCTION, "efSearch": HNSW_EF_SEARCH}
+    else:
+        raise ValueError(f"unknown approximate index {approximate!r}; valid: IVF, HNSW")
     index.add(vectors)
     params["flat_max_passages"] = flat_max
     return index, params
@@ -101,18 +156,6 @@ def build_index(items: list[Item], folder: Path, embedder: Embedder, cache_dir: 
         return _build(items, folder, embedder, cache_dir, corpus_file, progress, flat_max)
 
 
-def _pid_alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def remove_leftovers(folder: Path) -> list[Path]:
     """Remove `.NAME.tmp-PID` / `.NAME.old-PID` (and the Ray build's `.NAME.shards-PID`) folders of builds
     whose process is gone; returns them."""
@@ -122,7 +165,7 @@ def remove_leftovers(folder: Path) -> list[Path]:
     if folder.parent.is_dir():
         for path in folder.parent.iterdir():
             m = pattern.match(path.name)
-            if m and not _pid_alive(int(m.group(1))):
+            if m and int(m.group(1)) != os.getpid() and not pid_alive(int(m.group(1))):
                 shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
                 removed.append(path)
     return removed

@@ -144,6 +144,10 @@ class FallbackEmbedder:
                         refused.write_text(f"{exc}\nDelete this file to try the export again.\n")
                         print(f"talks: {exc} Using sentence-transformers.", file=sys.stderr)
                         self._inner = MiniLMEmbedder()
+                    except (ImportError, OSError) as exc:  # e.g. onnx missing for the export: not remembered
+                        print(f"talks: no ONNX model ({type(exc).__name__}: {exc}); using sentence-transformers.",
+                              file=sys.stderr)
+                        self._inner = MiniLMEmbedder()
             return self._inner
 
     @property

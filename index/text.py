@@ -17,7 +17,7 @@ PASSAGE_PARAMS = {"words": PASSAGE_WORDS, "overlap": OVERLAP_WORDS}
 
 
 def header(item: Item) -> str:
-    people = "; ".join(f"{p.name} ({p.org})" if p.org else p.name for p in item.people)
+    people = "; ".join(p.credit() for p in item.people)
     head = f"{item.title}. {item.kind}."
     if people:
         head += f" {people}."

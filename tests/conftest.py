@@ -1,10 +1,6 @@
-import os
+from assistant.offline import set_offline_env
 
-os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+set_offline_env()  # before any test imports gradio, litellm or huggingface_hub
 
 import pytest  # noqa: E402
 

@@ -25,12 +25,13 @@ def test_one_time_format(items):
 def test_day_in_time_order_with_posters_under_their_sessions(items):
     rows = agenda.day(items)
     starts = [r.item.start_dt for r in rows if r.item.start]
-    assert starts == sorted(starts) and len(starts) == sum(1 for i in items if i.start)
+    assert starts == sorted(starts) and len(starts) == sum(1 for i in items if i.start and i.kind != "event")
     sessions = [r for r in rows if r.is_poster_session]
     assert [r.item.id for r in sessions] == [s.id for s in agenda.poster_sessions(items)] and len(sessions) == 3
     n_posters = sum(1 for i in items if i.kind == "poster")
     assert all(len(r.posters) == n_posters for r in sessions)
     assert not any(r.item.kind == "poster" for r in rows)  # posters only inside their windows
+    assert not any(r.item.kind == "event" for r in rows)  # the event record is the day, not a row of it
 
 
 def test_filters(items):
@@ -71,6 +72,7 @@ def test_ics_parses_back_with_times_in_the_event_zone(items):
     assert start == datetime.fromisoformat("2025-06-25T10:55:00-07:00") and start.utcoffset().total_seconds() == -7 * 3600
     assert end == datetime.fromisoformat("2025-06-25T11:15:00-07:00")
     assert str(talk["SUMMARY"]).startswith("Beyond RAG") and "Jeff Hollan (Snowflake)" in str(talk["DESCRIPTION"])
+    assert str(talk["LOCATION"]).startswith("Santa Clara Convention Center")  # the event record's venue
     poster = by_uid["faiss-vector-search-at-meta@talks.local"]
     assert "poster sessions" in str(poster["DESCRIPTION"]) and poster.decoded("DTSTART").hour == 12
     # the same item gets the same UID in another export
@@ -91,7 +93,7 @@ def test_cli_agenda_ics(tmp_path, capsys, items):
     assert "no item with id no-such-item" in capsys.readouterr().err
     everything = tmp_path / "all.ics"
     assert talks(["agenda", "--ics", str(everything)]) == 0
-    n = sum(1 for i in items if i.start)
+    n = sum(1 for i in items if i.start and i.kind != "event")
     assert len(list(icalendar.Calendar.from_ical(everything.read_bytes()).walk("VEVENT"))) == n
 
 
@@ -130,3 +132,38 @@ def test_plain_text_has_numbered_sources():
                  citations=(Citation(1, "x", "A talk", "so"),), hits=(Hit(item, 1.0, 1),), refused=False,
                  answerer="grounded")
     assert plain_text(ans) == "- A talk says so [1]\n\nSources:\n[1] A talk — Ada (Org) — Wed 25 Jun, 10:55–11:15 AM"
+
+
+def test_cli_ask_renders_for_the_terminal_unless_markdown(real_settings, real_searcher, monkeypatch, capsys):
+    monkeypatch.setenv("TALKS_DATA_DIR", str(real_settings.data_dir))
+    assert talks(["ask", "Which talks cover data quality for agents?"]) == 0
+    out = capsys.readouterr().out
+    assert "**" not in out and "_Composed" not in out and "• Beyond RAG: Production-Ready AI Agents" in out
+    assert "\nSources:\n  [1] Scaling Business AI Agents" in out  # the squarely-about poster leads
+    assert talks(["ask", "--markdown", "Which talks cover data quality for agents?"]) == 0
+    assert "- **Beyond RAG: Production-Ready AI Agents" in capsys.readouterr().out
+
+
+def test_related_reasons_read_as_phrases():
+    from assistant.render import why_related
+
+    a = Item(id="a", kind="talk", title="Training data storage", abstract="We store training data at exabyte scale.")
+    b = Item(id="b", kind="poster", title="Faster loading", abstract="Loading training data for RAG is slow.")
+    assert why_related(a, b, "shared topics: training, enhanced; same org: Acme") == \
+        "both mention “training data”; same org: Acme"
+    c = Item(id="c", kind="poster", title="Other", abstract="Nothing in common.")
+    assert why_related(a, c, "shared topics: enhanced, RAG") == "both about RAG"
+    assert why_related(a, c, "shared topics: enhanced") == "close in meaning (similar abstracts)"
+    assert why_related(a, c, "similar abstract (embedding similarity)") == "close in meaning (similar abstracts)"
+
+
+def test_chat_keeps_a_question_history(tmp_path, monkeypatch):
+    readline = pytest.importorskip("readline")
+    from assistant import cli
+
+    history = tmp_path / "history"
+    history.write_text("which talks cover agents?\nwho presented it?\n")
+    monkeypatch.setenv("TALKS_HISTORY", str(history))
+    readline.clear_history()
+    cli._line_editing()
+    assert [readline.get_history_item(i) for i in (1, 2)] == ["which talks cover agents?", "who presented it?"]

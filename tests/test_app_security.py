@@ -64,7 +64,7 @@ def test_hostname_parsing():
     assert webguard.hostname("LocalHost.") == "localhost"
     assert webguard.hostname("http://evil.example:7860") == "evil.example"
     assert webguard.hostname("null") == "null"
-    assert webguard.allowed_hosts("0.0.0.0") == webguard.LOOPBACK_NAMES
+    assert webguard.allowed_hosts("0.0.0.0") is None  # any Host (auth is required there), Origin still checked
     assert "10.0.0.5" in webguard.allowed_hosts("10.0.0.5")
 
 
@@ -137,6 +137,33 @@ def test_guard_counts_failures_per_client_and_expires():
     assert login("a") == 400
 
 
+def test_origin_must_be_the_host_asked():
+    import asyncio
+
+    async def inner(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    def status(hosts, host, origin=None):
+        headers = [(b"host", host.encode())] + ([(b"origin", origin.encode())] if origin else [])
+        sent = []
+
+        async def send(message):
+            sent.append(message)
+
+        asyncio.run(webguard.Guard(inner, hosts)({"type": "http", "method": "GET", "path": "/", "headers": headers},
+                                                 None, send))
+        return sent[0]["status"]
+
+    wildcard = webguard.allowed_hosts("0.0.0.0")
+    assert status(wildcard, "10.0.0.5:7860") == 200
+    assert status(wildcard, "10.0.0.5:7860", "http://10.0.0.5:7860") == 200
+    assert status(wildcard, "10.0.0.5:7860", "http://evil.example") == 403
+    loop = webguard.allowed_hosts("127.0.0.1")
+    assert status(loop, "localhost:7860", "http://127.0.0.1:7860") == 403  # another origin, even if loopback
+    assert status(loop, "evil.example:7860", "http://evil.example:7860") == 421
+
+
 @pytest.mark.slow
 def test_browser_runs_nothing_from_a_hostile_corpus_or_question(hostile_app):
     from playwright.sync_api import sync_playwright
@@ -158,13 +185,13 @@ def test_browser_runs_nothing_from_a_hostile_corpus_or_question(hostile_app):
             page.wait_for_selector("#question textarea", timeout=30000)
             page.fill("#question textarea", QUESTION)
             page.keyboard.press("Enter")
-            page.wait_for_selector("#sources .source-card", timeout=60000)
+            page.wait_for_selector("#chat .source-card", timeout=60000)  # each answer carries its sources
             page.wait_for_timeout(1000)
             chat = page.locator("#chat")
             assert "onerror" in chat.inner_text()  # the hostile text is shown, as text
             assert chat.locator("img[onerror], script, iframe, svg[onload]").count() == 0
             assert chat.locator("a[href^='javascript']").count() == 0
-            assert page.locator("#sources img, #sources script, #sources iframe").count() == 0
+            assert page.locator(".source-card img, .source-card script, .source-card iframe").count() == 0
             assert page.evaluate("window.__xss") is None and dialogs == []
             assert chat.locator("a.cite-chip").count() >= 1
         finally:

@@ -1,5 +1,5 @@
-"""Guards the headline numbers committed in eval/results on the full labeled set (with a tolerance),
-and checks the metric code on hand-computed cases."""
+"""Guards the headline numbers committed in eval/results on the held-out half (with a tolerance), and
+checks the metric code on hand-computed cases."""
 
 import math
 from dataclasses import replace
@@ -7,16 +7,16 @@ from dataclasses import replace
 import pytest
 
 from eval.answers import score_answers
-from eval.retrieval import load_labels, run_config, set_scores
+from eval.retrieval import query_sets, run_config, set_scores
 
 
 @pytest.fixture(scope="module")
 def labels():
-    return load_labels()
+    return query_sets()["heldout"]
 
 
 def test_set_scores_hand_computed():
-    queries = [{"qid": "a"}, {"qid": "b"}, {"qid": "c"}]
+    queries = [{"qid": "a", "type": "topic"}, {"qid": "b", "type": "topic"}, {"qid": "c", "type": "out_of_agenda"}]
     qrels = {"a": {"x": 2, "y": 1}, "b": {"z": 2}, "c": {}}
     returned = {"a": ["x", "w"], "b": [], "c": []}
     s = set_scores(queries, qrels, returned)
@@ -42,13 +42,11 @@ def test_retrieval_headline_numbers_hold(real_searcher, labels):
 
     queries, qrels = labels
     res = run_config(real_searcher, queries)
-    labeled = {q: d for q, d in qrels.items() if d}
+    labeled = {q["qid"]: qrels[q["qid"]] for q in queries if qrels.get(q["qid"])}
     ndcg = evaluate(Qrels(labeled), Run({q: res["run"][q] or {"none": 0.0} for q in labeled}), "ndcg@10")
     sets = set_scores(queries, qrels, res["returned"])
-    assert ndcg >= 0.88            # committed: 0.904 (eval/results/*-retrieval.md)
-    assert sets["refusal_accuracy"] == 1.0
-    assert len(sets["false_refusals"]) <= 1
-    assert sets["set_recall"] >= 0.78 and sets["set_precision"] >= 0.78
+    assert ndcg >= 0.85            # committed: 0.871 on the held-out half (eval/results/*-retrieval.md)
+    assert sets["refusal_accuracy"] == 1.0 and sets["false_refusals"] == []
 
 
 @pytest.mark.model
@@ -58,5 +56,5 @@ def test_answer_headline_numbers_hold(real_searcher, real_settings, labels):
     queries, qrels = labels
     m = score_answers(Assistant(real_searcher, replace(real_settings, llm_model=None)), queries, qrels)
     assert m["citation_precision"] == 1.0 and m["citation_recall"] >= 0.99
-    assert m["list_completeness"] >= 0.9   # committed: 0.916
+    assert m["list_completeness"] >= 0.93   # committed: 0.970 on the held-out half
     assert m["refusal_accuracy"] == 1.0 and m["false_refusals"] == []

@@ -108,7 +108,7 @@ def test_hnsw_past_the_size_limit_finds_the_true_neighbours():
     rng = np.random.default_rng(3)
     docs = rng.normal(size=(2000, 32)).astype(np.float32)
     docs /= np.linalg.norm(docs, axis=1, keepdims=True)
-    index, params = faiss_index(docs, flat_max=1000)
+    index, params = faiss_index(docs, flat_max=1000, approximate="HNSW")
     assert params["type"] == "IndexHNSWFlat" and not params["exact"]
     _, ids = index.search(docs[:50], 1)
     assert (ids[:, 0] == np.arange(50)).mean() >= 0.98

@@ -79,7 +79,7 @@ def test_older_index_without_file_list_still_fails_cleanly(built, small):
     del m["files"]
     (built / "manifest.json").write_text(json.dumps(m))
     Index(built, HashingEmbedder(), items=small)  # an older index loads
-    (built / "faiss.index").write_bytes(b"garbage")
+    (built / "passages.npy").write_bytes(b"garbage")  # (an exact index never reads faiss.index)
     with pytest.raises(IndexDamaged, match="talks index build"):
         load_index(built, HashingEmbedder(), small)
 

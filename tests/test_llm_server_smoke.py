@@ -21,12 +21,13 @@ replaced by a bare ``Exception("tenacity import failed ...")``.
 
 from __future__ import annotations
 
-import os
 import socket
 import threading
 import time
 
-os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+from assistant.offline import set_offline_env
+
+set_offline_env()
 
 import pytest  # noqa: E402
 

@@ -112,6 +112,16 @@ def test_backend_choice_and_fallback_on_refusal(tmp_path, monkeypatch):
     assert FallbackEmbedder(tmp_path).backend == "sentence-transformers"
 
 
+def test_an_export_that_cannot_run_falls_back_without_being_remembered(tmp_path, monkeypatch, capsys):
+    def missing(models_dir, src=None):
+        raise ModuleNotFoundError("No module named 'onnx'")
+
+    monkeypatch.setattr(ox, "ensure_exported", missing)
+    assert FallbackEmbedder(tmp_path).backend == "sentence-transformers"
+    assert "No module named 'onnx'" in capsys.readouterr().err
+    assert not (tmp_path / "export-refused.txt").exists()  # tried again next time
+
+
 # ------------------------------------------------------------ the real model
 
 

@@ -13,14 +13,14 @@ import pytest
 
 ray = pytest.importorskip("ray", reason="Ray is an optional extra: pip install 'talks[ray]'")
 
-from assistant.search import Searcher
-from assistant.settings import Settings
-from corpus import DEFAULT_CORPUS, load_items
-from index import ray_build
-from index.build import build_index
-from index.embedder import MINILM, HashingEmbedder, get_embedder
-from index.ray_build import RayBuildError, build_index_ray, minilm_factory
-from index.store import Index
+from assistant.search import Searcher  # noqa: E402
+from assistant.settings import Settings  # noqa: E402
+from corpus import DEFAULT_CORPUS, load_items  # noqa: E402
+from index import ray_build  # noqa: E402
+from index.build import build_index  # noqa: E402
+from index.embedder import MINILM, HashingEmbedder, get_embedder  # noqa: E402
+from index.ray_build import RayBuildError, build_index_ray, minilm_factory  # noqa: E402
+from index.store import Index  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 ARCHIVE = Path("/work/shared/datasets/pyvideo-data.tar.gz")

@@ -6,6 +6,7 @@ import sys
 
 import pytest
 
+from assistant.offline import offline_env
 from assistant.records import Filters
 from assistant.search import SearchError
 
@@ -28,7 +29,7 @@ def test_filters_from_flags_narrow_results(fake_searcher):
     res = fake_searcher.search("agents", filters=Filters(orgs=("Snowflake",)))
     assert res.ranked and all("Snowflake" in h.item.orgs for h in res.ranked)
     res = fake_searcher.search("agents", filters=Filters(time_of_day="afternoon"))
-    assert all(h.item.start >= "2025-06-25T12" for h in res.ranked)
+    assert res.ranked and all(h.item.start >= "2025-06-25T12" for h in res.ranked)  # non-empty: all() of nothing is True
 
 
 def test_filter_only_questions_list_every_match(fake_searcher):
@@ -81,7 +82,7 @@ def test_unknown_ids_and_filters(fake_searcher):
 
 
 def run_cli(args, settings, stdin=None):
-    env = {"TALKS_DATA_DIR": str(settings.data_dir), "PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1"}
+    env = offline_env({"PATH": "/usr/bin:/bin"}, TALKS_DATA_DIR=str(settings.data_dir))
     return subprocess.run([sys.executable, "-m", "assistant.cli", *args], capture_output=True, text=True, env=env,
                           input=stdin, timeout=300)
 
@@ -92,11 +93,13 @@ def test_cli_queries_file_one_json_line_per_query_in_order(real_settings, real_s
     out = run_cli(["search", "--queries-file", str(qf), "--json"], real_settings)
     assert out.returncode == 0, out.stderr
     rows = [json.loads(line) for line in out.stdout.splitlines()]
-    assert [r["query"] for r in rows] == ["faiss", "what follows the afternoon break?", "quantum computing error correction"]
+    assert [r["query"] for r in rows] == ["faiss", "what follows the afternoon break?", "",
+                                          "quantum computing error correction"]
     assert rows[0]["hits"][0]["id"] == "faiss-vector-search-at-meta"
     hit = rows[1]["hits"][0]
     assert {"id", "title", "kind", "people", "orgs", "start", "end", "score", "signals"} <= set(hit)
-    assert rows[2]["hits"] == [] and rows[2]["closest"]
+    assert rows[2]["hits"] == [] and "empty line" in rows[2]["error"]  # one output line per input line
+    assert rows[3]["hits"] == [] and rows[3]["closest"]
 
 
 def test_cli_bad_input_gives_message_not_traceback(real_settings, real_searcher):
@@ -111,7 +114,7 @@ def test_cli_bad_input_gives_message_not_traceback(real_settings, real_searcher)
 def test_search_path_never_imports_llm_or_ui(real_settings, real_searcher):
     code = ("import sys; from assistant.cli import main; rc = main(['search', 'faiss']);"
             "bad = [m for m in ('litellm', 'gradio', 'ranx') if m in sys.modules]; print(bad); sys.exit(rc or bool(bad))")
-    env = {"TALKS_DATA_DIR": str(real_settings.data_dir), "PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1"}
+    env = offline_env({"PATH": "/usr/bin:/bin"}, TALKS_DATA_DIR=str(real_settings.data_dir))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
     assert out.returncode == 0, out.stdout + out.stderr
     assert "faiss-vector-search-at-meta" in out.stdout
