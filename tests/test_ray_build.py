@@ -160,3 +160,10 @@ def test_the_search_path_does_not_import_ray():
     code = ("import sys, index, index.build, index.store, assistant.cli, assistant.engine, assistant.search;"
             "sys.exit('ray' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=False).returncode == 0
+
+
+def test_ray_options_without_ray_are_refused(capsys):
+    from assistant.cli import main
+
+    assert main(["index", "build", "--ray-actors", "2"]) == 2
+    assert "--ray-actors and --ray-batch-size go with --ray" in capsys.readouterr().err
