@@ -611,6 +611,8 @@ class Handlers:
         self.ui = ui
         self.ctx = ctx
         self.ics_dir = ics_dir
+        # what the chat shows until the first words arrive: an LLM can take a while
+        self.waiting = "Waiting for the model…" if assistant.settings.llm_model else "…"
 
     # -- chat
 
@@ -645,7 +647,7 @@ class Handlers:
             return
         k = len(turns) + 1
         chat = messages(turns, self.ctx) + [{"role": "user", "content": safe_html.escape_markdown(question)},
-                                            {"role": "assistant", "content": "…"}]
+                                            {"role": "assistant", "content": self.waiting}]
         yield {ui.box: "", ui.chat: chat}
         history = [t.answer for t in turns if t.answer is not None]
         shown, answer = "", None
@@ -797,17 +799,35 @@ def build_app(assistant):
     ctx = Context(windows=agenda.windows_text(agenda.poster_sessions(items)))
     kinds = tuple(k for k in KINDS if any(i.kind == k for i in items)) or KINDS
 
-    # Named API endpoints (gradio_client: Client(url).predict(..., api_name="/ask"))
+    # Named API endpoints (gradio_client: Client(url).predict(..., api_name="/ask")). A request that cannot be
+    # served (an empty question, a bad k, an unknown item) is answered with our message, not a Python traceback.
+    def api_errors(fn):
+        from functools import wraps
+
+        from assistant.search import SearchError
+
+        @wraps(fn)
+        def call(*args):
+            try:
+                return fn(*args)
+            except (SearchError, ValueError, TypeError) as exc:
+                raise gr.Error(str(exc)) from None
+
+        return call
+
+    @api_errors
     def ask(question: str) -> dict:
         """Answer a question about the agenda; returns the answer text and its citations."""
         ans = assistant.answer(question)
         return {"answer": ans.text, "citations": [c.to_dict() for c in ans.citations], "refused": ans.refused,
                 "notices": list(ans.notices), "answerer": ans.answerer}
 
+    @api_errors
     def search(query: str, k: int = 10) -> dict:
         """Search the talks and posters; returns the plan and the hits with their scores."""
         return searcher.search(query, k=int(k)).to_dict()
 
+    @api_errors
     def related(item: str, k: int = 5) -> dict:
         """Items like a given one (id or title), each with the reason."""
         source = searcher.resolve(item)

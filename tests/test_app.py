@@ -54,6 +54,24 @@ def test_ask_endpoint_refuses_out_of_agenda(client):
     assert out["refused"] and out["citations"] == [] and "does not cover" in out["answer"]
 
 
+def test_api_errors_are_our_messages_not_tracebacks(client):
+    for args, api, said in ((("   ",), "/ask", "the query is empty"), (("faiss", 0), "/search", "k must be a positive"),
+                            (("no such talk at all", 3), "/related", "no item with id or title")):
+        with pytest.raises(Exception) as err:
+            client.predict(*args, api_name=api)
+        assert said in str(err.value) and "Traceback" not in str(err.value)
+
+
+def test_chat_says_it_waits_for_a_model(real_searcher, real_settings):
+    from dataclasses import replace
+
+    from assistant.answer import Assistant
+
+    grounded = app.Handlers(Assistant(real_searcher, real_settings), None, app.Context(), ROOT)
+    llm = app.Handlers(Assistant(real_searcher, replace(real_settings, llm_model="openai/x")), None, app.Context(), ROOT)
+    assert grounded.waiting == "…" and llm.waiting == "Waiting for the model…"
+
+
 def test_search_and_related_endpoints(client):
     out = client.predict("faiss", 3, api_name="/search")
     assert out["hits"][0]["id"] == "faiss-vector-search-at-meta" and "signals" in out["hits"][0]
