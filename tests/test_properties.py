@@ -37,3 +37,31 @@ def test_answer_gives_an_answer_or_search_error(fake_searcher, fake_settings, qu
     assert isinstance(ans.text, str) and ans.text.strip()
     assert all(1 <= c.n <= len(ans.hits) for c in ans.citations)
     assert ans.refused == (not ans.hits)
+
+
+PLANNER_WORDS = WORDS + ["compare", "vs", "overlap", "same time as", "recommend", "from 11 to noon", "until 3pm",
+                         "right after", "the Iceberg talk", "'Agentic Evals'", "where is the conference", "all the",
+                         "Gaade", "snowflak", "last talk of the day", "the one before"]
+
+
+@SETTINGS
+@given(st.one_of(st.lists(st.sampled_from(PLANNER_WORDS), max_size=10).map(" ".join), st.text(max_size=80)))
+def test_planner_reads_any_text_into_a_valid_plan(items, question):
+    from assistant.planner import plan_query
+    from assistant.records import Intent
+
+    vocab = _vocab(items)
+    plan = plan_query(question, vocab)
+    ids = {i.id for i in items}
+    assert plan.intent in set(Intent)
+    assert set(plan.schedule) <= ids and set(plan.targets) <= ids and (plan.related_to is None or plan.related_to in ids)
+    assert plan.related_to is None or plan.related_to not in plan.schedule  # the named item is never the answer
+
+
+_VOCABS: dict = {}
+
+
+def _vocab(items):
+    from assistant.planner import Vocabulary
+
+    return _VOCABS.setdefault(id(items), Vocabulary.build(items))
