@@ -23,7 +23,11 @@ import re
 from datetime import datetime, time, timedelta
 from typing import NamedTuple
 
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
+
 from corpus.item import Item
+from corpus.normalize import org_key
 
 from assistant.records import Intent
 from assistant.vocabulary import GENERIC, KIND_WORDS, STOP, Vocabulary, title_words, words
@@ -138,8 +142,6 @@ def _word_match(q: str, w: str) -> bool:
     if len(q) >= 4 and len(w) > len(q) and w.startswith(q):  # "infra" -> "infrastructure"
         return True
     if len(q) >= 5 and len(w) >= 5:
-        from rapidfuzz.distance import Levenshtein
-
         return Levenshtein.distance(q, w) <= (1 if len(w) < 8 else 2)
     return False
 
@@ -314,8 +316,6 @@ def read_orgs(text: str, vocab: Vocabulary) -> Reading:
     ws = text.split()
     found: list[str] = []
     keep = [True] * len(ws)
-    from corpus.normalize import org_key
-
     keys = list(vocab.orgs)
     for n in (4, 3, 2, 1):
         for i in range(len(ws) - n + 1):
@@ -325,8 +325,6 @@ def read_orgs(text: str, vocab: Vocabulary) -> Reading:
             key = org_key(phrase)
             org = vocab.orgs.get(key)
             if org is None and n <= 2 and len(key) >= 6 and key not in vocab.common and phrase.lower() not in STOP:
-                from rapidfuzz import fuzz, process
-
                 match = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=87)
                 org = vocab.orgs[match[0]] if match else None
             if org is None or (org == "Meta" and i > 0 and ws[i - 1].lower().endswith("ray-ban")):
@@ -344,7 +342,7 @@ def read_people(text: str, vocab: Vocabulary) -> Reading:
     found: list[str] = []
     keep = [True] * len(ws)
     fuzzy = vocab.fuzzy_people()
-    names = list(vocab.people)
+    names, surnames = (list(vocab.people), list(vocab.surnames)) if fuzzy else ([], [])
     for n in (4, 3, 2, 1):
         for i in range(len(ws) - n + 1):
             if not all(keep[i:i + n]):
@@ -353,16 +351,12 @@ def read_people(text: str, vocab: Vocabulary) -> Reading:
             if n > 1:
                 name = vocab.people.get(phrase)
                 if name is None and fuzzy and len(phrase) >= 8 and not all(w in GENERIC for w in phrase.split()):
-                    from rapidfuzz import fuzz, process
-
                     match = process.extractOne(phrase, names, scorer=fuzz.ratio, score_cutoff=86)
                     name = vocab.people[match[0]] if match else None
             else:
                 name = vocab.surnames.get(phrase)
                 if name is None and fuzzy and len(phrase) >= 6 and phrase not in vocab.common and phrase not in GENERIC:
-                    from rapidfuzz import fuzz, process
-
-                    match = process.extractOne(phrase, list(vocab.surnames), scorer=fuzz.ratio, score_cutoff=85)
+                    match = process.extractOne(phrase, surnames, scorer=fuzz.ratio, score_cutoff=85)
                     name = vocab.surnames[match[0]] if match else None
             if name is None or name in found:
                 continue
