@@ -64,14 +64,9 @@ def pct(values, p) -> float:
 
 
 def machine_line() -> str:
-    cpu = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    from eval.pyvideo import cpu_name
+
+    cpu = cpu_name()
     vers = []
     for pkg in ("numpy", "faiss-cpu", "onnxruntime", "torch", "sentence-transformers", "bm25s"):
         try:

@@ -328,15 +328,19 @@ def peak_rss_mib(who: int = resource.RUSAGE_SELF) -> float:
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
-def machine() -> dict:
-    cpu = ""
+def cpu_name() -> str:
+    """The processor's model name from /proc/cpuinfo ('' where there is none)."""
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
+                return line.split(":", 1)[1].strip()
     except OSError:
         pass
+    return ""
+
+
+def machine() -> dict:
+    cpu = cpu_name()
     mem = ""
     try:
         kib = int(Path("/proc/meminfo").read_text().split("\n")[0].split()[1])
