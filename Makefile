@@ -1,6 +1,6 @@
 # make install: idempotent; creates .venv, installs the pinned CPU torch first, then the project (one line per
 #               step; VERBOSE=1 shows pip's own output and download progress).
-# make test:    install, then `ruff check` and the whole test suite (installs Debian's chromium for the browser test when missing
+# make test:    install, then `ruff check`, `ruff format --check` and the whole test suite (installs Debian's chromium for the browser test when missing
 #               and apt-get can; otherwise that test is skipped with its reason, which .ci/run turns into a failure).
 # make run:     install, then launch the app on http://127.0.0.1:7860 (builds the index on first run; opens the page
 #               when a desktop browser is available: make run ARGS=--no-browser only prints the URL)
@@ -53,6 +53,7 @@ test: install
 	  fi; \
 	fi
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q
 
 run: install

@@ -40,9 +40,9 @@ EXAMPLES = [
 ]
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
-ANSWERER_LABEL = re.compile(r"^\s*_Composed .*_\s*$")   # the grounded answerer's label: shown in the trace instead
+ANSWERER_LABEL = re.compile(r"^\s*_Composed .*_\s*$")  # the grounded answerer's label: shown in the trace instead
 TIMES_OF_DAY = ["any", "morning", "afternoon", "evening"]
-AGENDA_KEY = "talks.myAgenda"                          # localStorage key of the attendee's agenda (item ids)
+AGENDA_KEY = "talks.myAgenda"  # localStorage key of the attendee's agenda (item ids)
 
 CSS = """
 .cite-chip { display:inline-block; padding:0 7px; margin:0 1px; border-radius:10px; font-size:0.8em;
@@ -204,7 +204,10 @@ SHOW_DETAILS = """
   if (d && window.talksShowDetails && window.innerWidth < 700) d.scrollIntoView({block: "start"});
 }
 """
-READ_AGENDA = "(ids) => { try { return [(JSON.parse(localStorage.getItem('%s') || '[]')).join(' ')]; } catch (e) { return ['']; } }" % AGENDA_KEY
+READ_AGENDA = (
+    "(ids) => { try { return [(JSON.parse(localStorage.getItem('%s') || '[]')).join(' ')]; } catch (e) { return ['']; } }"
+    % AGENDA_KEY
+)
 
 
 # ---------------------------------------------------------------- rendering (pure, testable)
@@ -235,9 +238,13 @@ class Context:
 
 def with_chips(text: str, k: int) -> str:
     """Turn [n] / [n, m] markers into chips that open source n of answer k."""
+
     def chip(m):
-        return "".join(f'<a class="cite-chip" href="#a{k}-src-{n.strip()}" data-answer="{k}" title="source {n.strip()}">'
-                       f'{n.strip()}</a>' for n in m.group(1).split(","))
+        return "".join(
+            f'<a class="cite-chip" href="#a{k}-src-{n.strip()}" data-answer="{k}" title="source {n.strip()}">'
+            f"{n.strip()}</a>"
+            for n in m.group(1).split(",")
+        )
 
     return MARKER.sub(chip, text)
 
@@ -245,7 +252,7 @@ def with_chips(text: str, k: int) -> str:
 def highlight(abstract: str, quote: str) -> str:
     if quote and quote in abstract:
         i = abstract.index(quote)
-        return e(abstract[:i]) + "<mark>" + e(quote) + "</mark>" + e(abstract[i + len(quote):])
+        return e(abstract[:i]) + "<mark>" + e(quote) + "</mark>" + e(abstract[i + len(quote) :])
     return e(abstract)
 
 
@@ -284,8 +291,11 @@ def badge(item) -> str:
 
 
 def source_card(k: int, n: int, item, cite, ctx: Context) -> str:
-    warn = "" if cite is None or cite.supported else \
-        "<div class='unsupported'>The answer's claim citing this item was not found in its text.</div>"
+    warn = (
+        ""
+        if cite is None or cite.supported
+        else "<div class='unsupported'>The answer's claim citing this item was not found in its text.</div>"
+    )
     quote = cite.quote if cite else ""
     if quote and item.abstract and quote in item.abstract:
         evidence = f"<div class='evidence'>“<mark>{e(quote)}</mark>”</div>"
@@ -293,14 +303,19 @@ def source_card(k: int, n: int, item, cite, ctx: Context) -> str:
         evidence = f"<div class='evidence'><mark>{e(quote)}</mark></div>"
     else:
         evidence = ""
-    abstract = (f"<details><summary>Abstract</summary><div class='abstract'>{highlight(item.abstract, quote)}</div></details>"
-                if item.abstract else "<div class='meta'><i>No abstract published.</i></div>")
-    return (f"<div class='source-card' id='a{k}-src-{n}' data-id='{e(item.id)}'>"
-            f"<div class='head'>[{n}] {badge(item)}<a class='open-item' data-action='item' data-arg='{e(item.id)}'>"
-            f"{e(item.title)}</a></div><div class='meta'>{meta_html(item, ctx)}</div>{warn}{evidence}{abstract}"
-            f"<div class='tools'>{agenda_button(item)}"
-            f"<button class='linkish' data-action='related' data-arg='{e(item.id)}'>Related</button>"
-            f"<a class='back-to-answer' href='#a{k}'>↑ Back to answer {k}</a></div></div>")
+    abstract = (
+        f"<details><summary>Abstract</summary><div class='abstract'>{highlight(item.abstract, quote)}</div></details>"
+        if item.abstract
+        else "<div class='meta'><i>No abstract published.</i></div>"
+    )
+    return (
+        f"<div class='source-card' id='a{k}-src-{n}' data-id='{e(item.id)}'>"
+        f"<div class='head'>[{n}] {badge(item)}<a class='open-item' data-action='item' data-arg='{e(item.id)}'>"
+        f"{e(item.title)}</a></div><div class='meta'>{meta_html(item, ctx)}</div>{warn}{evidence}{abstract}"
+        f"<div class='tools'>{agenda_button(item)}"
+        f"<button class='linkish' data-action='related' data-arg='{e(item.id)}'>Related</button>"
+        f"<a class='back-to-answer' href='#a{k}'>↑ Back to answer {k}</a></div></div>"
+    )
 
 
 def answer_body(text: str, k: int, names=()) -> str:
@@ -310,8 +325,9 @@ def answer_body(text: str, k: int, names=()) -> str:
     body = safe_html.escape_markdown("\n".join(lines).strip())
     if names:
         escaped = {safe_html.escape_markdown(n): n for n in names if len(n) > 3}
-        pattern = re.compile(r"(?<![\w>])(" + "|".join(re.escape(n) for n in sorted(escaped, key=len, reverse=True))
-                             + r")(?![\w<])")
+        pattern = re.compile(
+            r"(?<![\w>])(" + "|".join(re.escape(n) for n in sorted(escaped, key=len, reverse=True)) + r")(?![\w<])"
+        )
         body = pattern.sub(lambda m: person_link(escaped[m.group(1)]), body)
     return with_chips(body, k)
 
@@ -334,13 +350,17 @@ def turn_markup(turn: Turn, k: int, ctx: Context) -> str:
     parts = [anchor + body, ""]
     if shown and not turn.note:
         cards = "".join(source_card(k, n, h.item, cites.get(n), ctx) for n, h in shown)
-        parts.append(f"<details class='answer-sources' open><summary>Sources of answer {k} ({len(shown)})</summary>"
-                     f"{cards}</details>")
+        parts.append(
+            f"<details class='answer-sources' open><summary>Sources of answer {k} ({len(shown)})</summary>"
+            f"{cards}</details>"
+        )
     copy_id = f"a{k}-copy"
     link = "?q=" + url_quote(turn.question)
-    parts.append(f"<div class='tools answer-tools'><button class='copy-answer' data-copy='{copy_id}'>Copy</button>"
-                 f"<a class='share-link' href='{e(link)}' target='_blank'>Link to this answer</a>"
-                 f"<textarea class='copy-text' id='{copy_id}' hidden readonly>{e(plain_text(ans))}</textarea></div>")
+    parts.append(
+        f"<div class='tools answer-tools'><button class='copy-answer' data-copy='{copy_id}'>Copy</button>"
+        f"<a class='share-link' href='{e(link)}' target='_blank'>Link to this answer</a>"
+        f"<textarea class='copy-text' id='{copy_id}' hidden readonly>{e(plain_text(ans))}</textarea></div>"
+    )
     return "\n".join(parts)
 
 
@@ -371,17 +391,22 @@ def filter_chips(kinds, orgs, tod) -> str:
     active = describe_filters(kinds, orgs, tod)
     if not active:
         return ""
-    return ("<div class='filter-chips'>Filters on: "
-            + "".join(f"<span class='filter-chip'>{e(a)}</span>" for a in active) + "</div>")
+    return (
+        "<div class='filter-chips'>Filters on: "
+        + "".join(f"<span class='filter-chip'>{e(a)}</span>" for a in active)
+        + "</div>"
+    )
 
 
 def filtered_out_note(filters: list[str], unfiltered) -> str:
     """What to say when the filters, not the agenda, left nothing."""
     titles = "; ".join(e(h.item.title) for h in unfiltered[:3])
-    return (f"<div class='notice'>Nothing matches with your filters on ({e(' · '.join(filters))}). "
-            f"Without them, {len(unfiltered)} item{'s match' if len(unfiltered) != 1 else ' matches'}, e.g. {titles}."
-            "<div class='tools'><button class='linkish' data-action='clear-filters-ask'>Clear filters and ask again"
-            "</button></div></div>")
+    return (
+        f"<div class='notice'>Nothing matches with your filters on ({e(' · '.join(filters))}). "
+        f"Without them, {len(unfiltered)} item{'s match' if len(unfiltered) != 1 else ' matches'}, e.g. {titles}."
+        "<div class='tools'><button class='linkish' data-action='clear-filters-ask'>Clear filters and ask again"
+        "</button></div></div>"
+    )
 
 
 BACK_TO_CHAT = "<div class='tools back'><a class='back-to-answer' href='#chat'>↑ Back to the answers</a></div>"
@@ -394,17 +419,24 @@ def related_html(source, hits) -> str:
         return ""
     if not hits:
         return f"<p>Nothing on the agenda is close to <b>{e(source.title)}</b>.</p>"
-    rows = "".join(f"<div class='related-item'>{badge(h.item)}<a class='open-item' data-action='item' "
-                   f"data-arg='{e(h.item.id)}'><b>{e(h.item.title)}</b></a> {agenda_button(h.item)}"
-                   f"<div class='why'>Why: {e(why_related(source, h.item, h.reason))}</div></div>" for h in hits)
+    rows = "".join(
+        f"<div class='related-item'>{badge(h.item)}<a class='open-item' data-action='item' "
+        f"data-arg='{e(h.item.id)}'><b>{e(h.item.title)}</b></a> {agenda_button(h.item)}"
+        f"<div class='why'>Why: {e(why_related(source, h.item, h.reason))}</div></div>"
+        for h in hits
+    )
     return f"<h4>Related to {e(source.title)}</h4>{rows}{BACK_TO_CHAT}"
 
 
 def item_page(item, ctx: Context, related: str = "") -> str:
-    abstract = f"<div class='abstract'>{e(item.abstract)}</div>" if item.abstract else "<p><i>No abstract published.</i></p>"
-    return (f"<div class='item-page'><h3>{badge(item)}{e(item.title)}</h3><div class='meta'>{meta_html(item, ctx)}</div>"
-            f"<div class='tools'>{agenda_button(item)}<button class='linkish' data-action='ask' "
-            f"data-arg='{e(ask_about(item))}'>Ask about it</button></div>{abstract}</div>{related or BACK_TO_CHAT}")
+    abstract = (
+        f"<div class='abstract'>{e(item.abstract)}</div>" if item.abstract else "<p><i>No abstract published.</i></p>"
+    )
+    return (
+        f"<div class='item-page'><h3>{badge(item)}{e(item.title)}</h3><div class='meta'>{meta_html(item, ctx)}</div>"
+        f"<div class='tools'>{agenda_button(item)}<button class='linkish' data-action='ask' "
+        f"data-arg='{e(ask_about(item))}'>Ask about it</button></div>{abstract}</div>{related or BACK_TO_CHAT}"
+    )
 
 
 def ask_about(item) -> str:
@@ -419,12 +451,20 @@ def person_page(name: str, items, ctx: Context) -> str:
     orgs = list(dict.fromkeys(p.org for _, p in entries if p.org))
     bio = max((p for _, p in entries), key=lambda p: len(p.bio))
     on = sorted({i.id: i for i, _ in entries}.values(), key=lambda i: (i.start or "9999", i.title))
-    rows = "".join(f"<li>{badge(i)}<a class='open-item' data-action='item' data-arg='{e(i.id)}'>{e(i.title)}</a>"
-                   f" <span class='meta'>{when_html(i, ctx)}</span> {agenda_button(i)}</li>" for i in on)
-    bio_html = (f"<p class='bio'>{e(bio.bio)}{'…' if bio.bio_truncated else ''}</p>" if bio.bio
-                else "<p class='meta'><i>No bio published.</i></p>")
-    return (f"<div class='person-page'><h3>{e(name)}</h3><div class='meta'>{e(', '.join(orgs))}</div>{bio_html}"
-            f"<h4>On the agenda</h4><ul>{rows}</ul>{BACK_TO_CHAT}</div>")
+    rows = "".join(
+        f"<li>{badge(i)}<a class='open-item' data-action='item' data-arg='{e(i.id)}'>{e(i.title)}</a>"
+        f" <span class='meta'>{when_html(i, ctx)}</span> {agenda_button(i)}</li>"
+        for i in on
+    )
+    bio_html = (
+        f"<p class='bio'>{e(bio.bio)}{'…' if bio.bio_truncated else ''}</p>"
+        if bio.bio
+        else "<p class='meta'><i>No bio published.</i></p>"
+    )
+    return (
+        f"<div class='person-page'><h3>{e(name)}</h3><div class='meta'>{e(', '.join(orgs))}</div>{bio_html}"
+        f"<h4>On the agenda</h4><ul>{rows}</ul>{BACK_TO_CHAT}</div>"
+    )
 
 
 def agenda_html(rows, ctx: Context) -> str:
@@ -446,14 +486,20 @@ def agenda_html(rows, ctx: Context) -> str:
         if item.abstract:
             body.append(f"<div class='abstract'>{e(item.abstract)}</div>")
         if row.posters:
-            posters = "".join(f"<li>{badge(p)}<a class='open-item' data-action='item' data-arg='{e(p.id)}'>{e(p.title)}</a>"
-                              f" <span class='meta'>{people_html(p, limit=3)}</span> {agenda_button(p)}</li>"
-                              for p in row.posters)
-            body.append(f"<div>Posters shown in this session ({len(row.posters)}):</div><ul class='poster-list'>{posters}</ul>")
+            posters = "".join(
+                f"<li>{badge(p)}<a class='open-item' data-action='item' data-arg='{e(p.id)}'>{e(p.title)}</a>"
+                f" <span class='meta'>{people_html(p, limit=3)}</span> {agenda_button(p)}</li>"
+                for p in row.posters
+            )
+            body.append(
+                f"<div>Posters shown in this session ({len(row.posters)}):</div><ul class='poster-list'>{posters}</ul>"
+            )
         label = f" · {len(row.posters)} posters" if row.posters else ""
-        out.append(f"<details class='agenda-row' data-id='{e(item.id)}'><summary><span class='time'>{clock}</span>"
-                   f"{badge(item)}<span class='title'>{e(item.title)}{label}</span>{agenda_button(item)}</summary>"
-                   f"<div class='row-body'>{''.join(body) or '<i>No details published.</i>'}</div></details>")
+        out.append(
+            f"<details class='agenda-row' data-id='{e(item.id)}'><summary><span class='time'>{clock}</span>"
+            f"{badge(item)}<span class='title'>{e(item.title)}{label}</span>{agenda_button(item)}</summary>"
+            f"<div class='row-body'>{''.join(body) or '<i>No details published.</i>'}</div></details>"
+        )
     if len(rows) > 400:
         out.append(f"<p class='meta'>… and {len(rows) - 400} more; use the filters or the Search tab.</p>")
     return "".join(out)
@@ -468,12 +514,19 @@ def my_agenda_html(mine, clashes, ctx: Context) -> str:
     rows = []
     for item in mine:
         warn = " <span class='conflict'>⚠ overlaps</span>" if item.id in clash_ids else ""
-        rows.append(f"<li>{badge(item)}<b>{e(item.title)}</b> <span class='meta'>{when_html(item, ctx)}</span>{warn} "
-                    f"<button class='agenda-toggle' data-id='{e(item.id)}'>✓ In my agenda</button></li>")
-    warnings = "".join(f"<li class='conflict'>⚠ Conflict: {e(a.title)} ({e(when(a))}) overlaps {e(b.title)} ({e(when(b))})</li>"
-                       for a, b in clashes)
-    return (f"<div id='my-agenda-list'><ul>{''.join(rows)}</ul>"
-            + (f"<ul class='conflicts'>{warnings}</ul>" if warnings else "") + "</div>")
+        rows.append(
+            f"<li>{badge(item)}<b>{e(item.title)}</b> <span class='meta'>{when_html(item, ctx)}</span>{warn} "
+            f"<button class='agenda-toggle' data-id='{e(item.id)}'>✓ In my agenda</button></li>"
+        )
+    warnings = "".join(
+        f"<li class='conflict'>⚠ Conflict: {e(a.title)} ({e(when(a))}) overlaps {e(b.title)} ({e(when(b))})</li>"
+        for a, b in clashes
+    )
+    return (
+        f"<div id='my-agenda-list'><ul>{''.join(rows)}</ul>"
+        + (f"<ul class='conflicts'>{warnings}</ul>" if warnings else "")
+        + "</div>"
+    )
 
 
 def label_html(hit) -> str:
@@ -490,17 +543,21 @@ def search_html(result, ctx: Context) -> str:
         return f"<p>No item matches.</p><p>Closest, not matching:</p><ul>{close}</ul>"
     rows = []
     for h in result.hits:
-        rows.append(f"<div class='source-card'><div class='head'>{h.rank}. {badge(h.item)}<a class='open-item' "
-                    f"data-action='item' data-arg='{e(h.item.id)}'>{e(h.item.title)}</a></div>"
-                    f"<div class='meta'>{meta_html(h.item, ctx)} · score {h.score:.3f}{label_html(h)}</div>"
-                    f"<div class='abstract'>{e(h.item.abstract[:600])}{'…' if len(h.item.abstract) > 600 else ''}</div>"
-                    f"<div class='tools'>{agenda_button(h.item)}</div></div>")
+        rows.append(
+            f"<div class='source-card'><div class='head'>{h.rank}. {badge(h.item)}<a class='open-item' "
+            f"data-action='item' data-arg='{e(h.item.id)}'>{e(h.item.title)}</a></div>"
+            f"<div class='meta'>{meta_html(h.item, ctx)} · score {h.score:.3f}{label_html(h)}</div>"
+            f"<div class='abstract'>{e(h.item.abstract[:600])}{'…' if len(h.item.abstract) > 600 else ''}</div>"
+            f"<div class='tools'>{agenda_button(h.item)}</div></div>"
+        )
     plan = "; ".join(result.plan.notes)
     return (f"<p class='meta'>Plan: {e(plan)}</p>" if plan else "") + "".join(rows)
 
 
-DETAILS_EMPTY = ("<p class='meta'>Click a person for their page, a title for the item, or “Related” on a source "
-                 "for similar talks and posters.</p>")
+DETAILS_EMPTY = (
+    "<p class='meta'>Click a person for their page, a title for the item, or “Related” on a source "
+    "for similar talks and posters.</p>"
+)
 
 
 # ---------------------------------------------------------------- the app: layout
@@ -543,23 +600,37 @@ class UI:
 def layout(title: str, orgs: list[str], kinds: tuple[str, ...], day_html: str) -> UI:
     import gradio as gr
 
-    gr.Markdown(f"## {title}: your guide to the day\nAsk about the talks, panels, posters and speakers — every answer "
-                "shows its sources. Build your own agenda, see clashes, and add it to your calendar.",
-                elem_id="header")
+    gr.Markdown(
+        f"## {title}: your guide to the day\nAsk about the talks, panels, posters and speakers — every answer "
+        "shows its sources. Build your own agenda, see clashes, and add it to your calendar.",
+        elem_id="header",
+    )
     with gr.Row(equal_height=False):
         with gr.Column(scale=3, min_width=340):
             with gr.Tabs() as tabs:
                 with gr.Tab("Ask", id="ask"):
-                    chat = gr.Chatbot(show_label=False, height="min(60vh, 640px)", elem_id="chat", sanitize_html=False,
-                                      autoscroll=False,
-                                      group_consecutive_messages=False, buttons=[], feedback_options=None,
-                                      placeholder="Ask a question: answers appear here, each with its own sources.")
+                    chat = gr.Chatbot(
+                        show_label=False,
+                        height="min(60vh, 640px)",
+                        elem_id="chat",
+                        sanitize_html=False,
+                        autoscroll=False,
+                        group_consecutive_messages=False,
+                        buttons=[],
+                        feedback_options=None,
+                        placeholder="Ask a question: answers appear here, each with its own sources.",
+                    )
                     with gr.Row(equal_height=True, visible=False) as chips_row:
                         chips = gr.HTML("", elem_id="filter-chips", padding=False)
-                        clear_filters = gr.Button("Clear filters", size="sm", elem_id="clear-filters",
-                                                  scale=0, min_width=110)
-                    box = gr.Textbox(placeholder="Ask about talks, posters, speakers or the schedule…",
-                                     show_label=False, elem_id="question", submit_btn=True)
+                        clear_filters = gr.Button(
+                            "Clear filters", size="sm", elem_id="clear-filters", scale=0, min_width=110
+                        )
+                    box = gr.Textbox(
+                        placeholder="Ask about talks, posters, speakers or the schedule…",
+                        show_label=False,
+                        elem_id="question",
+                        submit_btn=True,
+                    )
                     with gr.Row():
                         retry_btn = gr.Button("Retry", size="sm", elem_id="retry")
                         clear_btn = gr.Button("Clear", size="sm", elem_id="clear")
@@ -580,8 +651,9 @@ def layout(title: str, orgs: list[str], kinds: tuple[str, ...], day_html: str) -
                     day = gr.HTML(day_html, elem_id="day")
                 with gr.Tab("Search", id="search"):
                     with gr.Row():
-                        sq = gr.Textbox(placeholder="Search talks and posters…", show_label=False, scale=4,
-                                        elem_id="search-box")
+                        sq = gr.Textbox(
+                            placeholder="Search talks and posters…", show_label=False, scale=4, elem_id="search-box"
+                        )
                         sk = gr.Slider(1, 25, value=10, step=1, label="Results", scale=1)
                     skinds = gr.CheckboxGroup(list(kinds), label="Kind")
                     sbtn = gr.Button("Search", variant="primary")
@@ -593,10 +665,36 @@ def layout(title: str, orgs: list[str], kinds: tuple[str, ...], day_html: str) -
     turns = gr.State([])
     action = gr.Textbox(elem_id="action", elem_classes=["bridge"], show_label=False, container=False)
     my_ids = gr.Textbox(elem_id="my-ids", elem_classes=["bridge"], show_label=False, container=False)
-    return UI(tabs=tabs, chat=chat, box=box, turns=turns, retry_btn=retry_btn, clear_btn=clear_btn, chips=chips,
-              chips_row=chips_row, clear_filters=clear_filters, kinds=kinds_in, orgs=org_in, tod=tod, examples=examples, details=details,
-              trace=trace, action=action, my_ids=my_ids, mine=mine, ics=ics, day=day, akinds=akinds, aorgs=aorgs,
-              atod=atod, sq=sq, sk=sk, skinds=skinds, sbtn=sbtn, sout=sout)
+    return UI(
+        tabs=tabs,
+        chat=chat,
+        box=box,
+        turns=turns,
+        retry_btn=retry_btn,
+        clear_btn=clear_btn,
+        chips=chips,
+        chips_row=chips_row,
+        clear_filters=clear_filters,
+        kinds=kinds_in,
+        orgs=org_in,
+        tod=tod,
+        examples=examples,
+        details=details,
+        trace=trace,
+        action=action,
+        my_ids=my_ids,
+        mine=mine,
+        ics=ics,
+        day=day,
+        akinds=akinds,
+        aorgs=aorgs,
+        atod=atod,
+        sq=sq,
+        sk=sk,
+        skinds=skinds,
+        sbtn=sbtn,
+        sout=sout,
+    )
 
 
 # ---------------------------------------------------------------- the app: handlers
@@ -619,8 +717,9 @@ class Handlers:
     def _filters(self, kinds, orgs, tod):
         from assistant.records import Filters
 
-        return Filters(kinds=tuple(kinds or ()), orgs=tuple(orgs or ()),
-                       time_of_day=None if tod in (None, "", "any") else tod)
+        return Filters(
+            kinds=tuple(kinds or ()), orgs=tuple(orgs or ()), time_of_day=None if tod in (None, "", "any") else tod
+        )
 
     def _empty_state(self, question, answer, kinds, orgs, tod) -> str:
         active = describe_filters(kinds, orgs, tod)
@@ -646,8 +745,10 @@ class Handlers:
             yield {ui.box: ""}
             return
         k = len(turns) + 1
-        chat = messages(turns, self.ctx) + [{"role": "user", "content": safe_html.escape_markdown(question)},
-                                            {"role": "assistant", "content": self.waiting}]
+        chat = messages(turns, self.ctx) + [
+            {"role": "user", "content": safe_html.escape_markdown(question)},
+            {"role": "assistant", "content": self.waiting},
+        ]
         yield {ui.box: "", ui.chat: chat}
         history = [t.answer for t in turns if t.answer is not None]
         shown, answer = "", None
@@ -746,8 +847,9 @@ class Handlers:
     def filter_day(self, kinds, orgs, tod):
         from assistant import agenda
 
-        rows = agenda.filter_rows(agenda.day(self.searcher.items), kinds or (), orgs or (),
-                                  None if tod in (None, "", "any") else tod)
+        rows = agenda.filter_rows(
+            agenda.day(self.searcher.items), kinds or (), orgs or (), None if tod in (None, "", "any") else tod
+        )
         return {self.ui.day: agenda_html(rows, self.ctx)}
 
     def run_search(self, query, kinds, k):
@@ -819,8 +921,13 @@ def build_app(assistant):
     def ask(question: str) -> dict:
         """Answer a question about the agenda; returns the answer text and its citations."""
         ans = assistant.answer(question)
-        return {"answer": ans.text, "citations": [c.to_dict() for c in ans.citations], "refused": ans.refused,
-                "notices": list(ans.notices), "answerer": ans.answerer}
+        return {
+            "answer": ans.text,
+            "citations": [c.to_dict() for c in ans.citations],
+            "refused": ans.refused,
+            "notices": list(ans.notices),
+            "answerer": ans.answerer,
+        }
 
     @api_errors
     def search(query: str, k: int = 10) -> dict:
@@ -831,8 +938,10 @@ def build_app(assistant):
     def related(item: str, k: int = 5) -> dict:
         """Items like a given one (id or title), each with the reason."""
         source = searcher.resolve(item)
-        return {"item": {"id": source.id, "title": source.title},
-                "hits": [h.to_dict() for h in searcher.related(source.id, k=int(k))]}
+        return {
+            "item": {"id": source.id, "title": source.title},
+            "hits": [h.to_dict() for h in searcher.related(source.id, k=int(k))],
+        }
 
     with gr.Blocks(title=f"{title} — ask the agenda") as demo:
         ui = layout(title, orgs, kinds, agenda_html(agenda.day(items), ctx))
@@ -841,8 +950,9 @@ def build_app(assistant):
         chat_in = [ui.turns, ui.kinds, ui.orgs, ui.tod]
         chat_out = [ui.box, ui.chat, ui.turns, ui.trace]
         ui.box.submit(h.respond, [ui.box, *chat_in], chat_out, **private).then(None, js=SHOW_LATEST)
-        ui.examples.load_input_event.then(h.respond, [ui.box, *chat_in], chat_out, **private) \
-            .then(None, js=SHOW_LATEST)  # an example is asked, not just typed
+        ui.examples.load_input_event.then(h.respond, [ui.box, *chat_in], chat_out, **private).then(
+            None, js=SHOW_LATEST
+        )  # an example is asked, not just typed
         ui.retry_btn.click(h.retry, chat_in, chat_out, **private).then(None, js=SHOW_LATEST)
         ui.chat.retry(h.retry, chat_in, chat_out, **private).then(None, js=SHOW_LATEST)
         reset = [ui.box, ui.chat, ui.turns, ui.details, ui.trace]
@@ -852,9 +962,9 @@ def build_app(assistant):
             control.change(h.show_filters, [ui.kinds, ui.orgs, ui.tod], [ui.chips, ui.chips_row], **private)
         filters_out = [ui.kinds, ui.orgs, ui.tod, ui.chips, ui.chips_row]
         ui.clear_filters.click(h.clear_filters, None, filters_out, **private)
-        ui.action.change(h.on_action, [ui.action, *chat_in], [ui.details, ui.tabs, *chat_out, *filters_out],
-                         **private) \
-            .then(None, js=SHOW_DETAILS)
+        ui.action.change(
+            h.on_action, [ui.action, *chat_in], [ui.details, ui.tabs, *chat_out, *filters_out], **private
+        ).then(None, js=SHOW_DETAILS)
         ui.my_ids.change(h.my_agenda, ui.my_ids, [ui.mine, ui.ics], **private)
         demo.load(h.my_agenda, ui.my_ids, [ui.mine, ui.ics], js=READ_AGENDA, **private)
 
@@ -884,9 +994,20 @@ def parse_auth(value: str | None) -> tuple[str, str] | None:
 
 
 def launch(demo, host: str, port: int, auth, block: bool = True):
-    return demo.launch(server_name=host, server_port=port, auth=auth, share=False, ssr_mode=False,
-                       show_error=True, quiet=True, css=CSS, js=JS, prevent_thread_lock=not block,
-                       footer_links=["api"], app_kwargs=webguard.app_kwargs(host))
+    return demo.launch(
+        server_name=host,
+        server_port=port,
+        auth=auth,
+        share=False,
+        ssr_mode=False,
+        show_error=True,
+        quiet=True,
+        css=CSS,
+        js=JS,
+        prevent_thread_lock=not block,
+        footer_links=["api"],
+        app_kwargs=webguard.app_kwargs(host),
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -895,8 +1016,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--port", type=int, default=7860, help="port to listen on (default 7860)")
     p.add_argument("--corpus", help="corpus JSONL (default: the @Scale corpus)")
     p.add_argument("--auth", help="user:password, required to bind anything but 127.0.0.1 (or TALKS_AUTH)")
-    p.add_argument("--no-browser", action="store_true",
-                   help="only print the URL (default: also open it when a desktop browser is available)")
+    p.add_argument(
+        "--no-browser",
+        action="store_true",
+        help="only print the URL (default: also open it when a desktop browser is available)",
+    )
     args = p.parse_args(argv)
     try:
         auth = parse_auth(args.auth or os.environ.get("TALKS_AUTH"))
@@ -904,8 +1028,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"app.py: error: {exc}", file=sys.stderr)
         return 2
     if args.host not in LOOPBACK and auth is None:
-        print(f"app.py: error: refusing to serve on {args.host} without credentials: anyone who can reach it "
-              "could use it. Pass --auth user:password (or set TALKS_AUTH), or bind 127.0.0.1.", file=sys.stderr)
+        print(
+            f"app.py: error: refusing to serve on {args.host} without credentials: anyone who can reach it "
+            "could use it. Pass --auth user:password (or set TALKS_AUTH), or bind 127.0.0.1.",
+            file=sys.stderr,
+        )
         return 2
     if not 1 <= args.port <= 65535:
         print(f"app.py: error: --port {args.port} is not a port number (1-65535)", file=sys.stderr)
@@ -934,14 +1061,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"app.py: error: cannot listen on {args.host}:{args.port} ({exc}); pass --port", file=sys.stderr)
         return 2
     print(f"Ask the agenda: {url}  (ready in {time.perf_counter() - t0:.1f}s; Ctrl-C stops)", flush=True)
-    if not args.no_browser and (sys.platform in ("darwin", "win32") or os.environ.get("DISPLAY")
-                                or os.environ.get("WAYLAND_DISPLAY")):
+    if not args.no_browser and (
+        sys.platform in ("darwin", "win32") or os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    ):
         import webbrowser  # a desktop session; a headless one (no display) only gets the URL above
 
         try:
             browser = webbrowser.get()
             if type(browser) is not webbrowser.GenericBrowser:  # never a console browser (lynx, w3m): it would
-                browser.open(url)                                  # take over the terminal the server logs to
+                browser.open(url)  # take over the terminal the server logs to
         except webbrowser.Error:
             pass
     try:

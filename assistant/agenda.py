@@ -17,8 +17,11 @@ from datetime import UTC, datetime, time
 from corpus.item import Item
 
 POSTER_SESSION = re.compile(r"\bposters?\b", re.IGNORECASE)  # "Lunch & Poster Sessions", as the planner reads them
-PARTS_OF_DAY = {"morning": (time(0, 0), time(12, 0)), "afternoon": (time(12, 0), time(17, 0)),
-                "evening": (time(17, 0), time(23, 59, 59))}
+PARTS_OF_DAY = {
+    "morning": (time(0, 0), time(12, 0)),
+    "afternoon": (time(12, 0), time(17, 0)),
+    "evening": (time(17, 0), time(23, 59, 59)),
+}
 
 
 # ---------------------------------------------------------------- one time format
@@ -94,7 +97,9 @@ def day(items: Iterable[Item]) -> list[Row]:
     if not sessions:  # nowhere to show the posters: list them with the other unscheduled items
         posters = ()
     grouped = {p.id for p in posters}
-    rows += [Row(i) for i in sorted((i for i in items if not i.start and i.id not in grouped), key=lambda i: i.title.lower())]
+    rows += [
+        Row(i) for i in sorted((i for i in items if not i.start and i.id not in grouped), key=lambda i: i.title.lower())
+    ]
     return rows
 
 
@@ -110,13 +115,16 @@ def _part_ok(item: Item, part: str | None) -> bool:
     return lo <= t < hi
 
 
-def filter_rows(rows: Sequence[Row], kinds: Sequence[str] = (), orgs: Sequence[str] = (),
-                part: str | None = None) -> list[Row]:
+def filter_rows(
+    rows: Sequence[Row], kinds: Sequence[str] = (), orgs: Sequence[str] = (), part: str | None = None
+) -> list[Row]:
     """Rows whose item (or, for a poster session, one of its posters) is of one of `kinds`, from one of
     `orgs`, and starts in `part` of the day. A poster session keeps only the posters that match."""
+
     def ok(item: Item, timed_by: Item) -> bool:
-        return ((not kinds or item.kind in kinds) and (not orgs or set(item.orgs) & set(orgs))
-                and _part_ok(timed_by, part))
+        return (
+            (not kinds or item.kind in kinds) and (not orgs or set(item.orgs) & set(orgs)) and _part_ok(timed_by, part)
+        )
 
     out = []
     for row in rows:
@@ -144,7 +152,7 @@ def conflicts(items: Sequence[Item]) -> list[tuple[Item, Item]]:
     out = []
     for n, a in enumerate(timed):
         a_end = a.end_dt or a.start_dt
-        for b in timed[n + 1:]:
+        for b in timed[n + 1 :]:
             if b.start_dt >= a_end:
                 break
             out.append((a, b))

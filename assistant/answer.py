@@ -1,10 +1,10 @@
 """Answers: retrieve, compose (grounded) or generate (any LLM via litellm), check citations, trace.
 
-    question (+ history) -> follow-up resolution or search -> hits [1]..[n]
-        -> no hits: a refusal, and no LLM call
-        -> LLM configured: streamed answer; on any provider failure, the grounded answer with a notice
-        -> otherwise: the grounded answer composed from the abstracts
-    -> citation check -> Answer (+ a trace appended to <data>/traces.jsonl)
+question (+ history) -> follow-up resolution or search -> hits [1]..[n]
+    -> no hits: a refusal, and no LLM call
+    -> LLM configured: streamed answer; on any provider failure, the grounded answer with a notice
+    -> otherwise: the grounded answer composed from the abstracts
+-> citation check -> Answer (+ a trace appended to <data>/traces.jsonl)
 """
 
 from __future__ import annotations
@@ -23,8 +23,10 @@ from assistant.search import Searcher, clean_query
 from assistant.settings import Settings
 
 GROUNDED = "grounded"
-CLARIFY = ("Which one do you mean? There is no earlier list to pick from: name the talk, panel or poster "
-           "(its title or a speaker), or ask a question first.")
+CLARIFY = (
+    "Which one do you mean? There is no earlier list to pick from: name the talk, panel or poster "
+    "(its title or a speaker), or ask a question first."
+)
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,9 @@ class Assistant:
 
     # ------------------------------------------------------------ retrieval
 
-    def retrieve(self, question: str, history=(), filters: Filters | None = None) -> tuple[SearchResult, followup.FollowUp | None]:
+    def retrieve(
+        self, question: str, history=(), filters: Filters | None = None
+    ) -> tuple[SearchResult, followup.FollowUp | None]:
         q, _ = clean_query(question, self.settings.max_query_chars)
         fu = followup.resolve(q, history)
         if fu is None:
@@ -78,12 +82,20 @@ class Assistant:
                 extra = self.searcher.hits_for([self.searcher.index.by_id[i.id] for i in sessions], {"followup": True})
                 hits = tuple(hits) + tuple(extra)
                 plan = replace(plan, schedule=tuple(h.item.id for h in hits))
-        return SearchResult(plan, tuple(hits), ranked=tuple(hits), timings={"followup_ms": (time.perf_counter() - t) * 1000}), fu
+        return SearchResult(
+            plan, tuple(hits), ranked=tuple(hits), timings={"followup_ms": (time.perf_counter() - t) * 1000}
+        ), fu
 
     # ------------------------------------------------------------ answering
 
-    def stream(self, question: str, history=(), filters: Filters | None = None,
-               mock_response: str | None = None, streaming: bool = True) -> Iterator[Delta | Answer]:
+    def stream(
+        self,
+        question: str,
+        history=(),
+        filters: Filters | None = None,
+        mock_response: str | None = None,
+        streaming: bool = True,
+    ) -> Iterator[Delta | Answer]:
         """Yield Deltas as the answer forms, then the final Answer (streaming=False: the LLM is asked
         for the whole answer in one response)."""
         s = self.settings
@@ -119,8 +131,10 @@ class Assistant:
                     raise llm.LLMError("the model returned an empty answer")
                 text, cites = "".join(parts).strip(), ()
             except llm.LLMError as exc:
-                notices.append(f"The LLM ({s.llm_model}) failed ({exc}); showing the grounded answer composed "
-                               "from the abstracts instead.")
+                notices.append(
+                    f"The LLM ({s.llm_model}) failed ({exc}); showing the grounded answer composed "
+                    "from the abstracts instead."
+                )
                 answerer = GROUNDED
                 text, cites = extractive.compose(result, index, qvec)
                 yield Delta(text, replace=True)
@@ -140,8 +154,10 @@ class Assistant:
         timings["check_ms"] = (time.perf_counter() - t) * 1000
         if answerer == GROUNDED and cites:
             flags = {c.n: c for c in checked_cites}
-            cites = tuple(replace(c, supported=flags[c.n].supported, support=flags[c.n].support) if c.n in flags else c
-                          for c in cites)
+            cites = tuple(
+                replace(c, supported=flags[c.n].supported, support=flags[c.n].support) if c.n in flags else c
+                for c in cites
+            )
             extra = tuple(c for c in checked_cites if c.n not in {x.n for x in cites})
             cites = tuple(sorted(cites + extra, key=lambda c: c.n))
         else:
@@ -149,33 +165,52 @@ class Assistant:
         for r in report.removed:
             notices.append(f"Removed citation {r}.")
         for u in report.unsupported:
-            notices.append(f"Citation [{u['n']}] does not support: \"{u['claim'][:120]}\"")
+            notices.append(f'Citation [{u["n"]}] does not support: "{u["claim"][:120]}"')
         if answerer != GROUNDED and hits and not cites:
             notices.append("The answer cites none of the sources; check it against them before relying on it.")
         if checked != text:
             yield Delta(checked, replace=True)
         timings["total_ms"] = (time.perf_counter() - t0) * 1000
         trace = {
-            "ts": datetime.now(timezone.utc).isoformat(timespec="seconds"), "question": question,
-            "answerer": answerer, "model": s.llm_model, "api_base": s.llm_api_base,  # redacted by prepare()
-            "plan": plan.to_dict(), "followup": fu.__dict__ if fu else None,
-            "hits": [{"n": n, "id": h.item.id, "score": round(float(h.score), 4),
-                      "signals": h.to_dict()["signals"]} for n, h in enumerate(hits, 1)],
+            "ts": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "question": question,
+            "answerer": answerer,
+            "model": s.llm_model,
+            "api_base": s.llm_api_base,  # redacted by prepare()
+            "plan": plan.to_dict(),
+            "followup": fu.__dict__ if fu else None,
+            "hits": [
+                {"n": n, "id": h.item.id, "score": round(float(h.score), 4), "signals": h.to_dict()["signals"]}
+                for n, h in enumerate(hits, 1)
+            ],
             "closest": [h.item.id for h in result.closest],
-            "prompt_chars": prompt_chars, "prompt_tokens_est": prompt_chars // 4,
+            "prompt_chars": prompt_chars,
+            "prompt_tokens_est": prompt_chars // 4,
             "timings_ms": {k: round(v, 1) for k, v in timings.items()},
-            "citation_check": report.to_dict(), "notices": notices, "refused": not hits,
+            "citation_check": report.to_dict(),
+            "notices": notices,
+            "refused": not hits,
         }
         refused = not hits and not (fu is not None and fu.intent == "clarify")
         trace["refused"] = refused
         trace = traces.prepare(trace, (s.llm_api_key,), max_string=max(traces.MAX_STRING, s.max_query_chars))
-        answer = Answer(question=question, text=checked, citations=cites, hits=hits, refused=refused,
-                        answerer=answerer, notices=tuple(notices), closest=result.closest, trace=trace)
+        answer = Answer(
+            question=question,
+            text=checked,
+            citations=cites,
+            hits=hits,
+            refused=refused,
+            answerer=answerer,
+            notices=tuple(notices),
+            closest=result.closest,
+            trace=trace,
+        )
         self._log(trace)
         yield answer
 
-    def answer(self, question: str, history=(), filters: Filters | None = None,
-               mock_response: str | None = None) -> Answer:
+    def answer(
+        self, question: str, history=(), filters: Filters | None = None, mock_response: str | None = None
+    ) -> Answer:
         final = None
         for event in self.stream(question, history, filters, mock_response=mock_response, streaming=False):
             if isinstance(event, Answer):

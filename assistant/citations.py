@@ -27,20 +27,22 @@ MARKER = re.compile(r"\[(\s*\d{1,6}(?:\s*,\s*\d{1,6}){0,50}\s*)\]")
 QUOTE_SPAN = re.compile(r'"([^"\n]+)"')
 QUOTED = re.compile(r'"([^"]{12,})"')
 WORD = re.compile(r"[a-z0-9][a-z0-9'-]*")
-SUPPORT_COSINE = 0.5       # claim vs. best item sentence, when words and quotes do not settle it
-SUPPORT_WORDS = 0.6        # share of a claim's content words found in the item's text
-FILLER = set("""the a an and or of to in on for with by at from is are was were be this that these those it its their
+SUPPORT_COSINE = 0.5  # claim vs. best item sentence, when words and quotes do not settle it
+SUPPORT_WORDS = 0.6  # share of a claim's content words found in the item's text
+FILLER = set(
+    """the a an and or of to in on for with by at from is are was were be this that these those it its their
 they we our you your will can has have had as about into which who what when where how also more most such than
-then there here item items talk talks poster posters panel panels session sessions speaker speakers agenda""".split())
+then there here item items talk talks poster posters panel panels session sessions speaker speakers agenda""".split()
+)
 
 
 @dataclass(frozen=True)
 class CheckReport:
-    removed: tuple[str, ...] = ()               # markers taken out, with the reason
-    unsupported: tuple[dict, ...] = ()          # {"n", "claim", "support"} for claims not found in the item
-    claims: int = 0                             # fact-stating sentences/lines
-    cited_claims: int = 0                       # ... of which carry at least one valid citation
-    also_relevant: tuple[str, ...] = ()         # ids added because the answer left them out
+    removed: tuple[str, ...] = ()  # markers taken out, with the reason
+    unsupported: tuple[dict, ...] = ()  # {"n", "claim", "support"} for claims not found in the item
+    claims: int = 0  # fact-stating sentences/lines
+    cited_claims: int = 0  # ... of which carry at least one valid citation
+    also_relevant: tuple[str, ...] = ()  # ids added because the answer left them out
     details: list = field(default_factory=list)
 
     @property
@@ -48,9 +50,14 @@ class CheckReport:
         return self.cited_claims / self.claims if self.claims else 1.0
 
     def to_dict(self) -> dict:
-        return {"removed": list(self.removed), "unsupported": list(self.unsupported), "claims": self.claims,
-                "cited_claims": self.cited_claims, "citation_recall": round(self.citation_recall, 3),
-                "also_relevant": list(self.also_relevant)}
+        return {
+            "removed": list(self.removed),
+            "unsupported": list(self.unsupported),
+            "claims": self.claims,
+            "cited_claims": self.cited_claims,
+            "citation_recall": round(self.citation_recall, 3),
+            "also_relevant": list(self.also_relevant),
+        }
 
 
 def _words(text: str) -> set[str]:
@@ -69,7 +76,11 @@ def _claims(text: str) -> list[str]:
         line = line.strip()
         if not line or line.startswith("_Composed") or (line.endswith(":") and not MARKER.search(line)):
             continue
-        whole = line.startswith(("-", "*")) or len(MARKER.findall(line)) == 1 and MARKER.search(line.rstrip(" .")).end() >= len(line.rstrip(" .")) - 1
+        whole = (
+            line.startswith(("-", "*"))
+            or len(MARKER.findall(line)) == 1
+            and MARKER.search(line.rstrip(" .")).end() >= len(line.rstrip(" .")) - 1
+        )
         parts = [line] if whole else re.split(r"(?<=[.!?])\s+(?=[A-Z\"])", line)
         out += [p for p in parts if p.strip()]
     return out
@@ -120,8 +131,13 @@ def _clean_markers(text: str, n_items: int, sources: list[str] = ()) -> tuple[st
     return _outside(text, quoted_spans(text, list(sources)), clean), removed
 
 
-def check(text: str, hits: tuple[Hit, ...] | list[Hit], index: Index, relevant_ids: list[str] | None = None,
-          qvec: np.ndarray | None = None) -> tuple[str, tuple[Citation, ...], CheckReport]:
+def check(
+    text: str,
+    hits: tuple[Hit, ...] | list[Hit],
+    index: Index,
+    relevant_ids: list[str] | None = None,
+    qvec: np.ndarray | None = None,
+) -> tuple[str, tuple[Citation, ...], CheckReport]:
     hits = list(hits)
     if not hits:  # a refusal: nothing was given, so nothing can be cited or claimed
         text, removed = _clean_markers(text, 0)
@@ -171,20 +187,36 @@ def check(text: str, hits: tuple[Hit, ...] | list[Hit], index: Index, relevant_i
         item = hits[n - 1].item
         scores = [verdict.get((c, n), 1.0) for c in cited_by[n]]
         quote = _quote_for(index, item, cited_by[n], qvec)
-        citations.append(Citation(n=n, id=item.id, title=item.title, quote=quote,
-                                  supported=all(s >= 0 for s in scores), support=min(abs(s) for s in scores)))
+        citations.append(
+            Citation(
+                n=n,
+                id=item.id,
+                title=item.title,
+                quote=quote,
+                supported=all(s >= 0 for s in scores),
+                support=min(abs(s) for s in scores),
+            )
+        )
     also = []
     if relevant_ids:
         cited_ids = {c.id for c in citations}
-        missing = [(n, h.item) for n, h in enumerate(hits, 1) if h.item.id in relevant_ids and h.item.id not in cited_ids]
+        missing = [
+            (n, h.item) for n, h in enumerate(hits, 1) if h.item.id in relevant_ids and h.item.id not in cited_ids
+        ]
         if missing:
             text = text.rstrip() + "\n\nAlso relevant: " + "; ".join(f"{item.title} [{n}]" for n, item in missing)
             for n, item in missing:
-                citations.append(Citation(n=n, id=item.id, title=item.title,
-                                          quote=best_sentence(index, item, qvec) or item.title))
+                citations.append(
+                    Citation(n=n, id=item.id, title=item.title, quote=best_sentence(index, item, qvec) or item.title)
+                )
                 also.append(item.id)
-    report = CheckReport(removed=tuple(removed), unsupported=unsupported, claims=n_claims, cited_claims=n_cited,
-                         also_relevant=tuple(also))
+    report = CheckReport(
+        removed=tuple(removed),
+        unsupported=unsupported,
+        claims=n_claims,
+        cited_claims=n_cited,
+        also_relevant=tuple(also),
+    )
     return text, tuple(sorted(citations, key=lambda c: c.n)), report
 
 

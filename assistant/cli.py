@@ -11,6 +11,7 @@ from pathlib import Path
 
 from assistant.offline import OFFLINE_ENV, set_offline_env  # noqa: F401 - app.py imports them from here
 
+
 class UserError(Exception):
     """A bad input from the user: printed as one clear message, exit status 2."""
 
@@ -87,8 +88,10 @@ def cmd_index_build(args) -> int:
 
         report = build(settings, progress=not args.quiet)
     m = report.manifest
-    print(f"indexed {m.n_items} items ({m.n_passages} passages, {report.embedded} newly embedded) "
-          f"with {m.model} into {report.folder} [{m.faiss['type']}] in {report.seconds:.1f}s")
+    print(
+        f"indexed {m.n_items} items ({m.n_passages} passages, {report.embedded} newly embedded) "
+        f"with {m.model} into {report.folder} [{m.faiss['type']}] in {report.seconds:.1f}s"
+    )
     return 0
 
 
@@ -105,10 +108,16 @@ def _ray_build(args, settings):
     make = ray_build.minilm_factory(settings.model, settings.models_dir, settings.embed_backend)
     try:
         return ray_build.build_index_ray(
-            items, settings.index_dir, make, cache_dir=settings.cache_dir,
-            corpus_file=str(Path(settings.corpus).resolve()), progress=not args.quiet,
-            address=None if args.ray == "local" else args.ray, actors=args.ray_actors,
-            batch_size=args.ray_batch_size or ray_build.BATCH_SIZE)
+            items,
+            settings.index_dir,
+            make,
+            cache_dir=settings.cache_dir,
+            corpus_file=str(Path(settings.corpus).resolve()),
+            progress=not args.quiet,
+            address=None if args.ray == "local" else args.ray,
+            actors=args.ray_actors,
+            batch_size=args.ray_batch_size or ray_build.BATCH_SIZE,
+        )
     except ray_build.RayBuildError as exc:
         raise UserError(str(exc)) from exc
 
@@ -118,8 +127,11 @@ def cmd_index_check(args) -> int:
 
     settings = settings_from(args)
     summary = check_index(settings)
-    how = (f"{summary['files']} files, sizes and checksums match the manifest" if summary["listed"]
-           else "no file list in its manifest (built by an older version): loaded, but not verified file by file")
+    how = (
+        f"{summary['files']} files, sizes and checksums match the manifest"
+        if summary["listed"]
+        else "no file list in its manifest (built by an older version): loaded, but not verified file by file"
+    )
     print(f"{summary['folder']}: OK, {summary['items']} items, {summary['passages']} passages; {how}")
     return 0
 
@@ -176,8 +188,10 @@ def read_batch(path: Path, flag: str) -> list[str]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise UserError(f"{flag} {path}: not valid UTF-8: byte 0x{data[exc.start]:02x} at byte offset {exc.start} "
-                        f"(line {line}); save the file as UTF-8") from None
+        raise UserError(
+            f"{flag} {path}: not valid UTF-8: byte 0x{data[exc.start]:02x} at byte offset {exc.start} "
+            f"(line {line}); save the file as UTF-8"
+        ) from None
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()  # the newline that ends the last line
@@ -216,9 +230,12 @@ def cmd_search(args) -> int:
     searcher = _searcher(args)
     filters = _filters(args)
     if args.queries_file:
-        return _batch(args.queries_file, "--queries-file",
-                      lambda line: searcher.search(line, k=args.k, filters=filters).to_dict(),
-                      lambda line: {"query": line, "plan": None, "hits": []})
+        return _batch(
+            args.queries_file,
+            "--queries-file",
+            lambda line: searcher.search(line, k=args.k, filters=filters).to_dict(),
+            lambda line: {"query": line, "plan": None, "hits": []},
+        )
     if not args.query:
         raise UserError("give a query, or --queries-file FILE")
     result = searcher.search(" ".join(args.query), k=args.k, filters=filters)
@@ -234,8 +251,13 @@ def cmd_related(args) -> int:
     source = searcher.resolve(" ".join(args.item))
     hits = searcher.related(source.id, k=args.k, kinds=tuple(args.kind) if args.kind else None)
     if args.json:
-        print(json.dumps({"item": {"id": source.id, "title": source.title}, "hits": [h.to_dict() for h in hits]},
-                         ensure_ascii=False, indent=1))
+        print(
+            json.dumps(
+                {"item": {"id": source.id, "title": source.title}, "hits": [h.to_dict() for h in hits]},
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
     else:
         print(f"Related to: {source.title} [{source.kind}]")
         for h in hits:
@@ -271,8 +293,10 @@ def _answer_stream(assistant, question, history, echo: bool, markdown: bool = Tr
     from assistant.render import TerminalStream, terminal_line
 
     color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    out = TerminalStream(lambda text: (sys.stdout.write(text), sys.stdout.flush()),
-                         None if markdown else (lambda line: terminal_line(line, color)))
+    out = TerminalStream(
+        lambda text: (sys.stdout.write(text), sys.stdout.flush()),
+        None if markdown else (lambda line: terminal_line(line, color)),
+    )
     final = None
     for event in assistant.stream(question, history):
         if isinstance(event, Delta):
@@ -289,13 +313,17 @@ def cmd_ask(args) -> int:
 
     assistant = _assistant(args)
     if args.questions_file:
+
         def one(line):
             ans = assistant.answer(line)
             return {**ans.to_dict(), **({"trace": ans.trace} if args.trace else {})}
 
-        return _batch(args.questions_file, "--questions-file", one,
-                      lambda line: {"question": line, "answer": "", "citations": [], "refused": False, "hits": [],
-                                    "notices": []})
+        return _batch(
+            args.questions_file,
+            "--questions-file",
+            one,
+            lambda line: {"question": line, "answer": "", "citations": [], "refused": False, "hits": [], "notices": []},
+        )
     if not args.question:
         raise UserError("give a question, or --questions-file FILE")
     question = " ".join(args.question)
@@ -315,8 +343,10 @@ def cmd_chat(args) -> int:
     from assistant.search import SearchError
 
     assistant = _assistant(args)
-    print(f"Ask about the talks and posters ({assistant.answerer} answerer). Follow-ups work: "
-          "\"the second one\", \"who presented it?\", \"any related posters?\". Empty line or Ctrl-D quits.")
+    print(
+        f"Ask about the talks and posters ({assistant.answerer} answerer). Follow-ups work: "
+        '"the second one", "who presented it?", "any related posters?". Empty line or Ctrl-D quits.'
+    )
     history = []
     _line_editing()
     while True:
@@ -386,7 +416,9 @@ def cmd_agenda(args) -> int:
     sessions = agenda.poster_sessions(items)
     if chosen is not None:
         for item in chosen:
-            when = agenda.when(item) or (f"poster sessions: {agenda.windows_text(sessions)}" if item.kind == "poster" else "")
+            when = agenda.when(item) or (
+                f"poster sessions: {agenda.windows_text(sessions)}" if item.kind == "poster" else ""
+            )
             print(f"{when:<30} [{item.kind}] {item.title}  ({item.id})")
         for a, b in agenda.conflicts(chosen):
             print(f"conflict: {a.title} ({agenda.when(a)}) overlaps {b.title} ({agenda.when(b)})")
@@ -468,42 +500,59 @@ def package_version() -> str:
 
 def example(*commands: str) -> dict:
     """add_parser keywords for a help epilog that shows how a command is used, kept as written."""
-    return {"epilog": "example:\n" + "\n".join(f"  {c}" for c in commands),
-            "formatter_class": argparse.RawDescriptionHelpFormatter}
+    return {
+        "epilog": "example:\n" + "\n".join(f"  {c}" for c in commands),
+        "formatter_class": argparse.RawDescriptionHelpFormatter,
+    }
 
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="talks", description="Search and ask questions about a conference's talks and posters.",
+        prog="talks",
+        description="Search and ask questions about a conference's talks and posters.",
         epilog="examples:\n"
-               "  talks ask \"Which talks cover data quality for agents?\"\n"
-               "  talks search \"posters about vector search\" -k 5\n"
-               "  talks related \"Faiss & Vector Search at Meta\"\n\n"
-               "`talks COMMAND --help` shows a command's options and an example. The web app: python app.py",
-        formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--version", action="version", version=f"%(prog)s {package_version()}",
-                   help="print the version and exit")
+        '  talks ask "Which talks cover data quality for agents?"\n'
+        '  talks search "posters about vector search" -k 5\n'
+        '  talks related "Faiss & Vector Search at Meta"\n\n'
+        "`talks COMMAND --help` shows a command's options and an example. The web app: python app.py",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "--version", action="version", version=f"%(prog)s {package_version()}", help="print the version and exit"
+    )
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    corpus = sub.add_parser("corpus", help="build, import, check and summarize corpora",
-                            **example("talks corpus stats"))
+    corpus = sub.add_parser(
+        "corpus", help="build, import, check and summarize corpora", **example("talks corpus stats")
+    )
     csub = corpus.add_subparsers(dest="corpus_command", required=True, metavar="ACTION")
-    c = csub.add_parser("build", help="regenerate the @Scale corpus JSONL from its source page",
-                        **example("talks corpus build -o /tmp/atscale.jsonl"))
+    c = csub.add_parser(
+        "build",
+        help="regenerate the @Scale corpus JSONL from its source page",
+        **example("talks corpus build -o /tmp/atscale.jsonl"),
+    )
     c.add_argument("-o", "--output", help="output file (default: the committed corpus)")
     c.set_defaults(func=cmd_corpus_build)
-    c = csub.add_parser("stats", help="counts by kind, events, orgs and people",
-                        **example("talks corpus stats corpus/data/atscale-ai-data-2025.jsonl --json"))
+    c = csub.add_parser(
+        "stats",
+        help="counts by kind, events, orgs and people",
+        **example("talks corpus stats corpus/data/atscale-ai-data-2025.jsonl --json"),
+    )
     c.add_argument("file", nargs="?", help="corpus JSONL (default: the @Scale corpus)")
     c.add_argument("--json", action="store_true", help="print JSON")
     c.set_defaults(func=cmd_corpus_stats)
-    c = csub.add_parser("check", help="validate a corpus JSONL file",
-                        **example("talks corpus check corpus/data/atscale-ai-data-2025.jsonl"))
+    c = csub.add_parser(
+        "check",
+        help="validate a corpus JSONL file",
+        **example("talks corpus check corpus/data/atscale-ai-data-2025.jsonl"),
+    )
     c.add_argument("file", help="corpus JSONL to validate (every bad line is reported with its field)")
     c.set_defaults(func=cmd_corpus_check)
-    c = csub.add_parser("import-pyvideo", help="import pyvideo/data (archive or folder) as a corpus",
-                        **example("talks corpus import-pyvideo pyvideo-data.tar.gz --events pycon-us-2019 "
-                                  "-o data/pycon.jsonl"))
+    c = csub.add_parser(
+        "import-pyvideo",
+        help="import pyvideo/data (archive or folder) as a corpus",
+        **example("talks corpus import-pyvideo pyvideo-data.tar.gz --events pycon-us-2019 -o data/pycon.jsonl"),
+    )
     c.add_argument("path", help="pyvideo-data.tar.gz or an extracted pyvideo/data folder")
     c.add_argument("--events", help="comma-separated event folder names (default: all)")
     c.add_argument("-o", "--output", required=True, help="output JSONL file")
@@ -518,22 +567,42 @@ def build_parser() -> argparse.ArgumentParser:
 
     index = sub.add_parser("index", help="build the search index", **example("talks index build"))
     isub = index.add_subparsers(dest="index_command", required=True, metavar="ACTION")
-    c = isub.add_parser("build", help="embed the corpus and write its index folder (atomically)", parents=[with_corpus],
-                        **example("talks index build --corpus data/pycon.jsonl"))
+    c = isub.add_parser(
+        "build",
+        help="embed the corpus and write its index folder (atomically)",
+        parents=[with_corpus],
+        **example("talks index build --corpus data/pycon.jsonl"),
+    )
     c.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
-    c.add_argument("--ray", nargs="?", const="local", metavar="ADDRESS",
-                   help="embed on Ray actors: a local Ray instance, or the cluster at ADDRESS (needs talks[ray])")
-    c.add_argument("--ray-actors", type=positive_int, metavar="N",
-                   help="embedder actors, one CPU each (default: one per CPU of the Ray cluster)")
-    c.add_argument("--ray-batch-size", type=positive_int, metavar="N",
-                   help="passages per actor call (default 256)")
+    c.add_argument(
+        "--ray",
+        nargs="?",
+        const="local",
+        metavar="ADDRESS",
+        help="embed on Ray actors: a local Ray instance, or the cluster at ADDRESS (needs talks[ray])",
+    )
+    c.add_argument(
+        "--ray-actors",
+        type=positive_int,
+        metavar="N",
+        help="embedder actors, one CPU each (default: one per CPU of the Ray cluster)",
+    )
+    c.add_argument("--ray-batch-size", type=positive_int, metavar="N", help="passages per actor call (default 256)")
     c.set_defaults(func=cmd_index_build)
-    c = isub.add_parser("check", help="verify the index files against their manifest (sizes, checksums) and load it",
-                        parents=[with_corpus], **example("talks index check"))
+    c = isub.add_parser(
+        "check",
+        help="verify the index files against their manifest (sizes, checksums) and load it",
+        parents=[with_corpus],
+        **example("talks index check"),
+    )
     c.set_defaults(func=cmd_index_check)
 
-    c = sub.add_parser("search", help="search talks, panels and posters", parents=[with_corpus],
-                       **example("talks search \"what's on at 3pm?\" --kind talk -k 5"))
+    c = sub.add_parser(
+        "search",
+        help="search talks, panels and posters",
+        parents=[with_corpus],
+        **example('talks search "what\'s on at 3pm?" --kind talk -k 5'),
+    )
     c.add_argument("query", nargs="*", help="question or keywords")
     c.add_argument("-k", type=positive_int, default=None, help="how many hits (default 10; list questions up to 25)")
     c.add_argument("--kind", action="append", choices=KINDS, help="only this kind (repeatable)")
@@ -542,50 +611,79 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--queries-file", help="one query per line in; one JSON object per line out")
     c.set_defaults(func=cmd_search)
 
-    c = sub.add_parser("related", help="items like a given one", parents=[with_corpus],
-                       **example("talks related \"Faiss & Vector Search at Meta\" --kind poster -k 3"))
+    c = sub.add_parser(
+        "related",
+        help="items like a given one",
+        parents=[with_corpus],
+        **example('talks related "Faiss & Vector Search at Meta" --kind poster -k 3'),
+    )
     c.add_argument("item", nargs="+", help="item id or title")
     c.add_argument("-k", type=positive_int, default=5, help="how many related items (default 5)")
     c.add_argument("--kind", action="append", choices=KINDS, help="only this kind (repeatable)")
     c.add_argument("--json", action="store_true", help="print JSON")
     c.set_defaults(func=cmd_related)
 
-    c = sub.add_parser("ask", help="ask a question; get an answer that cites its sources", parents=[with_corpus],
-                       **example("talks ask \"Who speaks right after lunch?\" --trace"))
+    c = sub.add_parser(
+        "ask",
+        help="ask a question; get an answer that cites its sources",
+        parents=[with_corpus],
+        **example('talks ask "Who speaks right after lunch?" --trace'),
+    )
     c.add_argument("question", nargs="*", help="the question (quote it, or give it as several words)")
     c.add_argument("--json", action="store_true", help="print JSON")
     c.add_argument("--trace", action="store_true", help="print the trace (plan, hits, timings, citation check)")
     c.add_argument("--questions-file", help="one question per line in; one JSON object per line out")
-    c.add_argument("--markdown", action="store_true", help="print the answer's Markdown as is (default: rendered for the terminal)")
+    c.add_argument(
+        "--markdown", action="store_true", help="print the answer's Markdown as is (default: rendered for the terminal)"
+    )
     c.set_defaults(func=cmd_ask)
 
-    c = sub.add_parser("agenda", help="the day in time order; pick items, see conflicts, export .ics", parents=[with_corpus],
-                       **example("talks agenda --ids beyond-rag-production-ready-ai-agents-powered-by-enterprise --ics my.ics"))
+    c = sub.add_parser(
+        "agenda",
+        help="the day in time order; pick items, see conflicts, export .ics",
+        parents=[with_corpus],
+        **example("talks agenda --ids beyond-rag-production-ready-ai-agents-powered-by-enterprise --ics my.ics"),
+    )
     c.add_argument("--ids", nargs="+", help="item ids for your agenda (as `talks agenda` lists them)")
     c.add_argument("--ics", metavar="FILE", help="write an iCalendar file (the --ids items, or every session)")
     c.set_defaults(func=cmd_agenda)
 
-    ev = sub.add_parser("eval", help="offline evaluations on the labeled queries in eval/data",
-                        **example("talks eval retrieval --configs bm25,hybrid --no-write"))
+    ev = sub.add_parser(
+        "eval",
+        help="offline evaluations on the labeled queries in eval/data",
+        **example("talks eval retrieval --configs bm25,hybrid --no-write"),
+    )
     esub = ev.add_subparsers(dest="eval_command", required=True, metavar="WHAT")
     results = Path(__file__).resolve().parent.parent / "eval" / "results"
-    c = esub.add_parser("retrieval", help="nDCG@10, Recall@10, MRR@10 on the held-out, tuning and independent sets",
-                        **example("talks eval retrieval --queries my-queries.tsv --qrels my-qrels.trec --corpus my.jsonl"))
-    c.add_argument("--configs", help="comma-separated: bm25,dense,rrf,hybrid,hybrid-noplanner,hybrid-norefusal (default: all)")
-    c.add_argument("--queries", help="your own queries: JSONL {\"qid\", \"query\", \"type\"?} or TSV qid<TAB>query")
+    c = esub.add_parser(
+        "retrieval",
+        help="nDCG@10, Recall@10, MRR@10 on the held-out, tuning and independent sets",
+        **example("talks eval retrieval --queries my-queries.tsv --qrels my-qrels.trec --corpus my.jsonl"),
+    )
+    c.add_argument(
+        "--configs", help="comma-separated: bm25,dense,rrf,hybrid,hybrid-noplanner,hybrid-norefusal (default: all)"
+    )
+    c.add_argument("--queries", help='your own queries: JSONL {"qid", "query", "type"?} or TSV qid<TAB>query')
     c.add_argument("--qrels", help="their judgments: TREC qrels (qid 0 doc-id grade) or JSON {qid: {doc-id: grade}}")
     c.add_argument("--corpus", default=None, help="the corpus the queries are about (default: the @Scale corpus)")
     c.add_argument("--out", default=str(results), help="results folder")
     c.add_argument("--no-write", action="store_true", help="print only")
     c.set_defaults(func=cmd_eval_retrieval)
-    c = esub.add_parser("answers", help="citation precision/recall, list completeness, refusals, event facts",
-                        **example("talks eval answers --no-write"))
+    c = esub.add_parser(
+        "answers",
+        help="citation precision/recall, list completeness, refusals, event facts",
+        **example("talks eval answers --no-write"),
+    )
     c.add_argument("--out", default=str(results), help="results folder")
     c.add_argument("--no-write", action="store_true", help="print only")
     c.set_defaults(func=cmd_eval_answers, corpus=None)
 
-    c = sub.add_parser("chat", help="interactive questions with follow-ups", parents=[with_corpus],
-                       **example("talks chat --corpus data/pycon.jsonl"))
+    c = sub.add_parser(
+        "chat",
+        help="interactive questions with follow-ups",
+        parents=[with_corpus],
+        **example("talks chat --corpus data/pycon.jsonl"),
+    )
     c.add_argument("--trace", action="store_true", help="print each answer's trace (plan, hits, timings, citations)")
     c.add_argument("--markdown", action="store_true", help="print answers' Markdown as is")
     c.set_defaults(func=cmd_chat)

@@ -19,26 +19,45 @@ from assistant.settings import Settings
 def build(settings: Settings, embedder: Embedder | None = None, progress: bool = False) -> BuildReport:
     items = load_items(settings.corpus)
     embedder = embedder or get_embedder(settings.model, settings.models_dir, settings.embed_backend)
-    return build_index(items, settings.index_dir, embedder, cache_dir=settings.cache_dir,
-                       corpus_file=str(Path(settings.corpus).resolve()), progress=progress)
+    return build_index(
+        items,
+        settings.index_dir,
+        embedder,
+        cache_dir=settings.cache_dir,
+        corpus_file=str(Path(settings.corpus).resolve()),
+        progress=progress,
+    )
 
 
-def open_index(settings: Settings, embedder: Embedder | None = None, build_missing: bool = True,
-               progress: bool = False) -> Index:
+def open_index(
+    settings: Settings, embedder: Embedder | None = None, build_missing: bool = True, progress: bool = False
+) -> Index:
     items = load_items(settings.corpus)
     embedder = embedder or get_embedder(settings.model, settings.models_dir, settings.embed_backend)
     if build_missing and not (settings.index_dir / "manifest.json").exists():
         print(f"talks: no index for {settings.corpus} yet; building it in {settings.index_dir} ...", file=sys.stderr)
-        build_index(items, settings.index_dir, embedder, cache_dir=settings.cache_dir,
-                    corpus_file=str(Path(settings.corpus).resolve()), progress=progress)
+        build_index(
+            items,
+            settings.index_dir,
+            embedder,
+            cache_dir=settings.cache_dir,
+            corpus_file=str(Path(settings.corpus).resolve()),
+            progress=progress,
+        )
     try:
         return load_index(settings.index_dir, embedder, items)
     except IndexDamaged as exc:
         if not build_missing:
             raise
         print(f"talks: {exc.args[0].split('. Run')[0]}; rebuilding it from {settings.corpus} ...", file=sys.stderr)
-        build_index(items, settings.index_dir, embedder, cache_dir=settings.cache_dir,
-                    corpus_file=str(Path(settings.corpus).resolve()), progress=progress)
+        build_index(
+            items,
+            settings.index_dir,
+            embedder,
+            cache_dir=settings.cache_dir,
+            corpus_file=str(Path(settings.corpus).resolve()),
+            progress=progress,
+        )
         return load_index(settings.index_dir, embedder, items)
 
 
@@ -67,8 +86,14 @@ def check_index(settings: Settings, embedder: Embedder | None = None) -> dict:
     checked = verify_files(folder, manifest, checksums="all")
     items = load_items(settings.corpus)
     index = load_index(folder, embedder or get_embedder(settings.model), items)
-    return {"folder": str(folder), "files": len(manifest.files), "checksums": checked, "items": len(index),
-            "passages": int(index.faiss.ntotal), "listed": bool(manifest.files)}
+    return {
+        "folder": str(folder),
+        "files": len(manifest.files),
+        "checksums": checked,
+        "items": len(index),
+        "passages": int(index.faiss.ntotal),
+        "listed": bool(manifest.files),
+    }
 
 
 def open_searcher(settings: Settings, embedder: Embedder | None = None, progress: bool = False) -> Searcher:

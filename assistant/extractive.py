@@ -82,8 +82,9 @@ def order_hits(result: SearchResult) -> tuple[Hit, ...]:
     (talks and panels, then posters), then the possibly relevant ones (weak hits are left out); items
     without a time before timed ones for schedule answers; search order otherwise."""
     plan, hits = result.plan, list(result.hits)
-    if plan.intent in (Intent.ABOUT, Intent.WHO, Intent.COMPARE, Intent.OVERLAP, Intent.EVENT) \
-            or (plan.people and not plan.text):
+    if plan.intent in (Intent.ABOUT, Intent.WHO, Intent.COMPARE, Intent.OVERLAP, Intent.EVENT) or (
+        plan.people and not plan.text
+    ):
         return tuple(hits)
     if plan.intent in (Intent.SCHEDULE, Intent.WHEN) or plan.schedule:
         return tuple([h for h in hits if not h.item.start] + [h for h in hits if h.item.start])
@@ -145,11 +146,17 @@ def _topical(hits, plan, index, qvec, total=None, head=None) -> tuple[str, tuple
             n += 1
     if head is None and plan.whole_list and not plan.text:
         kinds = " and ".join(sorted({f"{h.item.kind}s" for h in matches}))
-        head = f"All {total or len(matches)} {kinds}:" if not total or total == len(matches) else \
-            f"{kinds.capitalize()}, showing {len(matches)} of {total}:"
+        head = (
+            f"All {total or len(matches)} {kinds}:"
+            if not total or total == len(matches)
+            else f"{kinds.capitalize()}, showing {len(matches)} of {total}:"
+        )
     if head is None:
-        head = _summary_line(talks, posters, plan, index) if matches else \
-            "Nothing on the agenda is squarely about this; these come closest and may be relevant:"
+        head = (
+            _summary_line(talks, posters, plan, index)
+            if matches
+            else "Nothing on the agenda is squarely about this; these come closest and may be relevant:"
+        )
     if matches and total is not None and total > len(hits) and plan.text == "" and "showing" not in head:
         head += f" (showing {len(matches)} of {total})"
     return "\n".join([head, *lines]), tuple(cites)
@@ -173,7 +180,11 @@ def _compare(hits, plan, index, qvec) -> tuple[str, tuple[Citation, ...]]:
     for n, h in enumerate(hits[:2], 1):
         item = h.item
         quote = best_sentence(index, item, qvec)
-        said = f'says: "{quote}"' if quote else "no abstract was published for it, so only its title and speakers are known"
+        said = (
+            f'says: "{quote}"'
+            if quote
+            else "no abstract was published for it, so only its title and speakers are known"
+        )
         lines.append(f"- **{item.title}** ({describe(item)}) {said} [{n}]")
         cites.append(_cite(n, item, quote or item.title))
     return "\n".join(lines), tuple(cites)
@@ -185,8 +196,11 @@ def _overlap(hits, plan, index, qvec) -> tuple[str, tuple[Citation, ...]]:
     cites = [_cite(1, target, f"{clock(target)} {target.title}".strip())]
     if not others:
         program = [i for i in index.items if i.kind in ("talk", "panel") and i.start]
-        single = not any(x.start_dt < (y.end_dt or y.start_dt) and y.start_dt < (x.end_dt or x.start_dt)
-                         for n, x in enumerate(program) for y in program[n + 1:])
+        single = not any(
+            x.start_dt < (y.end_dt or y.start_dt) and y.start_dt < (x.end_dt or x.start_dt)
+            for n, x in enumerate(program)
+            for y in program[n + 1 :]
+        )
         track = " The program is a single track: talks and panels never run in parallel." if single else ""
         return f"Nothing else runs at the same time as **{target.title}**{when} [1].{track}", tuple(cites)
     if target.kind == "poster":
@@ -220,14 +234,22 @@ def _event(hits, plan, index, qvec) -> tuple[str, tuple[Citation, ...]]:
     if event is not None:
         n = 1
         dt = event.start_dt
-        facts = {"location": event.location or "not given on the page",
-                 "date": dt.strftime("%A, %B %-d, %Y") if dt else "not given",
-                 "span": clock(event), "start": clock(event).split("–")[0] if dt else "",
-                 "end": event.end_dt.strftime("%-I:%M %p") if event.end_dt else ""}
+        facts = {
+            "location": event.location or "not given on the page",
+            "date": dt.strftime("%A, %B %-d, %Y") if dt else "not given",
+            "span": clock(event),
+            "start": clock(event).split("–")[0] if dt else "",
+            "end": event.end_dt.strftime("%-I:%M %p") if event.end_dt else "",
+        }
         head = EVENT_HEADS.get(plan.event_fact or "", "{title}").format(title=event.title, **facts)
         lines.append(f"**{event.title}** — {head} [1]")
-        cites.append(_cite(1, event, event.location if plan.event_fact == "venue" and event.location
-                           else f"{clock(event)} {event.title}"))
+        cites.append(
+            _cite(
+                1,
+                event,
+                event.location if plan.event_fact == "venue" and event.location else f"{clock(event)} {event.title}",
+            )
+        )
     elif plan.event_fact in EVENT_HEADS and "{" not in EVENT_HEADS[plan.event_fact]:
         lines.append(EVENT_HEADS[plan.event_fact])
     for item in rest:
@@ -280,7 +302,9 @@ def _who(hits: list[Hit], plan, index=None, qvec=None) -> tuple[str, tuple[Citat
             lines.append(f"- **{item.title}** ({describe(item)}) lists no speakers [{n}]")
             cites.append(_cite(n, item, item.title))
             continue
-        roles = ", ".join(f"{p.name}" + (f" ({p.org})" if p.org else "") + (f", {p.role}" if p.role else "") for p in people)
+        roles = ", ".join(
+            f"{p.name}" + (f" ({p.org})" if p.org else "") + (f", {p.role}" if p.role else "") for p in people
+        )
         when = f", {clock(item)}" if clock(item) else ""
         lines.append(f"- **{item.title}** ({item.kind}{when}): {roles} [{n}]")
         quote = roles
@@ -316,5 +340,11 @@ def refusal(result: SearchResult) -> str:
     return "\n".join(lines)
 
 
-COMPOSERS = {Intent.EVENT: _event, Intent.COMPARE: _compare, Intent.OVERLAP: _overlap, Intent.ABOUT: _about,
-             Intent.RECOMMEND: _recommend, Intent.SCHEDULE: _schedule}
+COMPOSERS = {
+    Intent.EVENT: _event,
+    Intent.COMPARE: _compare,
+    Intent.OVERLAP: _overlap,
+    Intent.ABOUT: _about,
+    Intent.RECOMMEND: _recommend,
+    Intent.SCHEDULE: _schedule,
+}

@@ -9,29 +9,57 @@ from dataclasses import dataclass
 
 from assistant.records import Answer
 
-ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
-            "fifth": 5, "5th": 5, "sixth": 6, "6th": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10}
-ORDINAL = re.compile(r"\b(?:the\s+)?(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|sixth|6th|seventh|eighth|"
-                     r"ninth|tenth|last)\s+(one|talk|poster|panel|item|session|result)s?\b", re.I)
+ORDINALS = {
+    "first": 1,
+    "1st": 1,
+    "second": 2,
+    "2nd": 2,
+    "third": 3,
+    "3rd": 3,
+    "fourth": 4,
+    "4th": 4,
+    "fifth": 5,
+    "5th": 5,
+    "sixth": 6,
+    "6th": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+}
+ORDINAL = re.compile(
+    r"\b(?:the\s+)?(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|sixth|6th|seventh|eighth|"
+    r"ninth|tenth|last)\s+(one|talk|poster|panel|item|session|result)s?\b",
+    re.I,
+)
 NUMBERED = re.compile(r"\b(?:number|no\.?|#)\s*(\d+)\b|\[(\d+)\]", re.I)
-DEICTIC = re.compile(r"\b(?:that|this|the same)\s+(one|talk|poster|panel|session|item)\b|\b(it|its|them|those|they|these)\b", re.I)
-SIMILAR = re.compile(r"\b(similar|related|like (?:it|that|this|them|those|these)|more like|others like|anything else like)\b", re.I)
-KIND = {"poster": re.compile(r"\bposters?\b", re.I), "panel": re.compile(r"\bpanels?\b", re.I),
-        "talk": re.compile(r"\btalks?\b", re.I)}
+DEICTIC = re.compile(
+    r"\b(?:that|this|the same)\s+(one|talk|poster|panel|session|item)\b|\b(it|its|them|those|they|these)\b", re.I
+)
+SIMILAR = re.compile(
+    r"\b(similar|related|like (?:it|that|this|them|those|these)|more like|others like|anything else like)\b", re.I
+)
+KIND = {
+    "poster": re.compile(r"\bposters?\b", re.I),
+    "panel": re.compile(r"\bpanels?\b", re.I),
+    "talk": re.compile(r"\btalks?\b", re.I),
+}
 NEW_TOPIC_WORDS = re.compile(r"[a-z]{4,}", re.I)
-FOLLOWUP_WORDS = set("""about tell more similar related like anything else other others some show give posters poster
+FOLLOWUP_WORDS = set(
+    """about tell more similar related like anything else other others some show give posters poster
 talks talk panels panel session sessions presented presents presenting present speaks speaking speaker speakers gave
 giving given when what which time where that this those these them they their there with from have does more details
-detail about explain describe summary summarize please also same ones item items result results number""".split())
+detail about explain describe summary summarize please also same ones item items result results number""".split()
+)
 
 
 @dataclass(frozen=True)
 class FollowUp:
-    intent: str                     # related | who | when | about | clarify (nothing to refer to: ask which)
+    intent: str  # related | who | when | about | clarify (nothing to refer to: ask which)
     item_ids: tuple[str, ...]
     kinds: tuple[str, ...] = ()
     note: str = ""
-    source: str = ""                # the question whose answer listed the items
+    source: str = ""  # the question whose answer listed the items
 
 
 def _listed(answer: Answer) -> list[str]:
@@ -54,17 +82,17 @@ def resolve(question: str, history: list[Answer] | tuple[Answer, ...]) -> Follow
     kinds_of = {h.item.id: h.item.kind for h in prev.hits}
     targets: list[str] = []
     ref = ""
-    if (m := ORDINAL.search(q)):
+    if m := ORDINAL.search(q):
         word, noun = m.group(1).lower(), m.group(2).lower()
         pool = [i for i in listed if noun not in KIND or kinds_of.get(i) == noun] or listed
         idx = len(pool) if word == "last" else ORDINALS[word]
         if 1 <= idx <= len(pool):
             targets, ref = [pool[idx - 1]], m.group(0)
-    elif (m := NUMBERED.search(q)):
+    elif m := NUMBERED.search(q):
         idx = int(m.group(1) or m.group(2))
         if 1 <= idx <= len(listed):
             targets, ref = [listed[idx - 1]], m.group(0)
-    elif (m := DEICTIC.search(q)):
+    elif m := DEICTIC.search(q):
         noun = (m.group(1) or "").lower()
         pronoun = (m.group(2) or "").lower()
         if pronoun in ("them", "those", "they", "these"):
@@ -89,7 +117,9 @@ def resolve(question: str, history: list[Answer] | tuple[Answer, ...]) -> Follow
     src = prev.question
     if similar:
         return FollowUp("related", tuple(targets[:1]), kinds, note=f"related to {ref}", source=src)
-    if re.match(r"^\s*(who|whom)\b", q, re.I) or re.search(r"\b(presented|presenting|speaker|speakers|gave|giving)\b", q, re.I):
+    if re.match(r"^\s*(who|whom)\b", q, re.I) or re.search(
+        r"\b(presented|presenting|speaker|speakers|gave|giving)\b", q, re.I
+    ):
         return FollowUp("who", tuple(targets), note=f"who: {ref}", source=src)
     if re.match(r"^\s*(when|what time)\b", q, re.I):
         return FollowUp("when", tuple(targets), note=f"when: {ref}", source=src)

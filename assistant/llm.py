@@ -44,8 +44,13 @@ def _litellm():
 
 
 def _common(settings: Settings, streaming: bool) -> dict:
-    kwargs = {"timeout": settings.llm_timeout, "num_retries": 0,
-              "max_tokens": settings.llm_max_tokens, "temperature": 0.1, "stream": streaming}
+    kwargs = {
+        "timeout": settings.llm_timeout,
+        "num_retries": 0,
+        "max_tokens": settings.llm_max_tokens,
+        "temperature": 0.1,
+        "stream": streaming,
+    }
     if settings.llm_api_base:
         kwargs["api_base"] = settings.llm_api_base
     if settings.llm_api_key:
@@ -65,8 +70,9 @@ def _text_of(chunk) -> str:
     return getattr(choice, "text", None) or ""
 
 
-def stream(settings: Settings, msgs: list[dict], mock_response: str | None = None,
-           streaming: bool = True) -> Iterator[str]:
+def stream(
+    settings: Settings, msgs: list[dict], mock_response: str | None = None, streaming: bool = True
+) -> Iterator[str]:
     """Yield the answer's text as it arrives (with streaming=False: in one piece, from a single
     response); raise LLMError on any provider failure or when the deadline passes."""
     if not settings.llm_model:
@@ -77,12 +83,17 @@ def stream(settings: Settings, msgs: list[dict], mock_response: str | None = Non
     for attempt in range(attempts):
         left = deadline - time.monotonic()
         if left <= 0:
-            raise LLMError(f"Timeout: no answer within {settings.llm_timeout:g}s "
-                           f"({attempt} attempt{'s' if attempt != 1 else ''})")
+            raise LLMError(
+                f"Timeout: no answer within {settings.llm_timeout:g}s ({attempt} attempt{'s' if attempt != 1 else ''})"
+            )
         produced = False
         try:
-            for piece in _bounded(_attempt(settings, msgs, mock_response, streaming, left), deadline,
-                                  settings, cap=deadline + (STREAM_CAP - 1) * settings.llm_timeout):
+            for piece in _bounded(
+                _attempt(settings, msgs, mock_response, streaming, left),
+                deadline,
+                settings,
+                cap=deadline + (STREAM_CAP - 1) * settings.llm_timeout,
+            ):
                 produced = True
                 yield piece
             return
@@ -91,8 +102,9 @@ def stream(settings: Settings, msgs: list[dict], mock_response: str | None = Non
                 raise  # text already shown cannot be taken back by a retry; the caller falls back
 
 
-def _attempt(settings: Settings, msgs: list[dict], mock_response: str | None, streaming: bool,
-             timeout: float) -> Iterator[str]:
+def _attempt(
+    settings: Settings, msgs: list[dict], mock_response: str | None, streaming: bool, timeout: float
+) -> Iterator[str]:
     litellm = _litellm()
     kwargs = _common(settings, streaming)
     kwargs["timeout"] = max(0.1, timeout)
@@ -102,8 +114,9 @@ def _attempt(settings: Settings, msgs: list[dict], mock_response: str | None, st
     try:
         if model.startswith(TEXT_PREFIX):
             kwargs.pop("temperature")
-            response = litellm.text_completion(model="openai/" + model[len(TEXT_PREFIX):],
-                                               prompt=as_text_prompt(msgs), **kwargs)
+            response = litellm.text_completion(
+                model="openai/" + model[len(TEXT_PREFIX) :], prompt=as_text_prompt(msgs), **kwargs
+            )
         else:
             response = litellm.completion(model=model, messages=msgs, **kwargs)
         if not streaming:
@@ -149,8 +162,13 @@ def _bounded(pieces: Iterator[str], deadline: float, settings: Settings, cap: fl
             try:
                 item = box.get(timeout=max(0.0, left))
             except queue.Empty:
-                what = ("no answer within" if first else
-                        "the answer stalled for" if time.monotonic() < cap else "the answer ran past")
+                what = (
+                    "no answer within"
+                    if first
+                    else "the answer stalled for"
+                    if time.monotonic() < cap
+                    else "the answer ran past"
+                )
                 limit = settings.llm_timeout * (STREAM_CAP if what == "the answer ran past" else 1)
                 raise LLMError(f"Timeout: {what} {limit:g}s") from None
             if item is _DONE:

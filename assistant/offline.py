@@ -12,11 +12,11 @@ from collections.abc import Mapping, MutableMapping
 
 OFFLINE_ENV = {
     "LITELLM_LOCAL_MODEL_COST_MAP": "True",  # litellm: no download of the model cost map
-    "GRADIO_ANALYTICS_ENABLED": "False",     # gradio: no analytics calls
-    "HF_HUB_OFFLINE": "1",                   # huggingface_hub: never reach the hub
+    "GRADIO_ANALYTICS_ENABLED": "False",  # gradio: no analytics calls
+    "HF_HUB_OFFLINE": "1",  # huggingface_hub: never reach the hub
     "HF_HUB_DISABLE_TELEMETRY": "1",
     "TRANSFORMERS_OFFLINE": "1",
-    "TOKENIZERS_PARALLELISM": "false",       # tokenizers: no fork warning, no thread storm
+    "TOKENIZERS_PARALLELISM": "false",  # tokenizers: no fork warning, no thread storm
 }
 
 

@@ -50,9 +50,16 @@ def settle(plan: Plan, vocab: Vocabulary) -> Plan:
     if plan.schedule and plan.intent in (Intent.TOPIC, Intent.LIST):
         changes["intent"] = Intent.SCHEDULE
     if plan.intent == Intent.WHEN and not plan.schedule and vocab.scheduled:
-        if KIND_WORDS["poster"] and any(w in ("poster", "posters") for w in words(plan.query)) and vocab.poster_sessions:
-            changes.update(schedule=tuple(i.id for i in vocab.poster_sessions), kinds=(),
-                           notes=plan.notes + ("posters are shown in the poster sessions",))
+        if (
+            KIND_WORDS["poster"]
+            and any(w in ("poster", "posters") for w in words(plan.query))
+            and vocab.poster_sessions
+        ):
+            changes.update(
+                schedule=tuple(i.id for i in vocab.poster_sessions),
+                kinds=(),
+                notes=plan.notes + ("posters are shown in the poster sessions",),
+            )
         else:
             changes.update(kinds=(), scheduled_only=True, notes=plan.notes + ("items with a time slot only",))
     scheduled_only = changes.get("scheduled_only", plan.scheduled_only)

@@ -47,29 +47,74 @@ def _cut(text: str, start: int, end: int) -> str:
 
 _SCOPE = r"(?:it|this|the (?:conference|event|day|program(?:me)?|summit|agenda)|@?scale|things?)"
 EVENT_FACTS = (
-    ("schedule", re.compile(r"\b(?:full|whole|entire|complete|overall|day'?s|today'?s)\s+(?:schedule|agenda|program(?:me)?|"
-                            r"line-?up|timetable|run of show)\b|\bwhat'?s the (?:schedule|agenda|program(?:me)?|line-?up)\b|"
-                            r"\bschedule for the day\b|\b(?:schedule|agenda|program(?:me)?|line-?up|timetable) in (?:time )?order\b|"
-                            r"\beverything (?:that'?s )?(?:on|happening) (?:today|that day)\b", re.I)),
-    ("venue", re.compile(r"\bwhere\b.{0,30}\b(?:conference|event|summit|venue|held|hosted|happening|located|take place|"
-                         r"taking place)\b|\bvenue\b|\baddress\b|\bwhich (?:city|building|convention)\b|"
-                         r"\bhow (?:do|can) i get there\b|\bwhere (?:is|'s) it\b", re.I)),
-    ("date", re.compile(r"\b(?:what|which) (?:date|day)\b|\bwhen is " + _SCOPE + r"\s*\??$|\bwhat'?s the date\b|"
-                        r"\bdate of " + _SCOPE, re.I)),
-    ("start", re.compile(r"\b(?:when|what time) (?:does|do|will) " + _SCOPE + r" (?:start|begin|kick off|open|get going)\b|"
-                         r"\b(?:start|opening) time\b|\bdoors open\b|\bhow early\b|\bwhen do (?:the )?doors\b|"
-                         r"\bwhen (?:does|do) (?:things|it all) (?:start|begin|kick off)\b", re.I)),
-    ("end", re.compile(r"\b(?:when|what time) (?:does|do|will) " + _SCOPE + r" (?:end|finish|wrap up|close|wind down|be over)\b|"
-                       r"\bend time\b|\bhow late\b|\bwhen is it over\b", re.I)),
+    (
+        "schedule",
+        re.compile(
+            r"\b(?:full|whole|entire|complete|overall|day'?s|today'?s)\s+(?:schedule|agenda|program(?:me)?|"
+            r"line-?up|timetable|run of show)\b|\bwhat'?s the (?:schedule|agenda|program(?:me)?|line-?up)\b|"
+            r"\bschedule for the day\b|\b(?:schedule|agenda|program(?:me)?|line-?up|timetable) in (?:time )?order\b|"
+            r"\beverything (?:that'?s )?(?:on|happening) (?:today|that day)\b",
+            re.I,
+        ),
+    ),
+    (
+        "venue",
+        re.compile(
+            r"\bwhere\b.{0,30}\b(?:conference|event|summit|venue|held|hosted|happening|located|take place|"
+            r"taking place)\b|\bvenue\b|\baddress\b|\bwhich (?:city|building|convention)\b|"
+            r"\bhow (?:do|can) i get there\b|\bwhere (?:is|'s) it\b",
+            re.I,
+        ),
+    ),
+    (
+        "date",
+        re.compile(
+            r"\b(?:what|which) (?:date|day)\b|\bwhen is " + _SCOPE + r"\s*\??$|\bwhat'?s the date\b|"
+            r"\bdate of " + _SCOPE,
+            re.I,
+        ),
+    ),
+    (
+        "start",
+        re.compile(
+            r"\b(?:when|what time) (?:does|do|will) " + _SCOPE + r" (?:start|begin|kick off|open|get going)\b|"
+            r"\b(?:start|opening) time\b|\bdoors open\b|\bhow early\b|\bwhen do (?:the )?doors\b|"
+            r"\bwhen (?:does|do) (?:things|it all) (?:start|begin|kick off)\b",
+            re.I,
+        ),
+    ),
+    (
+        "end",
+        re.compile(
+            r"\b(?:when|what time) (?:does|do|will) " + _SCOPE + r" (?:end|finish|wrap up|close|wind down|be over)\b|"
+            r"\bend time\b|\bhow late\b|\bwhen is it over\b",
+            re.I,
+        ),
+    ),
     ("registration", re.compile(r"\bregist(?:er|ration|ering)\b|\bcheck[- ]?in\b|\bbadges?\b|\bsign[- ]in\b", re.I)),
-    ("poster_sessions", re.compile(r"\b(?:when|what time)\b.{0,40}\bposters?\b(?!.{0,40}\b(?:about|on|from|by|like)\b)|"
-                                   r"\bposter (?:session|hall|hours)s?\b", re.I)),
-    ("breaks", re.compile(r"\b(?:when|what time|is there|are there|any|where)\b.{0,30}\b(?:breaks?|lunch|breakfast|food|"
-                          r"meals?|coffee|snacks?|happy hour|drinks|networking)\b|\b(?:breaks?|lunch|breakfast|food|meals?|"
-                          r"coffee|happy hour|drinks)\s*\?*$", re.I)),
+    (
+        "poster_sessions",
+        re.compile(
+            r"\b(?:when|what time)\b.{0,40}\bposters?\b(?!.{0,40}\b(?:about|on|from|by|like)\b)|"
+            r"\bposter (?:session|hall|hours)s?\b",
+            re.I,
+        ),
+    ),
+    (
+        "breaks",
+        re.compile(
+            r"\b(?:when|what time|is there|are there|any|where)\b.{0,30}\b(?:breaks?|lunch|breakfast|food|"
+            r"meals?|coffee|snacks?|happy hour|drinks|networking)\b|\b(?:breaks?|lunch|breakfast|food|meals?|"
+            r"coffee|happy hour|drinks)\s*\?*$",
+            re.I,
+        ),
+    ),
 )
-_AFTER_MEAL = re.compile(r"\b(?:after|before|following|during|until|till|right|just|follows?|precedes?)\s+(?:the\s+)?"
-                         r"(?:afternoon\s+|morning\s+)?(?:breaks?|lunch|breakfast|happy hour|registration)\b", re.I)
+_AFTER_MEAL = re.compile(
+    r"\b(?:after|before|following|during|until|till|right|just|follows?|precedes?)\s+(?:the\s+)?"
+    r"(?:afternoon\s+|morning\s+)?(?:breaks?|lunch|breakfast|happy hour|registration)\b",
+    re.I,
+)
 _MEAL = re.compile(r"\b(registration|breakfast|lunch|break|happy hour|food|coffee|networking)\b", re.I)
 
 
@@ -82,7 +127,11 @@ def read_event(text: str, vocab: Vocabulary) -> Reading:
             continue
         if fact == "poster_sessions" and find_references(text, vocab):
             continue  # "when is the Faiss poster?": about that poster (read_references)
-        if fact in ("breaks", "registration") and _AFTER_MEAL.search(text) and not re.match(r"\s*(when|what time)", text, re.I):
+        if (
+            fact in ("breaks", "registration")
+            and _AFTER_MEAL.search(text)
+            and not re.match(r"\s*(when|what time)", text, re.I)
+        ):
             continue  # "who speaks right after lunch": a slot anchored on a meal, not a question about the meal
         ids = _event_items(fact, vocab)
         if not ids:
@@ -107,32 +156,73 @@ def _event_items(fact: str, vocab: Vocabulary) -> tuple[str, ...]:
         return tuple(i.id for i in vocab.poster_sessions)
     if fact == "registration":
         return tuple(i.id for i in sched if re.search(r"regist|check-?in|badge", i.title, re.I))
-    return tuple(i.id for i in sched if i.kind == "logistics" and _MEAL.search(i.title)
-                 and not re.search(r"regist", i.title, re.I))
+    return tuple(
+        i.id
+        for i in sched
+        if i.kind == "logistics" and _MEAL.search(i.title) and not re.search(r"regist", i.title, re.I)
+    )
 
 
 # ---------------------------------------------------------------- item references
 
 REF_NOUN = r"(?:talk|poster|panel|session|presentation|keynote|chat|one|discussion)"
 QUOTED = re.compile(r"[\"“”‘’']([^\"“”‘’']{3,120})[\"“”‘’']")
-THE_X = re.compile(r"\b(?:the|that|this)\s+((?:(?!(?:the|that|this)\b)[\w&@.:()'’-]+\s+){0,8}?)" + REF_NOUN + r"s?\b(?:\s+(?:by|from|on|about)\s+"
-                   r"(?:[A-Z][\w.-]+\s*){1,3})?", re.I)
+THE_X = re.compile(
+    r"\b(?:the|that|this)\s+((?:(?!(?:the|that|this)\b)[\w&@.:()'’-]+\s+){0,8}?)"
+    + REF_NOUN
+    + r"s?\b(?:\s+(?:by|from|on|about)\s+"
+    r"(?:[A-Z][\w.-]+\s*){1,3})?",
+    re.I,
+)
 CUES = (
-    (Intent.COMPARE, re.compile(r"\bcompar\w*|\bdiffer\w*|\bversus\b|\bvs\.?\s|\bcontrast\w*|\bstack up\b|\bside by side\b|"
-                                r"\bsimilarities\b|\bin common\b|\bwhich (?:one )?(?:is|was) (?:better|more)\b", re.I)),
-    (Intent.OVERLAP, re.compile(r"\bsame time\b|\boverlap\w*|\bclash\w*|\bconflict\w*|\bconcurrent\w*|\bin parallel\b|"
-                                r"\bparallel (?:to|with)\b|\bcompet\w* with\b|\bduring\b|\bat once\b|\bsimultaneous\w*|"
-                                r"\bopposite\b|\bagainst\b", re.I)),
-    (Intent.RELATED, re.compile(r"(?<!would )(?<!'d )\b(?:more|other|others|else|similar\w*|like|likes|same (?:vein|lines?|spirit|theme|topic|"
-                                r"area|direction)|in that (?:direction|vein)|along (?:those|the same|similar) lines|"
-                                r"relate[sd]?|related|resembl\w*|in the spirit|liked|enjoyed|loved|fans? of|follow[- ]?ups?|"
-                                r"also|next|akin|comparable|kin|neighbou?rs?|adjacent|close to|builds? on|further)\b", re.I)),
-    (Intent.ABOUT, re.compile(r"\btell me (?:more )?about\b|\bwhat(?:'s| is| was)\b.*\babout\b|\bsummar\w*|\bdescribe\b|"
-                              r"\bdetails?\b|\babstract\b|\bexplain\w*|\bwhat does\b.*\b(?:cover|say)\b|\bgist\b|"
-                              r"\bwhat(?:'s| is) (?:in|on) (?:it|that)\b|\bbreak down\b", re.I)),
-    (Intent.WHO, re.compile(r"^\s*(?:who|whom)\b|\bwho(?:'s| is| are)\b|\bspeakers?\b|\bpresenters?\b|\bauthors?\b|"
-                            r"\bpresented by\b|\bwho (?:gives|gave|presents|runs|leads|moderates)\b", re.I)),
-    (Intent.WHEN, re.compile(r"^\s*when\b|\bwhat time\b|\bwhich slot\b|\bwhen(?:'s| is| does| do)\b|\bschedul\w*\b", re.I)),
+    (
+        Intent.COMPARE,
+        re.compile(
+            r"\bcompar\w*|\bdiffer\w*|\bversus\b|\bvs\.?\s|\bcontrast\w*|\bstack up\b|\bside by side\b|"
+            r"\bsimilarities\b|\bin common\b|\bwhich (?:one )?(?:is|was) (?:better|more)\b",
+            re.I,
+        ),
+    ),
+    (
+        Intent.OVERLAP,
+        re.compile(
+            r"\bsame time\b|\boverlap\w*|\bclash\w*|\bconflict\w*|\bconcurrent\w*|\bin parallel\b|"
+            r"\bparallel (?:to|with)\b|\bcompet\w* with\b|\bduring\b|\bat once\b|\bsimultaneous\w*|"
+            r"\bopposite\b|\bagainst\b",
+            re.I,
+        ),
+    ),
+    (
+        Intent.RELATED,
+        re.compile(
+            r"(?<!would )(?<!'d )\b(?:more|other|others|else|similar\w*|like|likes|same (?:vein|lines?|spirit|theme|topic|"
+            r"area|direction)|in that (?:direction|vein)|along (?:those|the same|similar) lines|"
+            r"relate[sd]?|related|resembl\w*|in the spirit|liked|enjoyed|loved|fans? of|follow[- ]?ups?|"
+            r"also|next|akin|comparable|kin|neighbou?rs?|adjacent|close to|builds? on|further)\b",
+            re.I,
+        ),
+    ),
+    (
+        Intent.ABOUT,
+        re.compile(
+            r"\btell me (?:more )?about\b|\bwhat(?:'s| is| was)\b.*\babout\b|\bsummar\w*|\bdescribe\b|"
+            r"\bdetails?\b|\babstract\b|\bexplain\w*|\bwhat does\b.*\b(?:cover|say)\b|\bgist\b|"
+            r"\bwhat(?:'s| is) (?:in|on) (?:it|that)\b|\bbreak down\b",
+            re.I,
+        ),
+    ),
+    (
+        Intent.WHO,
+        re.compile(
+            r"^\s*(?:who|whom)\b|\bwho(?:'s| is| are)\b|\bspeakers?\b|\bpresenters?\b|\bauthors?\b|"
+            r"\bpresented by\b|\bwho (?:gives|gave|presents|runs|leads|moderates)\b",
+            re.I,
+        ),
+    ),
+    (
+        Intent.WHEN,
+        re.compile(r"^\s*when\b|\bwhat time\b|\bwhich slot\b|\bwhen(?:'s| is| does| do)\b|\bschedul\w*\b", re.I),
+    ),
 )
 
 
@@ -163,12 +253,25 @@ def _noun_kinds(phrase: str) -> tuple[str, ...]:
     """The kinds a reference's noun allows: 'the X poster' is a poster, 'the X talk' a talk or panel."""
     noun = re.search(REF_NOUN + r"s?\b(?!.*" + REF_NOUN + ")", phrase, re.I)
     word = noun.group(0).lower().rstrip("s") if noun else ""
-    return {"poster": ("poster",), "panel": ("panel",), "talk": ("talk", "panel"), "presentation": ("talk", "panel"),
-            "keynote": ("talk",), "chat": ("talk",), "discussion": ("panel", "talk")}.get(word, ())
+    return {
+        "poster": ("poster",),
+        "panel": ("panel",),
+        "talk": ("talk", "panel"),
+        "presentation": ("talk", "panel"),
+        "keynote": ("talk",),
+        "chat": ("talk",),
+        "discussion": ("panel", "talk"),
+    }.get(word, ())
 
 
-def _best_item(phrase: str, vocab: Vocabulary, min_cover: float, min_precision: float,
-               short_ok: bool = True, kinds: tuple[str, ...] = ()) -> Item | None:
+def _best_item(
+    phrase: str,
+    vocab: Vocabulary,
+    min_cover: float,
+    min_precision: float,
+    short_ok: bool = True,
+    kinds: tuple[str, ...] = (),
+) -> Item | None:
     pw = [w for w in words(re.sub(r"[()]", "", phrase)) if w not in GENERIC and len(w) > 1]
     if not pw:
         return None
@@ -194,8 +297,12 @@ def _title_run(phrase: str, vocab: Vocabulary) -> Item | None:
     if len(pw) < 2:
         return None
     run = " ".join(pw)
-    found = [i for i in vocab.program if (" ".join(title_words(i)) + " ").startswith(run + " ")
-             or (len(pw) >= 3 and f" {run} " in " " + " ".join(title_words(i)) + " ")]
+    found = [
+        i
+        for i in vocab.program
+        if (" ".join(title_words(i)) + " ").startswith(run + " ")
+        or (len(pw) >= 3 and f" {run} " in " " + " ".join(title_words(i)) + " ")
+    ]
     return found[0] if len(found) == 1 else None
 
 
@@ -208,8 +315,13 @@ def _speaker_item(phrase: str, vocab: Vocabulary) -> Item | None:
     if not names and not orgs:
         return None
     kinds = _noun_kinds(phrase) or ("talk", "panel", "poster")
-    on = [i for i in vocab.program if i.kind in kinds and len(i.people) < 6
-          and ((names & {n.casefold() for n in i.names()}) or (not names and orgs & set(i.orgs)))]
+    on = [
+        i
+        for i in vocab.program
+        if i.kind in kinds
+        and len(i.people) < 6
+        and ((names & {n.casefold() for n in i.names()}) or (not names and orgs & set(i.orgs)))
+    ]
     return on[0] if len(on) == 1 else None
 
 
@@ -218,16 +330,22 @@ def find_references(text: str, vocab: Vocabulary) -> list[tuple[Item, int, int]]
     found: list[tuple[Item, int, int]] = []
 
     def add(item, start, end):
-        if item is not None and all(item.id != f[0].id for f in found) and \
-                all(end <= s or start >= e for _, s, e in found):
+        if (
+            item is not None
+            and all(item.id != f[0].id for f in found)
+            and all(end <= s or start >= e for _, s, e in found)
+        ):
             found.append((item, start, end))
 
     for m in QUOTED.finditer(text):
         add(_best_item(m.group(1), vocab, 0.4, 0.5) or _speaker_item(m.group(1), vocab), m.start(), m.end())
     for m in THE_X.finditer(text):
         phrase = m.group(0)
-        add(_best_item(m.group(1) or "", vocab, 0.5, 0.6, kinds=_noun_kinds(phrase)) or _speaker_item(phrase, vocab),
-            m.start(), m.end())
+        add(
+            _best_item(m.group(1) or "", vocab, 0.5, 0.6, kinds=_noun_kinds(phrase)) or _speaker_item(phrase, vocab),
+            m.start(),
+            m.end(),
+        )
     # unquoted titles ("compare Beyond RAG and Agentic Observability"): most of a title, or a run of two or
     # more of its words in the title's order
     for part in re.split(r"\s*(?:,|;|\band\b|\bor\b|\bvs\.?|\bversus\b|\bwith\b|\bto\b|\bthan\b|\bas\b)\s*", text):
@@ -239,8 +357,26 @@ def find_references(text: str, vocab: Vocabulary) -> list[tuple[Item, int, int]]
     return sorted(found, key=lambda f: f[1])
 
 
-CUE_WORDS = {"compare", "comparing", "comparison", "contrast", "versus", "vs", "difference", "differences", "differ",
-             "similar", "like", "related", "overlap", "overlaps", "clash", "clashes", "conflicts", "between"}
+CUE_WORDS = {
+    "compare",
+    "comparing",
+    "comparison",
+    "contrast",
+    "versus",
+    "vs",
+    "difference",
+    "differences",
+    "differ",
+    "similar",
+    "like",
+    "related",
+    "overlap",
+    "overlaps",
+    "clash",
+    "clashes",
+    "conflicts",
+    "between",
+}
 
 
 def read_references(text: str, vocab: Vocabulary) -> Reading:
@@ -258,19 +394,31 @@ def read_references(text: str, vocab: Vocabulary) -> Reading:
             continue
         items = [r[0] for r in refs]
         if intent == Intent.COMPARE:
-            return Reading(_strip(rest, cue), {"intent": intent, "targets": tuple(i.id for i in items[:2])},
-                           (f"compare {items[0].title!r} and {items[1].title!r}",))
+            return Reading(
+                _strip(rest, cue),
+                {"intent": intent, "targets": tuple(i.id for i in items[:2])},
+                (f"compare {items[0].title!r} and {items[1].title!r}",),
+            )
         if intent == Intent.OVERLAP:
-            return Reading("", {"intent": intent, "targets": (items[0].id,), "schedule": _overlapping(items[0], vocab)},
-                           (f"at the same time as {items[0].title!r}",))
+            return Reading(
+                "",
+                {"intent": intent, "targets": (items[0].id,), "schedule": _overlapping(items[0], vocab)},
+                (f"at the same time as {items[0].title!r}",),
+            )
         if intent == Intent.RELATED:
-            return Reading(_strip(rest, cue), {"intent": intent, "related_to": items[0].id, "targets": (items[0].id,)},
-                           (f"related to {items[0].title!r}",))
+            return Reading(
+                _strip(rest, cue),
+                {"intent": intent, "related_to": items[0].id, "targets": (items[0].id,)},
+                (f"related to {items[0].title!r}",),
+            )
         ids = tuple(i.id for i in items)
         if intent == Intent.WHEN and any(i.kind == "poster" for i in items):
             ids += tuple(i.id for i in vocab.poster_sessions)
-        return Reading("", {"intent": intent, "targets": tuple(i.id for i in items), "schedule": ids},
-                       (f"{intent.value}: " + ", ".join(repr(i.title) for i in items),))
+        return Reading(
+            "",
+            {"intent": intent, "targets": tuple(i.id for i in items), "schedule": ids},
+            (f"{intent.value}: " + ", ".join(repr(i.title) for i in items),),
+        )
     return Reading(text, {})
 
 
@@ -319,9 +467,9 @@ def read_orgs(text: str, vocab: Vocabulary) -> Reading:
     keys = list(vocab.orgs)
     for n in (4, 3, 2, 1):
         for i in range(len(ws) - n + 1):
-            if not all(keep[i:i + n]):
+            if not all(keep[i : i + n]):
                 continue
-            phrase = " ".join(_norm(w) for w in ws[i:i + n])
+            phrase = " ".join(_norm(w) for w in ws[i : i + n])
             key = org_key(phrase)
             org = vocab.orgs.get(key)
             if org is None and n <= 2 and len(key) >= 6 and key not in vocab.common and phrase.lower() not in STOP:
@@ -331,7 +479,7 @@ def read_orgs(text: str, vocab: Vocabulary) -> Reading:
                 continue
             if org not in found:
                 found.append(org)
-            keep[i:i + n] = [False] * n
+            keep[i : i + n] = [False] * n
     rest = " ".join(w for w, k in zip(ws, keep) if k)
     return Reading(rest, {"orgs": tuple(found)} if found else {}, ("org: " + ", ".join(found),) if found else ())
 
@@ -345,9 +493,9 @@ def read_people(text: str, vocab: Vocabulary) -> Reading:
     names, surnames = (list(vocab.people), list(vocab.surnames)) if fuzzy else ([], [])
     for n in (4, 3, 2, 1):
         for i in range(len(ws) - n + 1):
-            if not all(keep[i:i + n]):
+            if not all(keep[i : i + n]):
                 continue
-            phrase = " ".join(_norm(w) for w in ws[i:i + n]).lower()
+            phrase = " ".join(_norm(w) for w in ws[i : i + n]).lower()
             if n > 1:
                 name = vocab.people.get(phrase)
                 if name is None and fuzzy and len(phrase) >= 8 and not all(w in GENERIC for w in phrase.split()):
@@ -361,7 +509,7 @@ def read_people(text: str, vocab: Vocabulary) -> Reading:
             if name is None or name in found:
                 continue
             found.append(name)
-            keep[i:i + n] = [False] * n
+            keep[i : i + n] = [False] * n
     rest = " ".join(w for w, k in zip(ws, keep) if k)
     return Reading(rest, {"people": tuple(found)} if found else {}, ("person: " + ", ".join(found),) if found else ())
 
@@ -373,22 +521,38 @@ def read_people(text: str, vocab: Vocabulary) -> Reading:
 # 3 PM, windows that are half-open, and anchors on named slots ("before the break"), which none offers.
 
 CLOCK = r"(?:(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?|(noon|midday|midnight))"
-WINDOW = re.compile(r"\b(?:between|from)\s+" + CLOCK + r"\s*(?:and|to|till|until|-|–)\s*" + CLOCK + r"(?![\w:])"
-                    r"|\b" + CLOCK + r"\s*(?:-|–|to)\s*" + CLOCK + r"(?![\w:])", re.I)
-BOUND = re.compile(r"\b(until|till|til|before|by|up to|after|from|since|past|later than|earlier than)\s+" + CLOCK
-                   + r"(?![\w:])", re.I)
-AT_TIME = re.compile(r"\b(?:at|around|about|@)\s+" + CLOCK + r"(?![\w:])|\b(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)(?!\w)"
-                     r"|\b(\d{1,2}):(\d{2})\b|\b(noon|midday)\b", re.I)
-ADJACENT = re.compile(r"\b(right after|just after|immediately after|directly after|straight after|the one after|"
-                      r"next after|follows?|following|followed by|comes after|right before|just before|immediately "
-                      r"before|directly before|the one before|precedes?|preceding|comes before)\s+(?:the\s+)?(.+?)[\s?.!]*$",
-                      re.I)
+WINDOW = re.compile(
+    r"\b(?:between|from)\s+" + CLOCK + r"\s*(?:and|to|till|until|-|–)\s*" + CLOCK + r"(?![\w:])"
+    r"|\b" + CLOCK + r"\s*(?:-|–|to)\s*" + CLOCK + r"(?![\w:])",
+    re.I,
+)
+BOUND = re.compile(
+    r"\b(until|till|til|before|by|up to|after|from|since|past|later than|earlier than)\s+" + CLOCK + r"(?![\w:])", re.I
+)
+AT_TIME = re.compile(
+    r"\b(?:at|around|about|@)\s+" + CLOCK + r"(?![\w:])|\b(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)(?!\w)"
+    r"|\b(\d{1,2}):(\d{2})\b|\b(noon|midday)\b",
+    re.I,
+)
+ADJACENT = re.compile(
+    r"\b(right after|just after|immediately after|directly after|straight after|the one after|"
+    r"next after|follows?|following|followed by|comes after|right before|just before|immediately "
+    r"before|directly before|the one before|precedes?|preceding|comes before)\s+(?:the\s+)?(.+?)[\s?.!]*$",
+    re.I,
+)
 RELATIVE = re.compile(r"\b(after|before|until|till|since|up to)\s+(?:the\s+)?(.+?)[\s?.!]*$", re.I)
-ORDINAL = re.compile(r"\b(first|opening|earliest|last|final|closing|latest)\s+(talk|session|panel|thing|item|event|"
-                     r"presentation|slot|speaker|keynote)s?\b|\b(kicks? (?:things|it|the day) off|opens the day|"
-                     r"closes the day|ends the day|wraps up the day)\b", re.I)
-PART_OF_DAY = {"morning": (time(0, 0), time(12, 0)), "afternoon": (time(12, 0), time(17, 0)),
-               "evening": (time(17, 0), time(23, 59)), "tonight": (time(17, 0), time(23, 59))}
+ORDINAL = re.compile(
+    r"\b(first|opening|earliest|last|final|closing|latest)\s+(talk|session|panel|thing|item|event|"
+    r"presentation|slot|speaker|keynote)s?\b|\b(kicks? (?:things|it|the day) off|opens the day|"
+    r"closes the day|ends the day|wraps up the day)\b",
+    re.I,
+)
+PART_OF_DAY = {
+    "morning": (time(0, 0), time(12, 0)),
+    "afternoon": (time(12, 0), time(17, 0)),
+    "evening": (time(17, 0), time(23, 59)),
+    "tonight": (time(17, 0), time(23, 59)),
+}
 
 
 def _clock(h, m, ampm, word) -> time | None:
@@ -482,78 +646,115 @@ def read_time(text: str, vocab: Vocabulary) -> Reading:
             last = max((i.start for i in pool), default=None)
             pick = [i for i in pool if i.start == last]
         # "who speaks right after lunch": a speaking slot, not the next meal
-        kinds = _program_kinds("talk") if re.search(r"\b(speak|speaks|talk|talks|presents|on stage)\b", text, re.I) else ()
+        kinds = (
+            _program_kinds("talk") if re.search(r"\b(speak|speaks|talk|talks|presents|on stage)\b", text, re.I) else ()
+        )
         if kinds and pick and all(i.kind not in kinds for i in pick):
             nxt = [i for i in (pool if after else reversed(pool)) if i.kind in kinds][:1]
             pick = nxt or pick
-        return Reading(_cut(text, m.start(), m.end()), {"schedule": tuple(i.id for i in pick)},
-                       (f"{'after' if after else 'before'} {anchor.title!r}",))
-    if (m := WINDOW.search(text)):
+        return Reading(
+            _cut(text, m.start(), m.end()),
+            {"schedule": tuple(i.id for i in pick)},
+            (f"{'after' if after else 'before'} {anchor.title!r}",),
+        )
+    if m := WINDOW.search(text):
         g = m.groups()
-        t0, t1 = (_clock(*g[0:4]), _clock(*g[4:8])) if m.group(0).lower().startswith(("between", "from")) else \
-                 (_clock(*g[8:12]), _clock(*g[12:16]))
+        t0, t1 = (
+            (_clock(*g[0:4]), _clock(*g[4:8]))
+            if m.group(0).lower().startswith(("between", "from"))
+            else (_clock(*g[8:12]), _clock(*g[12:16]))
+        )
         if t0 and t1:
             if t1 <= t0 and not g[2] and not g[10]:  # "from 11 to 1": 1 PM
                 t1 = time(min(23, t1.hour + 12), t1.minute)
-            return Reading(_cut(text, m.start(), m.end()), {"schedule": _window(vocab, t0, t1), "window": True},
-                           (f"between {t0.strftime('%H:%M')} and {t1.strftime('%H:%M')}",))
-    if (m := BOUND.search(text)):
+            return Reading(
+                _cut(text, m.start(), m.end()),
+                {"schedule": _window(vocab, t0, t1), "window": True},
+                (f"between {t0.strftime('%H:%M')} and {t1.strftime('%H:%M')}",),
+            )
+    if m := BOUND.search(text):
         t = _clock(*m.groups()[1:5])
         if t is not None:
             upto = m.group(1).lower() in ("until", "till", "til", "before", "by", "up to", "earlier than")
             ids = _window(vocab, None, t) if upto else _window(vocab, t, None)
-            return Reading(_cut(text, m.start(), m.end()), {"schedule": ids, "window": True},
-                           (f"{'until' if upto else 'from'} {t.strftime('%H:%M')}",))
+            return Reading(
+                _cut(text, m.start(), m.end()),
+                {"schedule": ids, "window": True},
+                (f"{'until' if upto else 'from'} {t.strftime('%H:%M')}",),
+            )
     if (m := RELATIVE.search(text)) and (anchor := _anchor(m.group(2), vocab)) is not None:
         upto = m.group(1).lower() in ("before", "until", "till", "up to")
         day, tz = _day(vocab)
-        ids = _window(vocab, None, anchor.start_dt.timetz().replace(tzinfo=None)) if upto else \
-            _window(vocab, _end(anchor).timetz().replace(tzinfo=None), None)
+        ids = (
+            _window(vocab, None, anchor.start_dt.timetz().replace(tzinfo=None))
+            if upto
+            else _window(vocab, _end(anchor).timetz().replace(tzinfo=None), None)
+        )
         ids = tuple(i for i in ids if i != anchor.id)
-        return Reading(_cut(text, m.start(), m.end()), {"schedule": ids, "window": True},
-                       (f"{m.group(1).lower()} {anchor.title!r}",))
-    if (m := ORDINAL.search(text)):
+        return Reading(
+            _cut(text, m.start(), m.end()),
+            {"schedule": ids, "window": True},
+            (f"{m.group(1).lower()} {anchor.title!r}",),
+        )
+    if m := ORDINAL.search(text):
         word = (m.group(1) or m.group(3) or "").lower()
         first = word.startswith(("first", "opening", "earliest", "kick", "opens"))
         kinds = _program_kinds(m.group(2) or "talk")
         pool = [i for i in vocab.scheduled if not kinds or i.kind in kinds]
         if pool:
             pick = pool[0] if first else max(pool, key=lambda i: (i.start, i.end or ""))
-            return Reading(_cut(text, m.start(), m.end()), {"schedule": tuple(i.id for i in pool if i.start == pick.start)},
-                           (f"{'first' if first else 'last'} {m.group(2) or 'talk'}",))
-    if (m := AT_TIME.search(text)):
+            return Reading(
+                _cut(text, m.start(), m.end()),
+                {"schedule": tuple(i.id for i in pool if i.start == pick.start)},
+                (f"{'first' if first else 'last'} {m.group(2) or 'talk'}",),
+            )
+    if m := AT_TIME.search(text):
         g = m.groups()
-        t = _clock(*g[0:4]) or _clock(g[4], g[5], g[6], None) or _clock(g[7], g[8], "pm" if g[7] and int(g[7]) < 8
-                                                                          else None, None) or _clock(None, None, None, g[9])
+        t = (
+            _clock(*g[0:4])
+            or _clock(g[4], g[5], g[6], None)
+            or _clock(g[7], g[8], "pm" if g[7] and int(g[7]) < 8 else None, None)
+            or _clock(None, None, None, g[9])
+        )
         if t is not None:
             return Reading(_cut(text, m.start(), m.end()), {"schedule": _at(vocab, t)}, (f"at {t.strftime('%H:%M')}",))
     for word, (t0, t1) in PART_OF_DAY.items():
         if re.search(rf"\b{word}\b", text, re.I):
             day, tz = _day(vocab)
-            changes = {"time_from": datetime.combine(day, t0, tzinfo=tz).isoformat(),
-                       "time_to": datetime.combine(day, t1, tzinfo=tz).isoformat()}
+            changes = {
+                "time_from": datetime.combine(day, t0, tzinfo=tz).isoformat(),
+                "time_to": datetime.combine(day, t1, tzinfo=tz).isoformat(),
+            }
             if not _MEAL.search(text):
                 changes["kinds"] = ("talk", "panel")  # "morning sessions" means the program, not breakfast
-            return Reading(re.sub(rf"\b{word}\b", " ", text, flags=re.I), changes,
-                           (f"{word}: {t0.strftime('%H:%M')}-{t1.strftime('%H:%M')}",))
+            return Reading(
+                re.sub(rf"\b{word}\b", " ", text, flags=re.I),
+                changes,
+                (f"{word}: {t0.strftime('%H:%M')}-{t1.strftime('%H:%M')}",),
+            )
     return Reading(text, {})
 
 
 # ---------------------------------------------------------------- intent
 
-RECOMMEND = re.compile(r"\brecommend\w*|\bsuggest\w*|\bshould i (?:see|attend|go|check|catch|watch|visit|prioriti[sz]e|hit|"
-                       r"not miss)\b|\bworth (?:seeing|attending|checking|visiting|my time|it)\b|\bmust[- ]see\b|"
-                       r"\bdon'?t miss\b|\bi'?m (?:into|interested in|keen on|curious about|working on|a|an)\b|"
-                       r"\bfor (?:someone|somebody|people|a person|folks|me)\b|\b(?:as|being) an? \w+ (?:engineer|"
-                       r"scientist|manager|researcher|person|lead|developer)\b|\bbest (?:talks|posters|sessions|ones) "
-                       r"(?:for|on|about)\b|\bwhat would you (?:pick|choose)\b|\bpick for me\b|\bi care about\b|"
-                       r"\bmy interests?\b|\bif i (?:only|just) have time\b|\btop picks?\b|\bwhere should i (?:go|spend)\b",
-                       re.I)
-_RECOMMEND_FILLER = re.compile(r"\b(?:someone|somebody|people|folks|a person|me|who|is|are|into|interested in|keen on|"
-                               r"curious about|working on|i'?m|i am|should i|worth|must[- ]see|best|pick|choose|top|"
-                               r"picks?|would you|recommend\w*|suggest\w*|see|attend|go to|check out|catch|visit|"
-                               r"prioriti[sz]e|not miss|don'?t miss|my|interests?|care about|i care|time|if i only have|"
-                               r"where should i (?:go|spend))\b", re.I)
+RECOMMEND = re.compile(
+    r"\brecommend\w*|\bsuggest\w*|\bshould i (?:see|attend|go|check|catch|watch|visit|prioriti[sz]e|hit|"
+    r"not miss)\b|\bworth (?:seeing|attending|checking|visiting|my time|it)\b|\bmust[- ]see\b|"
+    r"\bdon'?t miss\b|\bi'?m (?:into|interested in|keen on|curious about|working on|a|an)\b|"
+    r"\bfor (?:someone|somebody|people|a person|folks|me)\b|\b(?:as|being) an? \w+ (?:engineer|"
+    r"scientist|manager|researcher|person|lead|developer)\b|\bbest (?:talks|posters|sessions|ones) "
+    r"(?:for|on|about)\b|\bwhat would you (?:pick|choose)\b|\bpick for me\b|\bi care about\b|"
+    r"\bmy interests?\b|\bif i (?:only|just) have time\b|\btop picks?\b|\bwhere should i (?:go|spend)\b",
+    re.I,
+)
+_RECOMMEND_FILLER = re.compile(
+    r"\b(?:someone|somebody|people|folks|a person|me|who|is|are|into|interested in|keen on|"
+    r"curious about|working on|i'?m|i am|should i|worth|must[- ]see|best|pick|choose|top|"
+    r"picks?|would you|recommend\w*|suggest\w*|see|attend|go to|check out|catch|visit|"
+    r"prioriti[sz]e|not miss|don'?t miss|my|interests?|care about|i care|time|if i only have|"
+    r"where should i (?:go|spend))\b",
+    re.I,
+)
 WHOLE = re.compile(r"\b(?:all|every|each|full list|complete list|entire list|everything|whole list)\b", re.I)
 
 
@@ -562,15 +763,20 @@ def read_intent(text: str, vocab: Vocabulary) -> Reading:
     if RECOMMEND.search(low):
         rest = _RECOMMEND_FILLER.sub(" ", RECOMMEND.sub(" ", text))
         return Reading(" ".join(rest.split()), {"intent": Intent.RECOMMEND}, ("recommend",))
-    if re.match(r"^(?:who|whom)\b", low) or re.search(r"\bwho(?:'s| is| are)\s+(?:speaking|presenting|on|giving|"
-                                                      r"running|behind)\b", low):
+    if re.match(r"^(?:who|whom)\b", low) or re.search(
+        r"\bwho(?:'s| is| are)\s+(?:speaking|presenting|on|giving|"
+        r"running|behind)\b",
+        low,
+    ):
         return Reading(text, {"intent": Intent.WHO})
     if re.match(r"^(?:when|what time|at what time)\b", low):
         return Reading(text, {"intent": Intent.WHEN})
     changes: dict = {}
-    if (re.match(r"^(?:which|list|name|show|give me|what are|are there|any|enumerate)\b", low)
-            or re.search(r"\b(?:which|all|every|any)\s+(?:the\s+)?(?:talks|posters|panels|sessions)\b", low)
-            or WHOLE.search(low)):
+    if (
+        re.match(r"^(?:which|list|name|show|give me|what are|are there|any|enumerate)\b", low)
+        or re.search(r"\b(?:which|all|every|any)\s+(?:the\s+)?(?:talks|posters|panels|sessions)\b", low)
+        or WHOLE.search(low)
+    ):
         changes["intent"] = Intent.LIST
     if WHOLE.search(low):
         changes["whole_list"] = True

@@ -12,17 +12,17 @@ from corpus.item import Item
 class Intent(StrEnum):
     """What a question asks for; decides how search gathers items and how the answer is laid out."""
 
-    TOPIC = "topic"            # items about something
-    LIST = "list"              # "which talks ...", "all the posters"
-    WHO = "who"                # people on items
-    WHEN = "when"              # the time of items
-    SCHEDULE = "schedule"      # items at a time or in a window
-    RELATED = "related"        # items like a named one
-    ABOUT = "about"            # what a named item is about
-    EVENT = "event"            # venue, date, start/end, registration, breaks, the full schedule
-    COMPARE = "compare"        # two named items side by side
-    OVERLAP = "overlap"        # what runs at the same time as a named item
-    RECOMMEND = "recommend"    # a short list for an interest, one reason each
+    TOPIC = "topic"  # items about something
+    LIST = "list"  # "which talks ...", "all the posters"
+    WHO = "who"  # people on items
+    WHEN = "when"  # the time of items
+    SCHEDULE = "schedule"  # items at a time or in a window
+    RELATED = "related"  # items like a named one
+    ABOUT = "about"  # what a named item is about
+    EVENT = "event"  # venue, date, start/end, registration, breaks, the full schedule
+    COMPARE = "compare"  # two named items side by side
+    OVERLAP = "overlap"  # what runs at the same time as a named item
+    RECOMMEND = "recommend"  # a short list for an interest, one reason each
 
     @classmethod
     def from_str(cls, value: str) -> Intent:
@@ -35,9 +35,9 @@ class Intent(StrEnum):
 class Label(StrEnum):
     """How well a ranked hit answers the question, from its calibrated relevance."""
 
-    MATCH = "match"            # listed in the answer
-    POSSIBLE = "possible"      # named in one line as possibly relevant
-    WEAK = "weak"              # ranked, not offered
+    MATCH = "match"  # listed in the answer
+    POSSIBLE = "possible"  # named in one line as possibly relevant
+    WEAK = "weak"  # ranked, not offered
 
 
 @dataclass(frozen=True)
@@ -45,21 +45,21 @@ class Plan:
     """What the planner read in a question: filters, intent, and the text left to match on topic."""
 
     query: str
-    text: str                                   # the topical part, used for dense and BM25 matching
+    text: str  # the topical part, used for dense and BM25 matching
     intent: Intent = Intent.TOPIC
     kinds: tuple[str, ...] = ()
     orgs: tuple[str, ...] = ()
     people: tuple[str, ...] = ()
-    time_from: str | None = None                # ISO datetimes bounding the slots asked about
+    time_from: str | None = None  # ISO datetimes bounding the slots asked about
     time_to: str | None = None
-    schedule: tuple[str, ...] = ()              # item ids that a schedule question resolves to
-    related_to: str | None = None               # item id for "posters like <item>"
-    scheduled_only: bool = False                # "when is ...?": only items with a time can answer
-    notes: tuple[str, ...] = ()                 # what the planner did, for the trace
-    targets: tuple[str, ...] = ()               # items the question names (compare, overlap, about, who/when)
-    event_fact: str | None = None               # venue | date | start | end | registration | breaks | ...
-    whole_list: bool = False                    # "all the posters": list every match, not the top k
-    window: bool = False                        # the schedule is a time window (every overlapping item)
+    schedule: tuple[str, ...] = ()  # item ids that a schedule question resolves to
+    related_to: str | None = None  # item id for "posters like <item>"
+    scheduled_only: bool = False  # "when is ...?": only items with a time can answer
+    notes: tuple[str, ...] = ()  # what the planner did, for the trace
+    targets: tuple[str, ...] = ()  # items the question names (compare, overlap, about, who/when)
+    event_fact: str | None = None  # venue | date | start | end | registration | breaks | ...
+    whole_list: bool = False  # "all the posters": list every match, not the top k
+    window: bool = False  # the schedule is a time window (every overlapping item)
 
     @property
     def filtered(self) -> bool:
@@ -75,18 +75,25 @@ class Hit:
     score: float
     rank: int
     signals: dict = field(default_factory=dict)
-    reason: str = ""                            # for related items: why this one
-    label: Label = Label.MATCH                  # match / possible / weak, from the calibrated relevance
-    relevance: float | None = None              # P(relevant) for topical hits; None where it does not apply
+    reason: str = ""  # for related items: why this one
+    label: Label = Label.MATCH  # match / possible / weak, from the calibrated relevance
+    relevance: float | None = None  # P(relevant) for topical hits; None where it does not apply
 
     def to_dict(self) -> dict[str, Any]:
         i = self.item
-        out = {"id": i.id, "title": i.title, "kind": i.kind,
-               "people": [{"name": p.name, "org": p.org, "role": p.role} for p in i.people],
-               "orgs": list(i.orgs), "start": i.start, "end": i.end, "score": round(float(self.score), 4),
-               "signals": {k: (round(float(v), 4) if isinstance(v, float) else v) for k, v in self.signals.items()},
-               "label": str(self.label),
-               "relevance": None if self.relevance is None else round(float(self.relevance), 4)}
+        out = {
+            "id": i.id,
+            "title": i.title,
+            "kind": i.kind,
+            "people": [{"name": p.name, "org": p.org, "role": p.role} for p in i.people],
+            "orgs": list(i.orgs),
+            "start": i.start,
+            "end": i.end,
+            "score": round(float(self.score), 4),
+            "signals": {k: (round(float(v), 4) if isinstance(v, float) else v) for k, v in self.signals.items()},
+            "label": str(self.label),
+            "relevance": None if self.relevance is None else round(float(self.relevance), 4),
+        }
         if self.reason:
             out["reason"] = self.reason
         return out
@@ -95,21 +102,24 @@ class Hit:
 @dataclass(frozen=True)
 class SearchResult:
     plan: Plan
-    hits: tuple[Hit, ...]                       # the ranked items, best first, each labeled; () when refused
-    closest: tuple[Hit, ...] = ()               # when nothing matched: the nearest items, not matching
-    ranked: tuple[Hit, ...] = ()                # every candidate in fused order (for evaluation)
+    hits: tuple[Hit, ...]  # the ranked items, best first, each labeled; () when refused
+    closest: tuple[Hit, ...] = ()  # when nothing matched: the nearest items, not matching
+    ranked: tuple[Hit, ...] = ()  # every candidate in fused order (for evaluation)
     timings: dict = field(default_factory=dict)
     query_vec: Any = field(default=None, compare=False, repr=False)  # the encoded topical text, if any
-    total: int | None = None                    # how many items matched the filters or were ranked
+    total: int | None = None  # how many items matched the filters or were ranked
 
     @property
     def matches(self) -> tuple[Hit, ...]:
         return tuple(h for h in self.hits if h.label == Label.MATCH)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"query": self.plan.query, "plan": self.plan.to_dict(),
-                "hits": [h.to_dict() for h in self.hits],
-                "closest": [h.to_dict() for h in self.closest]}
+        return {
+            "query": self.plan.query,
+            "plan": self.plan.to_dict(),
+            "hits": [h.to_dict() for h in self.hits],
+            "closest": [h.to_dict() for h in self.closest],
+        }
 
 
 @dataclass(frozen=True)
@@ -119,21 +129,27 @@ class Filters:
     kinds: tuple[str, ...] = ()
     orgs: tuple[str, ...] = ()
     people: tuple[str, ...] = ()
-    time_of_day: str | None = None              # morning | afternoon | evening
+    time_of_day: str | None = None  # morning | afternoon | evening
 
 
 @dataclass(frozen=True)
 class Citation:
-    n: int                                      # the [n] marker in the answer text
+    n: int  # the [n] marker in the answer text
     id: str
     title: str
-    quote: str                                  # evidence: a sentence of the item's text
-    supported: bool = True                      # the citation check found the claim in the item
-    support: float = 1.0                        # best similarity between the claim and the item's text
+    quote: str  # evidence: a sentence of the item's text
+    supported: bool = True  # the citation check found the claim in the item
+    support: float = 1.0  # best similarity between the claim and the item's text
 
     def to_dict(self) -> dict[str, Any]:
-        return {"n": self.n, "id": self.id, "title": self.title, "quote": self.quote,
-                "supported": self.supported, "support": round(float(self.support), 3)}
+        return {
+            "n": self.n,
+            "id": self.id,
+            "title": self.title,
+            "quote": self.quote,
+            "supported": self.supported,
+            "support": round(float(self.support), 3),
+        }
 
 
 @dataclass(frozen=True)
@@ -141,15 +157,21 @@ class Answer:
     question: str
     text: str
     citations: tuple[Citation, ...]
-    hits: tuple[Hit, ...]                       # the items given to the answerer, numbered [1]..[n]
-    refused: bool                               # the agenda does not cover the question
-    answerer: str                               # "grounded" or the LLM's model string
-    notices: tuple[str, ...] = ()               # e.g. why the LLM answer was replaced
-    closest: tuple[Hit, ...] = ()               # when refused: the nearest items, not matching
+    hits: tuple[Hit, ...]  # the items given to the answerer, numbered [1]..[n]
+    refused: bool  # the agenda does not cover the question
+    answerer: str  # "grounded" or the LLM's model string
+    notices: tuple[str, ...] = ()  # e.g. why the LLM answer was replaced
+    closest: tuple[Hit, ...] = ()  # when refused: the nearest items, not matching
     trace: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"question": self.question, "answer": self.text,
-                "citations": [c.to_dict() for c in self.citations], "refused": self.refused,
-                "hits": [h.to_dict() for h in self.hits], "notices": list(self.notices),
-                "answerer": self.answerer, "closest": [h.to_dict() for h in self.closest]}
+        return {
+            "question": self.question,
+            "answer": self.text,
+            "citations": [c.to_dict() for c in self.citations],
+            "refused": self.refused,
+            "hits": [h.to_dict() for h in self.hits],
+            "notices": list(self.notices),
+            "answerer": self.answerer,
+            "closest": [h.to_dict() for h in self.closest],
+        }

@@ -14,7 +14,7 @@ from itertools import pairwise
 from corpus.item import Item
 
 BOLD = re.compile(r"\*\*(.+?)\*\*")
-ITALIC_LINE = re.compile(r"^_(.+)_$")          # a whole line in _..._ (the answerer's label)
+ITALIC_LINE = re.compile(r"^_(.+)_$")  # a whole line in _..._ (the answerer's label)
 ITALIC = re.compile(r"(?<![\w*])_(?!\s)(.+?)(?<!\s)_(?![\w])")
 STYLE = {"bold": ("\033[1m", "\033[22m"), "dim": ("\033[2m", "\033[22m")}
 
@@ -39,7 +39,7 @@ def terminal_line(line: str, color: bool = False) -> str:
     if m:
         return _style(m.group(1), "dim", color)
     stripped = line.lstrip()
-    indent = line[:len(line) - len(stripped)]
+    indent = line[: len(line) - len(stripped)]
     if stripped.startswith("- "):
         stripped = "• " + stripped[2:]
     elif stripped.startswith("> "):
@@ -60,8 +60,8 @@ class TerminalStream:
     def __init__(self, write, render=None):
         self.write = write
         self.render = render or (lambda line: line)
-        self.shown = ""      # the text so far
-        self.written = ""    # the part of it already written (whole lines)
+        self.shown = ""  # the text so far
+        self.written = ""  # the part of it already written (whole lines)
 
     def feed(self, delta) -> None:
         self.shown = accumulate(self.shown, delta)
@@ -70,12 +70,12 @@ class TerminalStream:
             self.written = ""
         done = self.shown.rfind("\n") + 1
         if done > len(self.written):
-            for line in self.shown[len(self.written):done].split("\n")[:-1]:
+            for line in self.shown[len(self.written) : done].split("\n")[:-1]:
                 self.write(self.render(line) + "\n")
             self.written = self.shown[:done]
 
     def close(self) -> None:
-        rest = self.shown[len(self.written):]
+        rest = self.shown[len(self.written) :]
         if rest:
             self.write(self.render(rest) + "\n")
             self.written = self.shown
@@ -104,11 +104,13 @@ def plain_text(answer, when=None) -> str:
 
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9+#-]*")
-_WEAK = set("""a an the of to in on for and or with about at by from is are was were be been this that these those
+_WEAK = set(
+    """a an the of to in on for and or with about at by from is are was were be been this that these those
 it its we our you your they their how what which who when where why can will would should could into over under
 across than then also more most such using use used new based via while each all any both other many much very
 talk poster panel session sessions we'll we've it's need needs make makes made help helps get gets
-give gives like just well way ways lot lots able enable enables let lets one two three first""".split())
+give gives like just well way ways lot lots able enable enables let lets one two three first""".split()
+)
 
 
 def _bigrams(text: str) -> dict[tuple[str, str], str]:

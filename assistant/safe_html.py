@@ -27,8 +27,10 @@ _SAFE_START = r"(?:https?://|mailto:|#)"
 _LINK_OPEN = re.compile(rf"\]\((?!{_SAFE_START})", re.I)
 _REF_DEF = re.compile(rf"^([ \t]{{0,3}}\[[^\]\n]{{1,999}}\]):(?![ \t]*{_SAFE_START})", re.I | re.M)
 
-CHIP = re.compile(r'<a class="cite-chip" href="#a(\d{1,4})-src-(\d{1,4})" data-answer="(\d{1,4})" '
-                  r'title="source (\d{1,4})">(\d{1,4})</a>')
+CHIP = re.compile(
+    r'<a class="cite-chip" href="#a(\d{1,4})-src-(\d{1,4})" data-answer="(\d{1,4})" '
+    r'title="source (\d{1,4})">(\d{1,4})</a>'
+)
 _CHIP_HREF = re.compile(r"#a\d{1,4}-src-\d{1,4}\Z")
 _DIGITS = re.compile(r"\d{1,4}\Z")
 _CHIP_TITLE = re.compile(r"source \d{1,4}\Z")
@@ -80,9 +82,15 @@ def sanitize(fragment: str) -> str:
     """An allow-list pass over HTML: only inline formatting and our chip anchors survive, anchors only
     with class cite-chip, href #aK-src-N, data-answer K and title "source N"; everything else is removed or escaped."""
     nh3 = _nh3()
-    return nh3.clean(fragment, tags=set(ALLOWED_TAGS), attributes={"a": {"class", "href", "title", "data-answer"}},
-                     attribute_filter=_attribute_filter, url_schemes=set(), link_rel=None,
-                     strip_comments=True)
+    return nh3.clean(
+        fragment,
+        tags=set(ALLOWED_TAGS),
+        attributes={"a": {"class", "href", "title", "data-answer"}},
+        attribute_filter=_attribute_filter,
+        url_schemes=set(),
+        link_rel=None,
+        strip_comments=True,
+    )
 
 
 def chat_markdown(text: str, chips) -> str:

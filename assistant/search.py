@@ -79,8 +79,9 @@ class Searcher:
     def _allowed(self, plan: Plan) -> np.ndarray | None:
         if not plan.filtered:
             return None
-        return self.index.item_mask(plan.kinds, plan.orgs, plan.people, plan.scheduled_only,
-                                    plan.time_from, plan.time_to)
+        return self.index.item_mask(
+            plan.kinds, plan.orgs, plan.people, plan.scheduled_only, plan.time_from, plan.time_to
+        )
 
     def _merge(self, plan: Plan, filters: Filters | None) -> Plan:
         if filters is None:
@@ -91,7 +92,9 @@ class Searcher:
         known_orgs = self._org_counts
         for org in filters.orgs:
             if org not in known_orgs:
-                raise SearchError(f"unknown org {org!r}; orgs in this corpus include: {', '.join(sorted(known_orgs)[:15])}")
+                raise SearchError(
+                    f"unknown org {org!r}; orgs in this corpus include: {', '.join(sorted(known_orgs)[:15])}"
+                )
         changes = {}
         if filters.kinds:
             changes["kinds"] = tuple(k for k in plan.kinds if k in filters.kinds) or tuple(filters.kinds)
@@ -110,8 +113,9 @@ class Searcher:
         return replace(plan, **changes)
 
     def hits_for(self, rows, signals: dict | None = None) -> tuple[Hit, ...]:
-        return tuple(Hit(item=self.items[r], score=1.0, rank=n + 1, signals=dict(signals or {}))
-                     for n, r in enumerate(rows))
+        return tuple(
+            Hit(item=self.items[r], score=1.0, rank=n + 1, signals=dict(signals or {})) for n, r in enumerate(rows)
+        )
 
     def _by_time(self, rows):
         return sorted(rows, key=lambda r: (self.items[r].start or "9999", self.items[r].title))
@@ -129,8 +133,9 @@ class Searcher:
         refs = find_references(f'"{ref}"', self.vocab)
         match = refs[0][0] if refs else None
         if match is None:
-            raise SearchError(f"no item with id or title {ref!r}; find ids with `talks search` (ids look like "
-                              f"{self.items[0].id!r})")
+            raise SearchError(
+                f"no item with id or title {ref!r}; find ids with `talks search` (ids look like {self.items[0].id!r})"
+            )
         return match
 
     # ------------------------------------------------------------ search
@@ -188,16 +193,22 @@ class Searcher:
         bm25 = np.where(allowed, self.index.lexical.scores(terms), 0.0)
         timings["bm25_ms"] = (time.perf_counter() - t) * 1000
         dense_rank, bm25_rank = scoring.ranks(dense), scoring.ranks(np.where(bm25 > 0, bm25, -np.inf))
-        fused = {Fusion.RRF: lambda: scoring.rrf([dense_rank, bm25_rank], s.rrf_k),
-                 Fusion.DENSE: lambda: np.where(np.isfinite(dense), dense, -1.0),
-                 Fusion.BM25: lambda: bm25.astype(np.float64),
-                 Fusion.BLEND: lambda: scoring.blend(dense, bm25, s.blend_dense)}[s.fusion]()
+        fused = {
+            Fusion.RRF: lambda: scoring.rrf([dense_rank, bm25_rank], s.rrf_k),
+            Fusion.DENSE: lambda: np.where(np.isfinite(dense), dense, -1.0),
+            Fusion.BM25: lambda: bm25.astype(np.float64),
+            Fusion.BLEND: lambda: scoring.blend(dense, bm25, s.blend_dense),
+        }[s.fusion]()
         reachable = (np.isfinite(dense) | (bm25 > 0)) & allowed
         order = np.argsort(-fused, kind="stable")
         order = order[reachable[order]].tolist()
-        pool = order[:max(3 * limit, 50)]
+        pool = order[: max(3 * limit, 50)]
         idf = self._query_idf(terms)
-        per_term = {t_: self.index.lexical.scores([t_]) for t_ in idf if idf[t_] > 0 and t_ in self.index.lexical.retriever.vocab_dict}
+        per_term = {
+            t_: self.index.lexical.scores([t_])
+            for t_ in idf
+            if idf[t_] > 0 and t_ in self.index.lexical.retriever.vocab_dict
+        }
         finite = [float(dense[r]) for r in pool if np.isfinite(dense[r])]
         top_dense = max(finite) if finite else 0.0
         weights = {"dense": s.rel_dense, "coverage": s.rel_coverage, "gap": s.rel_gap}
@@ -207,11 +218,25 @@ class Searcher:
             matched = {t_ for t_, sc in per_term.items() if sc[row] > 0}
             features = scoring.relevance_features(d, scoring.coverage(idf, matched), top_dense)
             p = scoring.relevance(features, s.rel_bias, weights)
-            signals = {**features, "dense_rank": int(dense_rank[row]), "bm25": float(bm25[row]),
-                       "bm25_rank": int(bm25_rank[row]), "fused": float(fused[row]), "relevance": p,
-                       "matched_terms": sorted(matched)}
-            ranked.append(Hit(item=self.items[row], score=float(fused[row]), rank=rank, signals=signals,
-                              relevance=p, label=Label(scoring.label(p, s.rel_match, s.rel_possible))))
+            signals = {
+                **features,
+                "dense_rank": int(dense_rank[row]),
+                "bm25": float(bm25[row]),
+                "bm25_rank": int(bm25_rank[row]),
+                "fused": float(fused[row]),
+                "relevance": p,
+                "matched_terms": sorted(matched),
+            }
+            ranked.append(
+                Hit(
+                    item=self.items[row],
+                    score=float(fused[row]),
+                    rank=rank,
+                    signals=signals,
+                    relevance=p,
+                    label=Label(scoring.label(p, s.rel_match, s.rel_possible)),
+                )
+            )
         if plan.people or plan.orgs:
             # a person or org the question names is exact evidence: the items on it are never refused, and
             # at least possibly relevant, whatever the rest of the wording scores
@@ -219,10 +244,11 @@ class Searcher:
         best = max((h.relevance for h in ranked), default=0.0)
         refused = best < s.rel_refuse and not (plan.people or plan.orgs)
         hits = () if refused else tuple(ranked[:limit])
-        closest = tuple(ranked[:s.closest_n]) if refused else ()
+        closest = tuple(ranked[: s.closest_n]) if refused else ()
         timings["total_ms"] = (time.perf_counter() - t0) * 1000
-        return SearchResult(plan, hits, closest=closest, ranked=tuple(ranked), timings=timings, query_vec=qvec,
-                            total=len(order))
+        return SearchResult(
+            plan, hits, closest=closest, ranked=tuple(ranked), timings=timings, query_vec=qvec, total=len(order)
+        )
 
     def _query_idf(self, terms: list[str]) -> dict[str, float]:
         """idf per query term; a term the corpus never uses gets the highest idf (it cannot be matched)."""
@@ -239,8 +265,11 @@ class Searcher:
         lex = self.index.lexical
         names = set(tokenize([" ".join(item.names())])[0])
         floor = float(np.log(1 + (lex.n_docs - lex.n_docs / 4 + 0.5) / (lex.n_docs / 4 + 0.5)))  # in <= 1/4 of items
-        weights = {t: c ** 0.5 * lex.idf(t) for t, c in counts.items()
-                   if len(t) > 2 and not t.isdigit() and t not in STOP and t not in names and lex.idf(t) >= floor}
+        weights = {
+            t: c**0.5 * lex.idf(t)
+            for t, c in counts.items()
+            if len(t) > 2 and not t.isdigit() and t not in STOP and t not in names and lex.idf(t) >= floor
+        }
         return dict(sorted(weights.items(), key=lambda kv: -kv[1])[:top])
 
     def related(self, ref: str, k: int = 5, kinds: tuple[str, ...] | list[str] | None = None) -> list[Hit]:
@@ -262,7 +291,7 @@ class Searcher:
         bm25 = np.where(allowed, self.index.lexical.scores(list(terms)), 0.0)
         fused = scoring.blend(dense, bm25, s.related_blend_dense)
         fused = np.where(allowed & np.isfinite(dense) & (dense >= s.related_min_dense), fused, -np.inf)
-        pool = [r for r in np.argsort(-fused, kind="stable")[:max(4 * k, 20)] if np.isfinite(fused[r])]
+        pool = [r for r in np.argsort(-fused, kind="stable")[: max(4 * k, 20)] if np.isfinite(fused[r])]
         if not pool:
             return []
         vecs = np.stack([self.index.item_vector(r) for r in pool])
@@ -271,9 +300,15 @@ class Searcher:
         for n, i in enumerate(picks, 1):
             r = pool[i]
             d = float(dense[r]) if np.isfinite(dense[r]) else 0.0
-            hits.append(Hit(item=self.items[r], score=float(fused[r]), rank=n,
-                            signals={"dense": d, "bm25": float(bm25[r]), "fused": float(fused[r])},
-                            reason=self._reason(source, self.items[r], terms)))
+            hits.append(
+                Hit(
+                    item=self.items[r],
+                    score=float(fused[r]),
+                    rank=n,
+                    signals={"dense": d, "bm25": float(bm25[r]), "fused": float(fused[r])},
+                    reason=self._reason(source, self.items[r], terms),
+                )
+            )
         return hits
 
     def _reason(self, a: Item, b: Item, a_terms: dict[str, float]) -> str:

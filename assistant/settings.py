@@ -19,9 +19,9 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 class Fusion(StrEnum):
     """How dense and BM25 scores become one ranking."""
 
-    BLEND = "blend"    # w * cosine + (1 - w) * bm25 / max(bm25)
-    RRF = "rrf"        # reciprocal rank fusion
-    DENSE = "dense"    # one signal alone
+    BLEND = "blend"  # w * cosine + (1 - w) * bm25 / max(bm25)
+    RRF = "rrf"  # reciprocal rank fusion
+    DENSE = "dense"  # one signal alone
     BM25 = "bm25"
 
     @classmethod
@@ -34,17 +34,17 @@ class Fusion(StrEnum):
 
 @dataclass(frozen=True)
 class Settings:
-    corpus: Path = DEFAULT_CORPUS          # the JSONL searched
+    corpus: Path = DEFAULT_CORPUS  # the JSONL searched
     data_dir: Path = PROJECT_DIR / "data"  # indexes, embedding cache, answer traces
-    model: str = MINILM                    # embedding model (index/embedder.py)
-    embed_backend: str = "auto"            # how MiniLM runs: "auto" (ONNX Runtime, checked), "onnxruntime",
-                                           # "sentence-transformers" (index/embedder.py BACKENDS)
-    k: int = 10                            # hits shown for an ordinary question
-    k_list: int = 25                       # most hits for "which talks ..." list questions
-    fusion: Fusion = Fusion.BLEND          # see Fusion; compared in eval/results
-    planner: bool = True                   # read filters and schedule questions from the wording
-    blend_dense: float = 0.8               # weight of the dense score in "blend"
-    rrf_k: int = 60                        # RRF constant (Cormack et al. 2009)
+    model: str = MINILM  # embedding model (index/embedder.py)
+    embed_backend: str = "auto"  # how MiniLM runs: "auto" (ONNX Runtime, checked), "onnxruntime",
+    # "sentence-transformers" (index/embedder.py BACKENDS)
+    k: int = 10  # hits shown for an ordinary question
+    k_list: int = 25  # most hits for "which talks ..." list questions
+    fusion: Fusion = Fusion.BLEND  # see Fusion; compared in eval/results
+    planner: bool = True  # read filters and schedule questions from the wording
+    blend_dense: float = 0.8  # weight of the dense score in "blend"
+    rrf_k: int = 60  # RRF constant (Cormack et al. 2009)
     # Relevance: P(relevant) = sigmoid(b + w_dense * cosine + w_cov * coverage + w_top * cosine_gap), each
     # ranked hit labeled match (>= rel_match), possible (>= rel_possible) or weak; a question is refused when
     # its best hit is below rel_refuse. Fitted on the tuning half of eval/data only, by
@@ -56,13 +56,13 @@ class Settings:
     rel_match: float = 0.27
     rel_possible: float = 0.08
     rel_refuse: float = 0.27
-    closest_n: int = 3                     # "closest, not matching" items shown when nothing matches
-    mmr_lambda: float = 0.7                # related(): relevance vs. diversity
-    k_related: int = 5                     # related items shown for "posters like X"
-    related_min_dense: float = 0.2         # related(): items less similar than this are not offered
-    related_blend_dense: float = 1.0       # related(): dense only; the item's BM25 terms only explain the match
-                                           # (nDCG@10 on related queries 0.59 -> 0.75: eval/results/related-tuning.md)
-    max_query_chars: int = 2000            # longer queries are cut (and the plan says so)
+    closest_n: int = 3  # "closest, not matching" items shown when nothing matches
+    mmr_lambda: float = 0.7  # related(): relevance vs. diversity
+    k_related: int = 5  # related items shown for "posters like X"
+    related_min_dense: float = 0.2  # related(): items less similar than this are not offered
+    related_blend_dense: float = 1.0  # related(): dense only; the item's BM25 terms only explain the match
+    # (nDCG@10 on related queries 0.59 -> 0.75: eval/results/related-tuning.md)
+    max_query_chars: int = 2000  # longer queries are cut (and the plan says so)
     # The LLM answerer (any litellm model string); None means the grounded extractive answerer.
     llm_model: str | None = None
     llm_api_base: str | None = None
@@ -92,8 +92,10 @@ class Settings:
     def __post_init__(self):
         object.__setattr__(self, "fusion", Fusion.from_str(self.fusion))
         if not 0 <= self.rel_possible <= self.rel_match <= 1:
-            raise ValueError(f"relevance cut-offs must satisfy 0 <= rel_possible ({self.rel_possible}) <= "
-                             f"rel_match ({self.rel_match}) <= 1")
+            raise ValueError(
+                f"relevance cut-offs must satisfy 0 <= rel_possible ({self.rel_possible}) <= "
+                f"rel_match ({self.rel_match}) <= 1"
+            )
 
     def with_(self, **changes) -> Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
@@ -122,8 +124,9 @@ class Settings:
                     raise ValueError(f"{key}={env[key]!r} is not a valid {conv.__name__}") from None
         timeout, retries = values.get("llm_timeout"), values.get("llm_retries")
         if timeout is not None and not (math.isfinite(timeout) and 0 < timeout <= 3600):
-            raise ValueError(f"TALKS_LLM_TIMEOUT={env['TALKS_LLM_TIMEOUT']!r} must be seconds between 0 and 3600 "
-                             "(e.g. 60)")
+            raise ValueError(
+                f"TALKS_LLM_TIMEOUT={env['TALKS_LLM_TIMEOUT']!r} must be seconds between 0 and 3600 (e.g. 60)"
+            )
         if retries is not None and not 0 <= retries <= 10:
             raise ValueError(f"TALKS_LLM_RETRIES={env['TALKS_LLM_RETRIES']!r} must be between 0 and 10")
         return cls(**values).with_(**overrides)

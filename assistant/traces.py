@@ -19,10 +19,10 @@ from pathlib import Path
 
 from assistant.redact import redact_tree
 
-MAX_BYTES = 10 * 1024 * 1024   # rotate traces.jsonl past this size ...
-BACKUPS = 3                    # ... keeping traces.jsonl.1 .. .3
-MAX_STRING = 2000              # characters kept of any string in a trace (the question too)
-MAX_LIST = 100                 # items kept of any list
+MAX_BYTES = 10 * 1024 * 1024  # rotate traces.jsonl past this size ...
+BACKUPS = 3  # ... keeping traces.jsonl.1 .. .3
+MAX_STRING = 2000  # characters kept of any string in a trace (the question too)
+MAX_LIST = 100  # items kept of any list
 
 
 def _cap(value, max_string: int, max_list: int):
@@ -65,8 +65,11 @@ class TraceLog:
         except Exception as exc:  # noqa: BLE001 - a trace must never fail an answer
             if not self._warned:
                 self._warned = True
-                print(f"talks: warning: cannot write the trace log {self.path} ({type(exc).__name__}: {exc}); "
-                      "answers go on without traces", file=sys.stderr)
+                print(
+                    f"talks: warning: cannot write the trace log {self.path} ({type(exc).__name__}: {exc}); "
+                    "answers go on without traces",
+                    file=sys.stderr,
+                )
             return False
 
     def _write(self, data: bytes) -> None:

@@ -14,17 +14,21 @@ from dataclasses import dataclass, field
 from corpus.item import Item
 from corpus.normalize import ORG_ALIASES, org_key
 
-STOP = set("""a an the of to in on for and or with about at by from is are was were be been do does did what which who
+STOP = set(
+    """a an the of to in on for and or with about at by from is are was were be been do does did what which who
 whom whose when where how why any anything something some all list show me tell give there their this that these those
 i we you it its my our your can could would should will shall please talks talk sessions session presentations
 presentation posters poster panels panel speakers speaker speaking speak talking presenting present presents showing
 show shows covering cover covers discuss discussing discusses being other more also into than then so just has have
-had get got go going one ones there's what's who's whats i'm im""".split())
+had get got go going one ones there's what's who's whats i'm im""".split()
+)
 
-GENERIC = STOP | set("""agenda conference event day today schedule happening on-stage stage exhibit exhibiting booth
+GENERIC = STOP | set(
+    """agenda conference event day today schedule happening on-stage stage exhibit exhibiting booth
 work working works doing bring bringing lineup program where hear see catch find attend listen watch meet anyone
 someone anybody somebody everything everyone involved appear appearing appears participate participating happens
-happen going slot slots scheduled running runs here there""".split())
+happen going slot slots scheduled running runs here there""".split()
+)
 
 KIND_WORDS = {"poster": r"\bposters?\b", "panel": r"\bpanels?\b|\bpanel discussions?\b"}
 FUZZY_PEOPLE_MAX = 5_000  # fuzzy name matching over at most this many people (a few ms); exact lookups above
@@ -41,13 +45,13 @@ def title_words(item: Item) -> list[str]:
 
 @dataclass(frozen=True)
 class Vocabulary:
-    orgs: dict[str, str]          # org key (lowercase, no punctuation) of a spelling -> canonical org
-    people: dict[str, str]        # lowercase full name -> canonical name
-    surnames: dict[str, str]      # lowercase unique surname -> canonical name
+    orgs: dict[str, str]  # org key (lowercase, no punctuation) of a spelling -> canonical org
+    people: dict[str, str]  # lowercase full name -> canonical name
+    surnames: dict[str, str]  # lowercase unique surname -> canonical name
     items: tuple[Item, ...]
-    scheduled: tuple[Item, ...]   # program items with a start time (talks, panels, logistics), by start
+    scheduled: tuple[Item, ...]  # program items with a start time (talks, panels, logistics), by start
     kinds: frozenset = frozenset()  # the kinds this corpus has (a "panel" filter needs panels)
-    event: Item | None = None     # the conference itself (kind "event"), when the corpus has one
+    event: Item | None = None  # the conference itself (kind "event"), when the corpus has one
     common: frozenset = frozenset()  # words of the corpus's titles and abstracts (a surname must not be one)
     title_idf: dict = field(default_factory=dict)  # word -> idf over titles (distinctive title words)
 
@@ -87,16 +91,22 @@ class Vocabulary:
         common = frozenset(w for i in program for w in words(f"{i.title} {i.abstract}"))
         # a unique surname written like a name, that is not an ordinary word of the corpus ("Moses", not "Porter"
         # when an abstract says "porter")
-        surnames = {s: next(iter(ns)) for s, ns in by_surname.items()
-                    if len(ns) == 1 and len(s) >= 3 and s not in STOP and s not in common}
+        surnames = {
+            s: next(iter(ns))
+            for s, ns in by_surname.items()
+            if len(ns) == 1 and len(s) >= 3 and s not in STOP and s not in common
+        }
         single_event = len({i.event for i in program}) == 1
-        scheduled = tuple(sorted((i for i in program if i.start and single_event), key=lambda i: (i.start, i.end or "")))
+        scheduled = tuple(
+            sorted((i for i in program if i.start and single_event), key=lambda i: (i.start, i.end or ""))
+        )
         df = Counter(w for i in program for w in set(title_words(i)))
         n = max(1, len(program))
         title_idf = {w: math.log(1 + n / c) for w, c in df.items()}
         event = next((i for i in items if i.kind == "event"), None)
-        return cls(orgs, people, surnames, tuple(items), scheduled, frozenset(i.kind for i in items), event,
-                   common, title_idf)
+        return cls(
+            orgs, people, surnames, tuple(items), scheduled, frozenset(i.kind for i in items), event, common, title_idf
+        )
 
     def fuzzy_people(self) -> bool:
         return len(self.people) <= FUZZY_PEOPLE_MAX

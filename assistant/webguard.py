@@ -19,8 +19,8 @@ from contextlib import asynccontextmanager
 from urllib.parse import urlsplit
 
 LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
-LOGIN_FAILURES = 5      # failed logins allowed per client address ...
-LOGIN_WINDOW_S = 60.0   # ... within this many seconds; more get 429 until the oldest expires
+LOGIN_FAILURES = 5  # failed logins allowed per client address ...
+LOGIN_WINDOW_S = 60.0  # ... within this many seconds; more get 429 until the oldest expires
 
 
 def hostname(value: str) -> str:
@@ -29,7 +29,7 @@ def hostname(value: str) -> str:
     if "://" in value:
         name = urlsplit(value).hostname or ""
     elif value.startswith("["):
-        name = value[1:value.find("]")] if "]" in value else value[1:]
+        name = value[1 : value.find("]")] if "]" in value else value[1:]
     else:
         name = value.rsplit(":", 1)[0] if value.count(":") == 1 else value
     return name.lower().rstrip(".")
@@ -46,8 +46,9 @@ def allowed_hosts(bind: str) -> frozenset[str] | None:
 class Guard:
     """ASGI middleware: Host and Origin checks, and failed-login back-off per client address."""
 
-    def __init__(self, app, hosts, max_failures: int = LOGIN_FAILURES, window_s: float = LOGIN_WINDOW_S,
-                 clock=time.monotonic):
+    def __init__(
+        self, app, hosts, max_failures: int = LOGIN_FAILURES, window_s: float = LOGIN_WINDOW_S, clock=time.monotonic
+    ):
         self.app = app
         self.hosts = None if hosts is None else frozenset(hostname(h) for h in hosts)
         self.max_failures, self.window_s, self.clock = max_failures, window_s, clock
@@ -63,7 +64,11 @@ class Guard:
         origin = headers.get("origin")
         if origin is not None and hostname(origin) != host:
             return await _refuse(scope, send, 403, "cross-origin requests are not allowed")
-        if scope["type"] == "http" and scope.get("method") == "POST" and scope.get("path", "").rstrip("/").endswith("/login"):
+        if (
+            scope["type"] == "http"
+            and scope.get("method") == "POST"
+            and scope.get("path", "").rstrip("/").endswith("/login")
+        ):
             return await self._login(scope, receive, send)
         return await self.app(scope, receive, send)
 
@@ -75,8 +80,13 @@ class Guard:
             recent.popleft()
         if len(recent) >= self.max_failures:
             wait = max(1, int(self.window_s - (now - recent[0]) + 0.999))
-            return await _refuse(scope, send, 429, f"too many failed logins; try again in {wait}s",
-                                 [(b"retry-after", str(wait).encode())])
+            return await _refuse(
+                scope,
+                send,
+                429,
+                f"too many failed logins; try again in {wait}s",
+                [(b"retry-after", str(wait).encode())],
+            )
         status = {}
 
         async def watch(message):
@@ -96,9 +106,17 @@ async def _refuse(scope, send, status: int, text: str, extra=()):
         await send({"type": "websocket.close", "code": 1008})
         return
     body = text.encode()
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"text/plain; charset=utf-8"),
-                            (b"content-length", str(len(body)).encode()), *extra]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"text/plain; charset=utf-8"),
+                (b"content-length", str(len(body)).encode()),
+                *extra,
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 

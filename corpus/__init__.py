@@ -17,8 +17,21 @@ ATSCALE_SOURCE = SOURCES_DIR / "atscale-ai-data-2025.txt"
 ATSCALE_EVENT = "@Scale: AI & Data 2025"
 DEFAULT_CORPUS = DATA_DIR / "atscale-ai-data-2025.jsonl"
 
-__all__ = ["KINDS", "ROLES", "Item", "ItemError", "Person", "Source", "CorpusError", "load_items",
-           "write_items", "DEFAULT_CORPUS", "ATSCALE_SOURCE", "ATSCALE_EVENT", "build_atscale"]
+__all__ = [
+    "KINDS",
+    "ROLES",
+    "Item",
+    "ItemError",
+    "Person",
+    "Source",
+    "CorpusError",
+    "load_items",
+    "write_items",
+    "DEFAULT_CORPUS",
+    "ATSCALE_SOURCE",
+    "ATSCALE_EVENT",
+    "build_atscale",
+]
 
 
 def build_atscale() -> list[Item]:

@@ -24,8 +24,14 @@ from zoneinfo import ZoneInfo
 from corpus.item import Item, Person, Source, unique
 from corpus.normalize import ORG_ALIASES, clean_text, normalize_org, org_key, slugify, squash
 
-TIME_ZONES = {"PT": "America/Los_Angeles", "MT": "America/Denver", "CT": "America/Chicago",
-              "ET": "America/New_York", "UTC": "UTC", "GMT": "UTC"}
+TIME_ZONES = {
+    "PT": "America/Los_Angeles",
+    "MT": "America/Denver",
+    "CT": "America/Chicago",
+    "ET": "America/New_York",
+    "UTC": "UTC",
+    "GMT": "UTC",
+}
 TIME_LINE = re.compile(r"^(\d{1,2}:\d{2} [AP]M) - (\d{1,2}:\d{2} [AP]M)$")
 ROLE_LINE = re.compile(r"^(Speaker|Moderator|Panelist)\s+(.+)$")
 AUTHOR_LINE = re.compile(r"^Authors?:\s*(.*)$")
@@ -74,7 +80,7 @@ def _parse_event(lines: list[str], schedule: list[Item], source_file: str, event
     loc_row = next((i for i, line in enumerate(lines[:40]) if line.strip().startswith("Location:")), None)
     if loc_row is None:
         raise AgendaError("the page's header lacks a 'Location: <venue>' line")
-    venue = lines[loc_row].strip()[len("Location:"):].strip()
+    venue = lines[loc_row].strip()[len("Location:") :].strip()
     rows, i = [], loc_row + 1
     while i < len(lines) and not lines[i].strip():
         i += 1
@@ -87,9 +93,17 @@ def _parse_event(lines: list[str], schedule: list[Item], source_file: str, event
         rows.append(line)
     description, _ = _abstract(rows)
     location = f"{venue}, {address}" if address else venue
-    return Item(id="event", kind="event", title=event, abstract=f"Location: {location}.\n\n{description}",
-                start=schedule[0].start, end=max(i.end or i.start for i in schedule), event=event,
-                source=Source(source_file, 1), location=location)
+    return Item(
+        id="event",
+        kind="event",
+        title=event,
+        abstract=f"Location: {location}.\n\n{description}",
+        start=schedule[0].start,
+        end=max(i.end or i.start for i in schedule),
+        event=event,
+        source=Source(source_file, 1),
+        location=location,
+    )
 
 
 def _find(lines: list[str], heading: str, start: int = 0) -> int:
@@ -114,8 +128,10 @@ def _event_day_and_zone(lines: list[str]) -> tuple[date, ZoneInfo]:
                 raise AgendaError(f"unknown time zone {m.group(1)!r}; known: {', '.join(TIME_ZONES)}")
             zone = ZoneInfo(TIME_ZONES[m.group(1)])
     if day is None or zone is None:
-        raise AgendaError("the page's header lacks a date line ('June 25, 2025') or a time-zone line "
-                          "('Event times below are displayed in PT.')")
+        raise AgendaError(
+            "the page's header lacks a date line ('June 25, 2025') or a time-zone line "
+            "('Event times below are displayed in PT.')"
+        )
     return day, zone
 
 
@@ -168,21 +184,22 @@ def _parse_schedule(lines, start, end, day, tz, source_file, event) -> list[Item
     for n, row in enumerate(slot_rows):
         stop = slot_rows[n + 1] if n + 1 < len(slot_rows) else end
         m = TIME_LINE.match(lines[row].strip())
-        body = lines[row + 1:stop]
+        body = lines[row + 1 : stop]
         title_i = next((i for i, b in enumerate(body) if b.strip()), None)
         if title_i is None:
             raise AgendaError(f"{source_file}:{row + 1}: schedule slot with no title")
         title = squash(body[title_i])
         people, see_also, text_rows = [], [], []
-        for b in body[title_i + 1:]:
+        for b in body[title_i + 1 :]:
             line = b.strip()
             role = ROLE_LINE.match(line)
             if role:
                 name, _, org = role.group(2).rpartition(",")
                 if not name:  # no comma: a name with no org
                     name, org = org, ""
-                people.append(Person(name=squash(name), org=normalize_org(org) if org.strip() else "",
-                                     role=role.group(1).lower()))
+                people.append(
+                    Person(name=squash(name), org=normalize_org(org) if org.strip() else "", role=role.group(1).lower())
+                )
             elif READ_MORE.search(line) and people:
                 see_also.append(READ_MORE.sub("", line).strip())
             else:
@@ -194,12 +211,22 @@ def _parse_schedule(lines, start, end, day, tz, source_file, event) -> list[Item
             kind = "panel"
         else:
             kind = "talk"
-        items.append(Item(
-            id=slugify(title), kind=kind, title=title, abstract=abstract, people=tuple(people),
-            orgs=unique(p.org for p in people if p.org),
-            start=_time(day, tz, m.group(1)), end=_time(day, tz, m.group(2)), event=event,
-            source=Source(source_file, row + 1), fixes=tuple(fixes), see_also=tuple(see_also),
-        ))
+        items.append(
+            Item(
+                id=slugify(title),
+                kind=kind,
+                title=title,
+                abstract=abstract,
+                people=tuple(people),
+                orgs=unique(p.org for p in people if p.org),
+                start=_time(day, tz, m.group(1)),
+                end=_time(day, tz, m.group(2)),
+                event=event,
+                source=Source(source_file, row + 1),
+                fixes=tuple(fixes),
+                see_also=tuple(see_also),
+            )
+        )
     return items
 
 
@@ -235,12 +262,20 @@ def _parse_posters(lines, author_rows, end, known_orgs, source_file, event) -> l
         stop = _title_row(lines, author_rows[n + 1]) if n + 1 < len(author_rows) else end
         title = squash(lines[title_row])
         people = parse_author_line(AUTHOR_LINE.match(lines[row].strip()).group(1), known_orgs)
-        abstract, fixes = _abstract(lines[row + 1:stop])
-        items.append(Item(
-            id=slugify(title), kind="poster", title=title, abstract=abstract, people=tuple(people),
-            orgs=unique(p.org for p in people if p.org), event=event,
-            source=Source(source_file, title_row + 1), fixes=tuple(fixes),
-        ))
+        abstract, fixes = _abstract(lines[row + 1 : stop])
+        items.append(
+            Item(
+                id=slugify(title),
+                kind="poster",
+                title=title,
+                abstract=abstract,
+                people=tuple(people),
+                orgs=unique(p.org for p in people if p.org),
+                event=event,
+                source=Source(source_file, title_row + 1),
+                fixes=tuple(fixes),
+            )
+        )
     return items
 
 
@@ -300,11 +335,20 @@ def _drop_stray_fragments(items: list[Item], min_words: int = 6) -> list[Item]:
             n = 0
             while n < min(len(wa), len(wb)) and wa[n] == wb[n]:
                 n += 1
-            if (n >= min_words and n < len(wa) and n < len(wb) and wa[n][:1].isupper()
-                    and not wb[n][:1].isupper() and not re.search(r"[.!?:]$", wa[n - 1])):
+            if (
+                n >= min_words
+                and n < len(wa)
+                and n < len(wb)
+                and wa[n][:1].isupper()
+                and not wb[n][:1].isupper()
+                and not re.search(r"[.!?:]$", wa[n - 1])
+            ):
                 fragment = " ".join(wa[:n])
-                out[a_i] = replace(a, abstract=a.abstract[len(fragment):].lstrip(), fixes=a.fixes + (
-                    f"dropped a stray leading fragment copied from {b.title!r}: {fragment!r}",))
+                out[a_i] = replace(
+                    a,
+                    abstract=a.abstract[len(fragment) :].lstrip(),
+                    fixes=a.fixes + (f"dropped a stray leading fragment copied from {b.title!r}: {fragment!r}",),
+                )
                 break
     return out
 

@@ -20,13 +20,38 @@ ID_PATTERN = re.compile(r"\A[a-z0-9][a-z0-9._-]{0,199}\Z")  # \Z: "abc\n" is not
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # Bounds on what one item may hold (the largest in pyvideo/data are about a tenth of these): an item
 # past them is refused, so no single record can make indexing or answering unbounded work.
-MAX_CHARS = {"title": 1_000, "abstract": 100_000, "event": 1_000, "url": 4_000, "location": 1_000, "name": 500, "org": 500,
-             "role": 50, "bio": 20_000, "tag": 500, "fixes": 2_000, "see_also": 2_000}
+MAX_CHARS = {
+    "title": 1_000,
+    "abstract": 100_000,
+    "event": 1_000,
+    "url": 4_000,
+    "location": 1_000,
+    "name": 500,
+    "org": 500,
+    "role": 50,
+    "bio": 20_000,
+    "tag": 500,
+    "fixes": 2_000,
+    "see_also": 2_000,
+}
 MAX_ENTRIES = {"people": 500, "orgs": 500, "tags": 500, "fixes": 200, "see_also": 200}
 
 ITEM_FIELDS = (
-    "id", "kind", "title", "abstract", "people", "orgs", "start", "end", "event",
-    "source", "tags", "url", "fixes", "see_also", "location",
+    "id",
+    "kind",
+    "title",
+    "abstract",
+    "people",
+    "orgs",
+    "start",
+    "end",
+    "event",
+    "source",
+    "tags",
+    "url",
+    "fixes",
+    "see_also",
+    "location",
 )
 PERSON_FIELDS = ("name", "org", "role", "bio", "bio_truncated")
 
@@ -40,14 +65,19 @@ class Person:
     bio_truncated: bool = False
 
     def credit(self, role: bool = False) -> str:
-        """"Name (Org)", or with role=True "Name (Org, role)" / "Name (role)": the one way a person is
+        """ "Name (Org)", or with role=True "Name (Org, role)" / "Name (role)": the one way a person is
         named next to an item, in passages, prompts and answers."""
         extra = [x for x in (self.org, self.role if role else "") if x]
         return f"{self.name} ({', '.join(extra)})" if extra else self.name
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "org": self.org, "role": self.role, "bio": self.bio,
-                "bio_truncated": self.bio_truncated}
+        return {
+            "name": self.name,
+            "org": self.org,
+            "role": self.role,
+            "bio": self.bio,
+            "bio_truncated": self.bio_truncated,
+        }
 
 
 @dataclass(frozen=True)
@@ -113,19 +143,29 @@ class Item:
         problems = validate(data)
         if problems:
             raise ItemError(problems)
-        people = tuple(Person(**{k: p.get(k, Person.__dataclass_fields__[k].default)
-                                 for k in PERSON_FIELDS}) for p in data.get("people", []))
+        people = tuple(
+            Person(**{k: p.get(k, Person.__dataclass_fields__[k].default) for k in PERSON_FIELDS})
+            for p in data.get("people", [])
+        )
         orgs = data.get("orgs")
         if orgs is None:
             orgs = unique(p.org for p in people if p.org)
         src = data.get("source")
         return cls(
-            id=data["id"], kind=data["kind"], title=data["title"].strip(),
-            abstract=data.get("abstract") or "", people=people, orgs=tuple(orgs),
-            start=data.get("start"), end=data.get("end"), event=data.get("event") or "",
+            id=data["id"],
+            kind=data["kind"],
+            title=data["title"].strip(),
+            abstract=data.get("abstract") or "",
+            people=people,
+            orgs=tuple(orgs),
+            start=data.get("start"),
+            end=data.get("end"),
+            event=data.get("event") or "",
             source=Source(src["file"], src["line"]) if src else None,
-            tags=tuple(data.get("tags") or ()), url=data.get("url") or "",
-            fixes=tuple(data.get("fixes") or ()), see_also=tuple(data.get("see_also") or ()),
+            tags=tuple(data.get("tags") or ()),
+            url=data.get("url") or "",
+            fixes=tuple(data.get("fixes") or ()),
+            see_also=tuple(data.get("see_also") or ()),
             location=data.get("location") or "",
         )
 
@@ -196,18 +236,36 @@ def validate(data: Any) -> list[tuple[str, str]]:
             problems.append((key, f"unknown field; valid fields are {', '.join(ITEM_FIELDS)}"))
     item_id = data.get("id")
     if not isinstance(item_id, str) or not item_id:
-        problems.append(("id", "missing or empty" if item_id in (None, "") else f"must be a string, got {_short(item_id)}"))
+        problems.append(
+            ("id", "missing or empty" if item_id in (None, "") else f"must be a string, got {_short(item_id)}")
+        )
     elif not ID_PATTERN.match(item_id):
-        problems.append(("id", f"{_short(item_id)} is not a slug (lowercase letters, digits, '.', '_', '-'; "
-                               "at most 200 characters)"))
+        problems.append(
+            (
+                "id",
+                f"{_short(item_id)} is not a slug (lowercase letters, digits, '.', '_', '-'; at most 200 characters)",
+            )
+        )
     kind = data.get("kind")
     if not isinstance(kind, str) or kind not in KINDS:
-        problems.append(("kind", f"{_short(kind)} is not one of {', '.join(KINDS)}" if kind is not None
-                         else f"missing; one of {', '.join(KINDS)}"))
+        problems.append(
+            (
+                "kind",
+                f"{_short(kind)} is not one of {', '.join(KINDS)}"
+                if kind is not None
+                else f"missing; one of {', '.join(KINDS)}",
+            )
+        )
     title = data.get("title")
     if not isinstance(title, str) or not title.strip():
-        problems.append(("title", "missing or empty" if title in (None, "") or isinstance(title, str)
-                         else f"must be a string, got {_short(title)}"))
+        problems.append(
+            (
+                "title",
+                "missing or empty"
+                if title in (None, "") or isinstance(title, str)
+                else f"must be a string, got {_short(title)}",
+            )
+        )
     elif _text_problem(title, MAX_CHARS["title"]):
         problems.append(("title", _text_problem(title, MAX_CHARS["title"])))
     for key in ("abstract", "event", "url", "location"):
@@ -241,7 +299,9 @@ def validate(data: Any) -> list[tuple[str, str]]:
                 elif _text_problem(value, MAX_CHARS[key]):
                     problems.append((f"{where}.{key}", _text_problem(value, MAX_CHARS[key])))
             if not isinstance(person.get("bio_truncated", False), bool):
-                problems.append((f"{where}.bio_truncated", f"must be true or false, got {_short(person['bio_truncated'])}"))
+                problems.append(
+                    (f"{where}.bio_truncated", f"must be true or false, got {_short(person['bio_truncated'])}")
+                )
             role = person.get("role", "")
             if isinstance(role, str) and role and role not in ROLES:
                 problems.append((f"{where}.role", f"{role!r} is not one of {', '.join(ROLES)}"))
@@ -261,8 +321,14 @@ def validate(data: Any) -> list[tuple[str, str]]:
     if "start" in times and "end" in times and times["end"] < times["start"]:
         problems.append(("end", f"{data['end']!r} is before start {data['start']!r}"))
     src = data.get("source")
-    if src is not None and not (isinstance(src, dict) and isinstance(src.get("file"), str)
-                                and isinstance(src.get("line"), int) and not isinstance(src.get("line"), bool)
-                                and len(src["file"]) <= 4_000 and 0 <= src["line"] < 10**12 and set(src) <= {"file", "line"}):
-        problems.append(("source", f"must be {{\"file\": str, \"line\": int}}, got {_short(src)}"))
+    if src is not None and not (
+        isinstance(src, dict)
+        and isinstance(src.get("file"), str)
+        and isinstance(src.get("line"), int)
+        and not isinstance(src.get("line"), bool)
+        and len(src["file"]) <= 4_000
+        and 0 <= src["line"] < 10**12
+        and set(src) <= {"file", "line"}
+    ):
+        problems.append(("source", f'must be {{"file": str, "line": int}}, got {_short(src)}'))
     return problems

@@ -19,7 +19,7 @@ from pathlib import Path
 from corpus.item import Item, ItemError, Source
 
 MAX_LINE_BYTES = 4 * 1024 * 1024  # one item's JSON; far above the largest a bounded item can take
-MAX_PROBLEMS = 1000               # stop reading a file that is clearly not a corpus
+MAX_PROBLEMS = 1000  # stop reading a file that is clearly not a corpus
 
 
 class CorpusError(ValueError):
@@ -30,14 +30,15 @@ class CorpusError(ValueError):
         self.problems = problems
         shown = problems[:50]
         more = f"\n  ... and {len(problems) - len(shown)} more" if len(problems) > len(shown) else ""
-        super().__init__(f"{path}: {len(problems)} problem(s), nothing loaded:\n  "
-                         + "\n  ".join(shown) + more)
+        super().__init__(f"{path}: {len(problems)} problem(s), nothing loaded:\n  " + "\n  ".join(shown) + more)
 
 
 def load_items(path: Path | str) -> list[Item]:
     path = Path(path)
     if not path.is_file():
-        raise CorpusError(path, [f"no such file: {path} (give a .jsonl corpus, e.g. corpus/data/atscale-ai-data-2025.jsonl)"])
+        raise CorpusError(
+            path, [f"no such file: {path} (give a .jsonl corpus, e.g. corpus/data/atscale-ai-data-2025.jsonl)"]
+        )
     items: list[Item] = []
     problems: list[str] = []
     first_line: dict[str, int] = {}
@@ -55,15 +56,20 @@ def load_items(path: Path | str) -> list[Item]:
             if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw, start = raw[3:], start + 3  # a UTF-8 byte-order mark
             if len(raw) > MAX_LINE_BYTES:
-                problems.append(f"line {lineno}: {len(raw):,} bytes long; an item's line may hold at most "
-                                f"{MAX_LINE_BYTES:,}")
+                problems.append(
+                    f"line {lineno}: {len(raw):,} bytes long; an item's line may hold at most {MAX_LINE_BYTES:,}"
+                )
                 continue
             try:
                 line = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
-                hint = " (the file looks like UTF-16: save it as UTF-8)" if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else ""
-                problems.append(f"line {lineno}: not valid UTF-8: byte 0x{raw[exc.start]:02x} at byte offset "
-                                f"{start + exc.start} of the file{hint}")
+                hint = (
+                    " (the file looks like UTF-16: save it as UTF-8)" if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else ""
+                )
+                problems.append(
+                    f"line {lineno}: not valid UTF-8: byte 0x{raw[exc.start]:02x} at byte offset "
+                    f"{start + exc.start} of the file{hint}"
+                )
                 continue
             if not line.strip():
                 continue
@@ -82,8 +88,9 @@ def load_items(path: Path | str) -> list[Item]:
                 problems.extend(f"line {lineno}: field {f!r}: {m}" for f, m in exc.problems)
                 continue
             if item.id in first_line:
-                problems.append(f"line {lineno}: field 'id': duplicate id {item.id!r} "
-                                f"(first used on line {first_line[item.id]})")
+                problems.append(
+                    f"line {lineno}: field 'id': duplicate id {item.id!r} (first used on line {first_line[item.id]})"
+                )
                 continue
             first_line[item.id] = lineno
             if item.source is None:

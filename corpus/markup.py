@@ -58,16 +58,50 @@ _OPTION = re.compile(r"^\s*:[\w -]+:(?:\s.*)?$")
 _LITERAL_MARK = re.compile(r"(\S?)(\s*)::$")
 
 # Directives whose whole block is dropped: their content is a file, a picture or a setting.
-_DROP_DIRECTIVES = frozenset({
-    "image", "figure", "raw", "include", "meta", "contents", "sectnum", "target-notes",
-    "highlight", "role", "default-role", "title", "header", "footer", "csv-table",
-})
+_DROP_DIRECTIVES = frozenset(
+    {
+        "image",
+        "figure",
+        "raw",
+        "include",
+        "meta",
+        "contents",
+        "sectnum",
+        "target-notes",
+        "highlight",
+        "role",
+        "default-role",
+        "title",
+        "header",
+        "footer",
+        "csv-table",
+    }
+)
 # Directives whose argument is readable text (a note's first sentence, a topic's title).
-_TEXT_ARGUMENT = frozenset({
-    "note", "warning", "tip", "important", "hint", "caution", "attention", "danger", "error",
-    "admonition", "topic", "sidebar", "rubric", "seealso", "versionadded", "versionchanged",
-    "deprecated", "epigraph", "pull-quote", "highlights",
-})
+_TEXT_ARGUMENT = frozenset(
+    {
+        "note",
+        "warning",
+        "tip",
+        "important",
+        "hint",
+        "caution",
+        "attention",
+        "danger",
+        "error",
+        "admonition",
+        "topic",
+        "sidebar",
+        "rubric",
+        "seealso",
+        "versionadded",
+        "versionchanged",
+        "deprecated",
+        "epigraph",
+        "pull-quote",
+        "highlights",
+    }
+)
 
 # ---------------------------------------------------------------- inline rules
 
@@ -100,7 +134,9 @@ MAX_DEPTH = 8  # directive/footnote bodies nested deeper than this are kept as p
 _HTML_TAG = re.compile(
     r"</?(?:a|abbr|b|big|center|cite|code|dd|del|dl|dt|em|font|i|iframe|img|ins|kbd|li|mark|s|"
     r"small|span|strike|strong|sub|sup|td|th|tbody|thead|tt|u|hr|section|article|header|footer|"
-    r"figure|figcaption|video|source|object|embed|param)\b[^<>]*>", re.I)
+    r"figure|figcaption|video|source|object|embed|param)\b[^<>]*>",
+    re.I,
+)
 _SPACES = re.compile(r"[ \t\f\v]{2,}")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
@@ -165,7 +201,7 @@ def _explicit_block(lines: list[str], i: int, match: re.Match, out: list[str], d
         out.append("")
         if name in _TEXT_ARGUMENT and directive.group(2):
             out.append(_line(directive.group(2)))
-        body = lines[i + 1:end]
+        body = lines[i + 1 : end]
         while body and _OPTION.match(body[0]):
             body.pop(0)
         out.extend(_blocks([ln[indent:] if not ln[:indent].strip() else ln for ln in body], depth + 1))
@@ -173,7 +209,7 @@ def _explicit_block(lines: list[str], i: int, match: re.Match, out: list[str], d
         return end
     footnote = _FOOTNOTE.match(rest)
     if footnote:
-        out.extend(_blocks([f"{footnote.group(1)} {footnote.group(2)}".strip(), *lines[i + 1:end]], depth + 1))
+        out.extend(_blocks([f"{footnote.group(1)} {footnote.group(2)}".strip(), *lines[i + 1 : end]], depth + 1))
         return end
     return end  # hyperlink target (.. _name: url), substitution (.. |x| ...) or comment
 
@@ -198,7 +234,7 @@ def _line(line: str) -> str | None:
     if heading:
         title = heading.group(1).rstrip()
         m = _CLOSING_HASHES.search(title)
-        return "\n" + (title[:m.start()].rstrip() if m else title) + "\n"
+        return "\n" + (title[: m.start()].rstrip() if m else title) + "\n"
     row = _TABLE_ROW.match(line)
     if row:
         return " | ".join(cell.strip() for cell in row.group(1).split("|") if cell.strip())
@@ -290,7 +326,7 @@ def _drop_scripts(text: str) -> str:
         end = lower.find(">", close)
         if end < 0:
             break
-        out.append(text[pos:m.start()])
+        out.append(text[pos : m.start()])
         pos = end + 1
     out.append(text[pos:])
     return "".join(out)

@@ -7,20 +7,22 @@ import unicodedata
 
 # Characters a web page carries that look like plain ones: normalized so that search, quoting and
 # matching see one form. Curly apostrophes become ASCII so "O’Kelly" and "O'Kelly" are one name.
-_CHAR_MAP = str.maketrans({
-    "\u00a0": " ",   # no-break space
-    "\u202f": " ",   # narrow no-break space
-    "\u2007": " ",   # figure space
-    "\u2009": " ",   # thin space
-    "\u200b": "",    # zero-width space
-    "\ufeff": "",    # byte-order mark
-    "\u2011": "-",   # non-breaking hyphen
-    "\u2010": "-",   # hyphen
-    "\u2018": "'",
-    "\u2019": "'",
-    "\u201c": '"',
-    "\u201d": '"',
-})
+_CHAR_MAP = str.maketrans(
+    {
+        "\u00a0": " ",  # no-break space
+        "\u202f": " ",  # narrow no-break space
+        "\u2007": " ",  # figure space
+        "\u2009": " ",  # thin space
+        "\u200b": "",  # zero-width space
+        "\ufeff": "",  # byte-order mark
+        "\u2011": "-",  # non-breaking hyphen
+        "\u2010": "-",  # hyphen
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+    }
+)
 
 # One spelling per organisation. Keys are matched case-insensitively after punctuation is dropped.
 ORG_ALIASES = {

@@ -62,8 +62,10 @@ __all__ = ["ImportResult", "import_pyvideo"]
 
 NO_PUBLISH = "NO_PUBLISH.json"
 _NO_CUT = 1000  # slug length limit high enough never to cut a file name (cuts make collisions)
-_RECORDED = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)"
-                       r"(Z|[+-]\d{2}:?\d{2})?)?$")
+_RECORDED = re.compile(
+    r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)"
+    r"(Z|[+-]\d{2}:?\d{2})?)?$"
+)
 
 SKIP_INVALID_JSON = "invalid JSON"
 SKIP_NOT_OBJECT = "not a JSON object"
@@ -85,8 +87,7 @@ class ImportResult:
     failures: list[str] = field(default_factory=list)  # "<event>/videos/<file>: <error>" per failed record
 
 
-def import_pyvideo(path: Path | str, events: Iterable[str] | None = None,
-                   progress: bool = False) -> ImportResult:
+def import_pyvideo(path: Path | str, events: Iterable[str] | None = None, progress: bool = False) -> ImportResult:
     """Import pyvideo/data from a .tar.gz archive or an unpacked folder.
 
     `events` limits the import to these event folder names (e.g. "pycon-us-2019"); an unknown
@@ -103,8 +104,9 @@ def import_pyvideo(path: Path | str, events: Iterable[str] | None = None,
         available = None  # known only once the whole archive has been read
         members = _read_archive(path, wanted, progress)
     else:
-        raise CorpusError(path, [f"no such file or folder: {path} (give pyvideo-data.tar.gz or "
-                                 "an unpacked pyvideo/data folder)"])
+        raise CorpusError(
+            path, [f"no such file or folder: {path} (give pyvideo-data.tar.gz or an unpacked pyvideo/data folder)"]
+        )
     collector = _Collector(path)
     for member in members:
         collector.add(member)
@@ -112,8 +114,13 @@ def import_pyvideo(path: Path | str, events: Iterable[str] | None = None,
         available = collector.seen_events
         _check_events(path, wanted, available)
     if not available:
-        raise CorpusError(path, ["no pyvideo event folders found: expected <event>/category.json "
-                                 "and <event>/videos/<talk>.json, as in github.com/pyvideo/data"])
+        raise CorpusError(
+            path,
+            [
+                "no pyvideo event folders found: expected <event>/category.json "
+                "and <event>/videos/<talk>.json, as in github.com/pyvideo/data"
+            ],
+        )
     return collector.result()
 
 
@@ -167,17 +174,21 @@ def _check_events(path: Path, wanted: set[str] | None, available: set[str]) -> N
     for name in unknown:
         close = difflib.get_close_matches(name, sorted(available), n=3, cutoff=0.6)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
-        problems.append(f"unknown event {name!r}: no such event folder{hint} "
-                        f"(valid names include {', '.join(sorted(available)[:5])}, "
-                        f"{len(available)} in all)")
+        problems.append(
+            f"unknown event {name!r}: no such event folder{hint} "
+            f"(valid names include {', '.join(sorted(available)[:5])}, "
+            f"{len(available)} in all)"
+        )
     raise CorpusError(path, problems)
 
 
 def _folder_events(root: Path) -> set[str]:
     """Event folders of an unpacked copy: those with a category.json or a videos/ folder."""
-    return {d.name for d in root.iterdir()
-            if d.is_dir() and not d.name.startswith(".")
-            and ((d / "category.json").is_file() or (d / "videos").is_dir())}
+    return {
+        d.name
+        for d in root.iterdir()
+        if d.is_dir() and not d.name.startswith(".") and ((d / "category.json").is_file() or (d / "videos").is_dir())
+    }
 
 
 def _read_folder(root: Path, wanted: set[str] | None, progress: bool) -> Iterator[_Member]:
@@ -188,10 +199,10 @@ def _read_folder(root: Path, wanted: set[str] | None, progress: bool) -> Iterato
     folders = [d for d in folders if wanted is None or d.name in wanted]
     for folder in folders:
         if (folder / "category.json").is_file():
-            yield _Member("category", folder.name, "category.json",
-                          (folder / "category.json").read_bytes())
-    videos = [f for d in folders if (d / "videos").is_dir()
-              for f in sorted((d / "videos").glob("*.json")) if f.is_file()]
+            yield _Member("category", folder.name, "category.json", (folder / "category.json").read_bytes())
+    videos = [
+        f for d in folders if (d / "videos").is_dir() for f in sorted((d / "videos").glob("*.json")) if f.is_file()
+    ]
     for file in tqdm(videos, desc="pyvideo", unit="talk", file=sys.stderr, disable=not progress):
         yield _Member("video", file.parent.parent.name, file.name, file.read_bytes())
 
@@ -200,14 +211,18 @@ def _read_archive(path: Path, wanted: set[str] | None, progress: bool) -> Iterat
     """Members of a tar archive (any compression tarfile knows), read as a stream.
 
     The progress bar counts compressed bytes, the only total known before the end."""
-    with path.open("rb") as raw, tqdm(total=path.stat().st_size, desc="pyvideo", unit="B",
-                                      unit_scale=True, file=sys.stderr,
-                                      disable=not progress) as bar:
+    with (
+        path.open("rb") as raw,
+        tqdm(
+            total=path.stat().st_size, desc="pyvideo", unit="B", unit_scale=True, file=sys.stderr, disable=not progress
+        ) as bar,
+    ):
         try:
             archive = tarfile.open(fileobj=raw, mode="r|*")
         except tarfile.TarError as exc:
-            raise CorpusError(path, [f"not a tar archive ({exc}); give pyvideo-data.tar.gz or an "
-                                     "unpacked pyvideo/data folder"]) from exc
+            raise CorpusError(
+                path, [f"not a tar archive ({exc}); give pyvideo-data.tar.gz or an unpacked pyvideo/data folder"]
+            ) from exc
         try:
             with archive:
                 for info in archive:
@@ -220,8 +235,7 @@ def _read_archive(path: Path, wanted: set[str] | None, progress: bool) -> Iterat
         bar.update(bar.total - bar.n)
 
 
-def _archive_member(archive: tarfile.TarFile, info: tarfile.TarInfo,
-                    wanted: set[str] | None) -> _Member | None:
+def _archive_member(archive: tarfile.TarFile, info: tarfile.TarInfo, wanted: set[str] | None) -> _Member | None:
     """The member for one archive entry, or None when it is not a pyvideo file we use."""
     if not info.isfile():
         return None
@@ -326,8 +340,7 @@ class _Collector:
             events.add(record.event)
         return ImportResult(items=items, events=len(events), skipped=skipped, failures=list(self.failures))
 
-    def _skip_reason(self, record: _Record, id_taken: bool,
-                     titles_by_url: dict[str, list[str]]) -> str:
+    def _skip_reason(self, record: _Record, id_taken: bool, titles_by_url: dict[str, list[str]]) -> str:
         """Why this record is left out, or "" to keep it."""
         talk = record.talk
         if talk is None:
@@ -345,10 +358,19 @@ class _Collector:
             why = "is missing" if record.event not in self.titles else "has no usable title"
             fixes = (*fixes, f"event title taken from the folder name: category.json {why}")
         return Item(
-            id=item_id, kind="talk", title=talk.title, abstract=talk.abstract, people=talk.people,
-            orgs=(), start=talk.start, end=None, event=title or record.event,
-            source=Source(f"{record.event}/videos/{record.name}", 1), tags=talk.tags,
-            url=talk.url, fixes=fixes,
+            id=item_id,
+            kind="talk",
+            title=talk.title,
+            abstract=talk.abstract,
+            people=talk.people,
+            orgs=(),
+            start=talk.start,
+            end=None,
+            event=title or record.event,
+            source=Source(f"{record.event}/videos/{record.name}", 1),
+            tags=talk.tags,
+            url=talk.url,
+            fixes=fixes,
         )
 
 
@@ -384,10 +406,10 @@ def _no_publish_ids(path: Path, data: bytes) -> frozenset[int]:
         ids = json.loads(data)
     except (ValueError, RecursionError) as exc:
         raise CorpusError(path, [f"{NO_PUBLISH}: not valid JSON ({_why(exc)})"]) from exc
-    if not isinstance(ids, list) or not all(isinstance(i, int) and not isinstance(i, bool)
-                                            or isinstance(i, str) and i.isdigit() for i in ids):
-        raise CorpusError(path, [f"{NO_PUBLISH}: expected a JSON list of integer video ids, "
-                                 f"got {str(ids)[:80]}"])
+    if not isinstance(ids, list) or not all(
+        isinstance(i, int) and not isinstance(i, bool) or isinstance(i, str) and i.isdigit() for i in ids
+    ):
+        raise CorpusError(path, [f"{NO_PUBLISH}: expected a JSON list of integer video ids, got {str(ids)[:80]}"])
     return frozenset(int(i) for i in ids)
 
 
@@ -425,8 +447,13 @@ def _parse_video(data: bytes) -> _Talk | str:
     start = _start(record.get("recorded"), fixes)
     video_id = record.get("id")
     return _Talk(
-        title=title, abstract=_abstract(record), people=people, start=start,
-        tags=_tags(record.get("tags")), url=_url(record), fixes=tuple(fixes),
+        title=title,
+        abstract=_abstract(record),
+        people=people,
+        start=start,
+        tags=_tags(record.get("tags")),
+        url=_url(record),
+        fixes=tuple(fixes),
         video_id=video_id if isinstance(video_id, int) and not isinstance(video_id, bool) else None,
     )
 
@@ -499,9 +526,9 @@ def _start(recorded: object, fixes: list[str]) -> str | None:
 def _item_ids(keys: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
     """Item ids for (event folder, file name) pairs: `<event>--<file>` as slugs, with a hash of
     the file name added to every name whose slug another name in the folder shares."""
-    base = {key: f"{slugify(key[0], _NO_CUT)}--{slugify(key[1].removesuffix('.json'), _NO_CUT)}"
-            for key in keys}
+    base = {key: f"{slugify(key[0], _NO_CUT)}--{slugify(key[1].removesuffix('.json'), _NO_CUT)}" for key in keys}
     counts = Counter(base.values())
-    return {key: (f"{value}-{hashlib.sha1(key[1].encode()).hexdigest()[:8]}"
-                  if counts[value] > 1 else value)
-            for key, value in base.items()}
+    return {
+        key: (f"{value}-{hashlib.sha1(key[1].encode()).hexdigest()[:8]}" if counts[value] > 1 else value)
+        for key, value in base.items()
+    }

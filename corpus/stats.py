@@ -24,11 +24,13 @@ def corpus_stats(items: list[Item]) -> dict:
 
 
 def format_stats(stats: dict, top: int = 10) -> str:
-    lines = [f"{stats['items']} items: " + ", ".join(f"{n} {k}" for k, n in stats["kinds"].items()),
-             f"{stats['with_abstract']} with an abstract, {stats['scheduled']} with a time slot",
-             f"{len(stats['events'])} event(s): " + _top(stats["events"], top),
-             f"{len(stats['orgs'])} orgs: " + _top(stats["orgs"], top),
-             f"{stats['people']} people"]
+    lines = [
+        f"{stats['items']} items: " + ", ".join(f"{n} {k}" for k, n in stats["kinds"].items()),
+        f"{stats['with_abstract']} with an abstract, {stats['scheduled']} with a time slot",
+        f"{len(stats['events'])} event(s): " + _top(stats["events"], top),
+        f"{len(stats['orgs'])} orgs: " + _top(stats["orgs"], top),
+        f"{stats['people']} people",
+    ]
     return "\n".join(lines)
 
 

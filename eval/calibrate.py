@@ -45,8 +45,9 @@ def collect(searcher: Searcher, queries, qrels, depth: int = 30):
         x = np.array([[h.signals[f] for f in FEATURES] for h in ranked])
         rel = qrels.get(q["qid"], {})
         y = np.array([1.0 if rel.get(h.item.id, 0) >= 1 else 0.0 for h in ranked])
-        groups.append({"qid": q["qid"], "type": q["type"], "x": x, "y": y, "n_rel": len(rel),
-                       "out": q["type"] == OUT_OF_SCOPE})
+        groups.append(
+            {"qid": q["qid"], "type": q["type"], "x": x, "y": y, "n_rel": len(rel), "out": q["type"] == OUT_OF_SCOPE}
+        )
     return groups
 
 
@@ -96,8 +97,12 @@ def refuse_cut(groups, w) -> tuple[float, dict]:
     false_ref, neg_refused, _, _ = min(rows)
     ok = [r[3] for r in rows if r[0] == false_ref and r[1] == neg_refused]
     t = (min(ok) + max(ok)) / 2  # the middle of the range that does as well: margin on both sides
-    return round(float(t), 3), {"false_refusals": int(false_ref), "out_of_scope_refused": int(-neg_refused),
-                      "out_of_scope": len(best_out), "in_scope": len(best_in)}
+    return round(float(t), 3), {
+        "false_refusals": int(false_ref),
+        "out_of_scope_refused": int(-neg_refused),
+        "out_of_scope": len(best_out),
+        "in_scope": len(best_in),
+    }
 
 
 def calibrate(groups) -> dict:
@@ -107,10 +112,17 @@ def calibrate(groups) -> dict:
     f1s = [set_f1(groups, w, t) for t in GRID]
     tau = float(GRID[int(np.argmax(f1s))])
     refuse, refuse_stats = refuse_cut(groups, w)
-    return {"weights": dict(zip(("bias",) + FEATURES, map(float, w))), "rel_match": tau,
-            "rel_possible": possible_cut(groups, w, tau), "rel_refuse": min(refuse, tau),
-            "tune_set_f1": max(f1s), "refusal_on_tune": refuse_stats,
-            "queries": len(groups), "pairs": int(len(y)), "positives": int(y.sum())}
+    return {
+        "weights": dict(zip(("bias",) + FEATURES, map(float, w))),
+        "rel_match": tau,
+        "rel_possible": possible_cut(groups, w, tau),
+        "rel_refuse": min(refuse, tau),
+        "tune_set_f1": max(f1s),
+        "refusal_on_tune": refuse_stats,
+        "queries": len(groups),
+        "pairs": int(len(y)),
+        "positives": int(y.sum()),
+    }
 
 
 def main() -> int:
@@ -123,8 +135,12 @@ def main() -> int:
     print(text)
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "calibration.md").write_text(
-        "# Relevance calibration\n\n" + (__doc__ or "").strip() + "\n\nLast run (`python -m eval.calibrate`):\n\n```json\n"
-        + text + "\n```\n")
+        "# Relevance calibration\n\n"
+        + (__doc__ or "").strip()
+        + "\n\nLast run (`python -m eval.calibrate`):\n\n```json\n"
+        + text
+        + "\n```\n"
+    )
     return 0
 
 

@@ -62,17 +62,28 @@ def corpus_payloads() -> list[tuple[str, bytes]]:
 
     good = {"id": "a", "kind": "talk", "title": "T", "people": [{"name": "Ada", "org": "X"}]}
     line = lambda d: json.dumps(d, ensure_ascii=False).encode("utf-8", "surrogatepass") + b"\n"  # noqa: E731
-    out = [("empty file", b""), ("blank lines", b"\n\n  \n"), ("utf-16", json.dumps(good).encode("utf-16")),
-           ("latin-1 byte", line({**good, "title": "caf"})[:-3] + b"\xe9\"}\n"), ("random bytes", os.urandom(4096)),
-           ("NUL bytes", b"\x00" * 1000), ("deep list", b"[" * 100_000 + b"\n"),
-           ("deep object", b'{"a": ' * 50_000 + b"\n"), ("5,000-digit number", b'{"id": ' + b"9" * 5000 + b"}\n"),
-           ("NaN", b'{"id": "a", "kind": "talk", "title": NaN}\n'), ("huge line", b'{"title": "' + b"x" * 5_000_000 + b'"}\n'),
-           ("id with newline", line({**good, "id": "a\n"})), ("lone surrogate", line({**good, "title": "x\ud800"})),
-           ("org list", line({**good, "people": [{"name": "A", "org": ["x"]}]})),
-           ("org int", line({**good, "people": [{"name": "A", "org": 5}]})),
-           ("10 MB abstract", line({**good, "abstract": "word " * 2_000_000})),
-           ("duplicate ids", line(good) * 2), ("U+2028 in title", line({**good, "title": "a\u2028b"})),
-           ("CRLF", line(good).replace(b"\n", b"\r\n")), ("BOM", b"\xef\xbb\xbf" + line(good))]
+    out = [
+        ("empty file", b""),
+        ("blank lines", b"\n\n  \n"),
+        ("utf-16", json.dumps(good).encode("utf-16")),
+        ("latin-1 byte", line({**good, "title": "caf"})[:-3] + b'\xe9"}\n'),
+        ("random bytes", os.urandom(4096)),
+        ("NUL bytes", b"\x00" * 1000),
+        ("deep list", b"[" * 100_000 + b"\n"),
+        ("deep object", b'{"a": ' * 50_000 + b"\n"),
+        ("5,000-digit number", b'{"id": ' + b"9" * 5000 + b"}\n"),
+        ("NaN", b'{"id": "a", "kind": "talk", "title": NaN}\n'),
+        ("huge line", b'{"title": "' + b"x" * 5_000_000 + b'"}\n'),
+        ("id with newline", line({**good, "id": "a\n"})),
+        ("lone surrogate", line({**good, "title": "x\ud800"})),
+        ("org list", line({**good, "people": [{"name": "A", "org": ["x"]}]})),
+        ("org int", line({**good, "people": [{"name": "A", "org": 5}]})),
+        ("10 MB abstract", line({**good, "abstract": "word " * 2_000_000})),
+        ("duplicate ids", line(good) * 2),
+        ("U+2028 in title", line({**good, "title": "a\u2028b"})),
+        ("CRLF", line(good).replace(b"\n", b"\r\n")),
+        ("BOM", b"\xef\xbb\xbf" + line(good)),
+    ]
     for key in ITEM_FIELDS:
         for bad in ([1], 7, {"x": 1}, True, "s" * 200_000, None, [[[]]], -1.5):
             out.append((f"{key}={type(bad).__name__}", line({**good, key: bad})))
@@ -97,8 +108,18 @@ def check_corpus(row: Row, tmp: Path) -> None:
 def check_batch(row: Row, tmp: Path) -> None:
     from assistant import cli
 
-    cases = [b"a\nb\nc\n", b"a\n\nb", "a\u2028b\x0bc\x1cd\nz".encode(), b"caf\xe9\n", b"\xef\xbb\xbfa\r\nb\r\n",
-             b"", b"\n\n\n", os.urandom(2000), b"x" * 100_000, "\u2029\x85\n".encode()]
+    cases = [
+        b"a\nb\nc\n",
+        b"a\n\nb",
+        "a\u2028b\x0bc\x1cd\nz".encode(),
+        b"caf\xe9\n",
+        b"\xef\xbb\xbfa\r\nb\r\n",
+        b"",
+        b"\n\n\n",
+        os.urandom(2000),
+        b"x" * 100_000,
+        "\u2029\x85\n".encode(),
+    ]
     for data in cases:
         path = tmp / "q.txt"
         path.write_bytes(data)
@@ -135,8 +156,10 @@ def check_index_damage(row: Row, tmp: Path) -> None:
     items = small_items()
     folder = build_index(items, tmp / "idx", HashingEmbedder(), cache_dir=tmp / "cache").folder
     damages = {
-        "deleted": lambda p: p.unlink(), "truncated": lambda p: p.write_bytes(p.read_bytes()[: p.stat().st_size // 2]),
-        "empty": lambda p: p.write_bytes(b""), "random": lambda p: p.write_bytes(np.random.default_rng(1).bytes(p.stat().st_size)),
+        "deleted": lambda p: p.unlink(),
+        "truncated": lambda p: p.write_bytes(p.read_bytes()[: p.stat().st_size // 2]),
+        "empty": lambda p: p.write_bytes(b""),
+        "random": lambda p: p.write_bytes(np.random.default_rng(1).bytes(p.stat().st_size)),
         "1 byte flipped": lambda p: p.write_bytes(bytes([p.read_bytes()[0] ^ 1]) + p.read_bytes()[1:]),
     }
     files = sorted(Manifest.read(folder).files) + ["manifest.json"]
@@ -179,9 +202,11 @@ def check_builds(row: Row, tmp: Path, kills: int) -> None:
         row.ok()
     for exc in errors:
         row.crash(f"racing build: {type(exc).__name__}")
-    code = ("import sys; sys.path.insert(0, %r); from eval.hardening import small_items; from index.build import build_index;"
-            "from index.embedder import HashingEmbedder; build_index(small_items() * 1, %r, HashingEmbedder(), cache_dir=%r)"
-            % (str(ROOT), str(tmp / "killed"), str(tmp / "kcache")))
+    code = (
+        "import sys; sys.path.insert(0, %r); from eval.hardening import small_items; from index.build import build_index;"
+        "from index.embedder import HashingEmbedder; build_index(small_items() * 1, %r, HashingEmbedder(), cache_dir=%r)"
+        % (str(ROOT), str(tmp / "killed"), str(tmp / "kcache"))
+    )
     build_index(items, tmp / "killed", HashingEmbedder(), cache_dir=tmp / "kcache")
     for n in range(kills):  # kill -9 at different points of a build in another process
         proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -212,7 +237,9 @@ class _Echo(BaseHTTPRequestHandler):
 
     def do_POST(self):  # noqa: N802
         self.rfile.read(int(self.headers.get("content-length", 0)))
-        body = json.dumps({"error": {"message": "x" * type(self).offset + f"bad key {KEY} " + self.headers.get("authorization", "")}}).encode()
+        body = json.dumps(
+            {"error": {"message": "x" * type(self).offset + f"bad key {KEY} " + self.headers.get("authorization", "")}}
+        ).encode()
         self.send_response(401)
         self.send_header("content-type", "application/json")
         self.send_header("content-length", str(len(body)))
@@ -238,9 +265,15 @@ def check_secrets(row: Row, tmp: Path) -> None:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Echo)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     port = server.server_address[1]
-    bot = fake_assistant(tmp, llm_model="openai/x", llm_api_key=KEY, llm_retries=0, llm_timeout=5,
-                         llm_api_base=f"http://user:hunter2@127.0.0.1:{port}/v1")
-    pieces = [KEY[i:i + 6] for i in range(len(KEY) - 5)] + ["hunter2"]
+    bot = fake_assistant(
+        tmp,
+        llm_model="openai/x",
+        llm_api_key=KEY,
+        llm_retries=0,
+        llm_timeout=5,
+        llm_api_base=f"http://user:hunter2@127.0.0.1:{port}/v1",
+    )
+    pieces = [KEY[i : i + 6] for i in range(len(KEY) - 5)] + ["hunter2"]
     for offset in range(0, 340, 2):
         _Echo.offset = offset
         ans = bot.answer("what is Fiddler showing?")
@@ -318,8 +351,13 @@ def check_deadline(row: Row, tmp: Path) -> dict:
                 held.append(sock.accept()[0])
 
     threading.Thread(target=accept, daemon=True).start()
-    bot = fake_assistant(tmp, llm_model="openai/x", llm_retries=1, llm_timeout=3,
-                         llm_api_base=f"http://127.0.0.1:{sock.getsockname()[1]}/v1")
+    bot = fake_assistant(
+        tmp,
+        llm_model="openai/x",
+        llm_retries=1,
+        llm_timeout=3,
+        llm_api_base=f"http://127.0.0.1:{sock.getsockname()[1]}/v1",
+    )
     times = []
     for _ in range(3):
         t = time.perf_counter()
@@ -338,9 +376,44 @@ def check_deadline(row: Row, tmp: Path) -> dict:
 def check_markup(row: Row) -> float:
     from corpus.markup import to_plain_text
 
-    floods = ["[", "](", "[x](", "![", "**a ", "*a", "_a ", "__a b", "`", "``a", "<", "<a ", "<!--", "[x]", "[x][",
-              "\\", "&amp", ":r:`", "`a <", "a_ ", "[1]", "<http:", ".. ", "\n.. x::\n", "| a |", "\n# a", " ",
-              "<script>", "\n", "  x\n", "- ", "| ", "a.", '[a](b "', "_a b", "\n   .. note:: x"]
+    floods = [
+        "[",
+        "](",
+        "[x](",
+        "![",
+        "**a ",
+        "*a",
+        "_a ",
+        "__a b",
+        "`",
+        "``a",
+        "<",
+        "<a ",
+        "<!--",
+        "[x]",
+        "[x][",
+        "\\",
+        "&amp",
+        ":r:`",
+        "`a <",
+        "a_ ",
+        "[1]",
+        "<http:",
+        ".. ",
+        "\n.. x::\n",
+        "| a |",
+        "\n# a",
+        " ",
+        "<script>",
+        "\n",
+        "  x\n",
+        "- ",
+        "| ",
+        "a.",
+        '[a](b "',
+        "_a b",
+        "\n   .. note:: x",
+    ]
     worst = 0.0
     for unit in floods:
         text = (unit * (100_000 // len(unit) + 1))[:100_000]
@@ -359,11 +432,15 @@ def check_pyvideo(row: Row, tmp: Path) -> None:
 
     videos = tmp / "pv" / "ev" / "videos"
     videos.mkdir(parents=True)
-    records = {"deep": "[" * 100_000, "deep-tags": '{"title": "T", "tags": ' + "[" * 50_000 + "]" * 50_000 + "}",
-               "flood": json.dumps({"title": "F", "description": "[" * 100_000}),
-               "types": json.dumps({"title": ["x"], "speakers": {"a": 1}, "recorded": 5, "videos": "x"}),
-               "number": '{"title": "N", "id": ' + "9" * 5000 + "}", "binary": "\udcff\udcfe",
-               "good": json.dumps({"title": "Good", "speakers": ["Ada"]})}
+    records = {
+        "deep": "[" * 100_000,
+        "deep-tags": '{"title": "T", "tags": ' + "[" * 50_000 + "]" * 50_000 + "}",
+        "flood": json.dumps({"title": "F", "description": "[" * 100_000}),
+        "types": json.dumps({"title": ["x"], "speakers": {"a": 1}, "recorded": 5, "videos": "x"}),
+        "number": '{"title": "N", "id": ' + "9" * 5000 + "}",
+        "binary": "\udcff\udcfe",
+        "good": json.dumps({"title": "Good", "speakers": ["Ada"]}),
+    }
     for name, text in records.items():
         (videos / f"{name}.json").write_bytes(text.encode("utf-8", "surrogateescape"))
     t = time.perf_counter()
@@ -371,7 +448,9 @@ def check_pyvideo(row: Row, tmp: Path) -> None:
         result = import_pyvideo(tmp / "pv")
         row.tried += len(records)
         row.clean += len(records)
-        row.notes.append(f"{len(result.items)} imported, skipped {dict(result.skipped)}, {time.perf_counter() - t:.1f}s")
+        row.notes.append(
+            f"{len(result.items)} imported, skipped {dict(result.skipped)}, {time.perf_counter() - t:.1f}s"
+        )
     except Exception as exc:  # noqa: BLE001
         row.crash(f"import: {type(exc).__name__}")
 
@@ -406,19 +485,31 @@ def check_app(row: Row, tmp: Path, asks: int, concurrent: int) -> dict:
             probes.append(("GET", path, {"Host": f"{host}:{port}"}, 421))
     for origin in ("http://evil.example", "null", "http://127.0.0.1.evil"):
         probes.append(("GET", "/config", {"Host": f"127.0.0.1:{port}", "Origin": origin}, 403))
-        probes.append(("OPTIONS", "/gradio_api/call/ask", {"Host": f"evil.example:{port}", "Origin": origin,
-                                                           "Access-Control-Request-Method": "POST"}, 421))
+        probes.append(
+            (
+                "OPTIONS",
+                "/gradio_api/call/ask",
+                {"Host": f"evil.example:{port}", "Origin": origin, "Access-Control-Request-Method": "POST"},
+                421,
+            )
+        )
     for method, path, headers, want in probes:
         status, got = request(method, path, headers)
         ok = status == want and "access-control-allow-origin" not in got
         row.ok() if ok else row.crash(f"{method} {path} {headers}: {status}")
     client = Client(f"http://127.0.0.1:{port}/", verbose=False)
     latencies = []
-    questions = ["Which talks cover data quality for agents?", "what follows the afternoon break?", "faiss",
-                 "<img src=x onerror=alert(1)>", "x" * 5000]
+    questions = [
+        "Which talks cover data quality for agents?",
+        "what follows the afternoon break?",
+        "faiss",
+        "<img src=x onerror=alert(1)>",
+        "x" * 5000,
+    ]
     # all at once through one client (a client per request would spend the time fetching the config)
-    jobs = [(time.perf_counter(), client.submit(questions[i % len(questions)], api_name="/ask"))
-            for i in range(concurrent)]
+    jobs = [
+        (time.perf_counter(), client.submit(questions[i % len(questions)], api_name="/ask")) for i in range(concurrent)
+    ]
     results = []
     for t, job in jobs:
         try:
@@ -435,8 +526,13 @@ def check_app(row: Row, tmp: Path, asks: int, concurrent: int) -> dict:
     client.close() if hasattr(client, "close") else None
     demo.close()
     lat = sorted(latencies)
-    return {"p50": statistics.median(lat), "p95": lat[int(0.95 * (len(lat) - 1))], "n": len(lat),
-            "rss_growth_mb": (rss1 - rss0) / 1024, "asks": asks}
+    return {
+        "p50": statistics.median(lat),
+        "p95": lat[int(0.95 * (len(lat) - 1))],
+        "n": len(lat),
+        "rss_growth_mb": (rss1 - rss0) / 1024,
+        "asks": asks,
+    }
 
 
 def check_login(row: Row, tmp: Path, attempts: int) -> dict:
@@ -454,8 +550,12 @@ def check_login(row: Row, tmp: Path, attempts: int) -> dict:
     t = time.perf_counter()
     for _ in range(attempts):
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        conn.request("POST", "/login", body=urllib.parse.urlencode({"username": "ada", "password": "wrong"}),
-                     headers={"Content-Type": "application/x-www-form-urlencoded", "Host": f"127.0.0.1:{port}"})
+        conn.request(
+            "POST",
+            "/login",
+            body=urllib.parse.urlencode({"username": "ada", "password": "wrong"}),
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Host": f"127.0.0.1:{port}"},
+        )
         codes.append(conn.getresponse().status)
         conn.close()
     took = time.perf_counter() - t
@@ -482,8 +582,24 @@ def main(argv=None) -> int:
 
         def run(area, fn, *a):
             if args.only and not any(w in area for w in args.only.split(",")):
-                return {"timeout_s": 0, "retries": 0, "max_s": 0, "p50": 0, "p95": 0, "n": 0, "rss_growth_mb": 0,
-                        "asks": 0, "attempts": 0, "checked": 0, "refused_429": 0, "seconds": 0} if area != "markup floods (100k chars)" else 0.0
+                return (
+                    {
+                        "timeout_s": 0,
+                        "retries": 0,
+                        "max_s": 0,
+                        "p50": 0,
+                        "p95": 0,
+                        "n": 0,
+                        "rss_growth_mb": 0,
+                        "asks": 0,
+                        "attempts": 0,
+                        "checked": 0,
+                        "refused_429": 0,
+                        "seconds": 0,
+                    }
+                    if area != "markup floods (100k chars)"
+                    else 0.0
+                )
             row = Row(area)
             sub = tmp / area.replace(" ", "-").replace("/", "-")
             sub.mkdir()
@@ -514,26 +630,38 @@ def main(argv=None) -> int:
 def format_report(rows, extra, command) -> str:
     total = sum(r.tried for r in rows)
     crashes = sum(r.crashes for r in rows)
-    lines = [f"# Hardening: fault and fuzz battery ({date.today().isoformat()})", "",
-             f"Command: `{command}` ({platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-             "hashing embedder; machine shared with other jobs, so times are upper bounds).", "",
-             f"**{total} bad inputs, faults and hostile requests tried; {crashes} crashes** (a crash is any exception "
-             "other than our own errors, a silently wrong index load, an output that does not line up, or a leaked "
-             "secret).", "", "| area | tried | clean | crashes | notes |", "|---|---:|---:|---:|---|"]
+    lines = [
+        f"# Hardening: fault and fuzz battery ({date.today().isoformat()})",
+        "",
+        f"Command: `{command}` ({platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        "hashing embedder; machine shared with other jobs, so times are upper bounds).",
+        "",
+        f"**{total} bad inputs, faults and hostile requests tried; {crashes} crashes** (a crash is any exception "
+        "other than our own errors, a silently wrong index load, an output that does not line up, or a leaked "
+        "secret).",
+        "",
+        "| area | tried | clean | crashes | notes |",
+        "|---|---:|---:|---:|---|",
+    ]
     for r in rows:
         lines.append(f"| {r.area} | {r.tried} | {r.clean} | {r.crashes} | {'; '.join(r.notes[:6])} |")
     d, a, lg = extra["deadline"], extra["app"], extra["login"]
-    lines += ["", "Measured along the way:", "",
-              f"- Hung LLM (accepts, never answers), timeout {d['timeout_s']} s with {d['retries']} retry: the grounded "
-              f"fallback came after at most {d['max_s']:.1f} s (before: timeout x (1 + retries) per call, 189 s with "
-              "the defaults).",
-              f"- Markup floods of 100,000 characters: the slowest took {extra['markup_worst_s']:.2f} s (before: 105 s "
-              "for 100k `[`).",
-              f"- {a['n']} concurrent `/ask` through gradio_client: p50 {a['p50']:.2f} s, p95 {a['p95']:.2f} s "
-              "(queue: 4 answers at a time, `demo.queue(default_concurrency_limit=4)`).",
-              f"- {a['asks']} sequential answers in one process: peak RSS grew {a['rss_growth_mb']:.0f} MB.",
-              f"- {lg['attempts']} wrong passwords in {lg['seconds']:.1f} s: {lg['checked']} checked, "
-              f"{lg['refused_429']} refused with 429 (5 failures per address per 60 s).", ""]
+    lines += [
+        "",
+        "Measured along the way:",
+        "",
+        f"- Hung LLM (accepts, never answers), timeout {d['timeout_s']} s with {d['retries']} retry: the grounded "
+        f"fallback came after at most {d['max_s']:.1f} s (before: timeout x (1 + retries) per call, 189 s with "
+        "the defaults).",
+        f"- Markup floods of 100,000 characters: the slowest took {extra['markup_worst_s']:.2f} s (before: 105 s "
+        "for 100k `[`).",
+        f"- {a['n']} concurrent `/ask` through gradio_client: p50 {a['p50']:.2f} s, p95 {a['p95']:.2f} s "
+        "(queue: 4 answers at a time, `demo.queue(default_concurrency_limit=4)`).",
+        f"- {a['asks']} sequential answers in one process: peak RSS grew {a['rss_growth_mb']:.0f} MB.",
+        f"- {lg['attempts']} wrong passwords in {lg['seconds']:.1f} s: {lg['checked']} checked, "
+        f"{lg['refused_429']} refused with 429 (5 failures per address per 60 s).",
+        "",
+    ]
     return "\n".join(lines)
 
 

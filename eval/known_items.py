@@ -26,14 +26,19 @@ def write_set(corpus: Path, out: Path, n: int, seed: int = SEED) -> tuple[Path, 
     out.mkdir(parents=True, exist_ok=True)
     qfile, rfile = out / "queries.tsv", out / "qrels.trec"
     qfile.write_text("".join(f"{q.qid}\t{' '.join(q.query.split())}\t{q.type}\n" for q in queries), encoding="utf-8")
-    rfile.write_text("".join(f"{qid} 0 {doc} {grade}\n" for qid, docs in qrels_of(queries).items()
-                             for doc, grade in docs.items()), encoding="utf-8")
+    rfile.write_text(
+        "".join(f"{qid} 0 {doc} {grade}\n" for qid, docs in qrels_of(queries).items() for doc, grade in docs.items()),
+        encoding="utf-8",
+    )
     return qfile, rfile
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m eval.known_items", description=__doc__.split("\n")[0],
-                                epilog="example: python -m eval.known_items data/pycon.jsonl -n 60 -o data/pycon-eval")
+    p = argparse.ArgumentParser(
+        prog="python -m eval.known_items",
+        description=__doc__.split("\n")[0],
+        epilog="example: python -m eval.known_items data/pycon.jsonl -n 60 -o data/pycon-eval",
+    )
     p.add_argument("corpus", type=Path, help="a corpus JSONL (corpus/FORMAT.md)")
     p.add_argument("-n", type=int, default=60, help="how many queries (default 60)")
     p.add_argument("-o", "--out", type=Path, required=True, help="folder for queries.tsv and qrels.trec")

@@ -52,8 +52,14 @@ def score(queries, vocab) -> tuple[dict, list]:
 def main() -> int:
     vocab = Vocabulary.build(load_items(DEFAULT_CORPUS))
     table, wrong = score(load_queries(INDEPENDENT / "queries.jsonl"), vocab)
-    lines = ["# Planner accuracy on the independent set", "", (__doc__ or "").strip(), "",
-             "| type | read right | accuracy |", "|---|---|---|"]
+    lines = [
+        "# Planner accuracy on the independent set",
+        "",
+        (__doc__ or "").strip(),
+        "",
+        "| type | read right | accuracy |",
+        "|---|---|---|",
+    ]
     lines += [f"| {t} | {a}/{n} | {a / n:.2f} |" for t, (a, n) in table.items()]
     total = sum(a for a, _ in table.values()), sum(n for _, n in table.values())
     lines += [f"| all | {total[0]}/{total[1]} | {total[0] / total[1]:.2f} |", "", "Read wrong:", ""]

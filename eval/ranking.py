@@ -45,7 +45,7 @@ class DenseVariant:
         starts = idx._first_passage
         out = np.full(len(idx.items), -np.inf, dtype=np.float32)
         for row in range(len(idx.items)):
-            s = scores[starts[row]:starts[row + 1]]
+            s = scores[starts[row] : starts[row + 1]]
             if not len(s):
                 continue
             if self.mode == "passage-mean":
@@ -106,16 +106,29 @@ def main() -> int:
             rows.setdefault(name, {})[set_name] = (scored["scores"]["ndcg@10"], scored["scores"]["recall@10"])
             runs[name] = scored["run"]
         labeled = {q["qid"]: qrels[q["qid"]] for q in queries if qrels.get(q["qid"])}
-        tests[set_name] = str(compare(Qrels(labeled), list(runs.values()), ["ndcg@10"], stat_test="student",
-                                      max_p=0.05))
+        tests[set_name] = str(
+            compare(Qrels(labeled), list(runs.values()), ["ndcg@10"], stat_test="student", max_p=0.05)
+        )
     names = list(sets)
-    lines = ["# Ranking experiments", "", (__doc__ or "").strip(), "",
-             "| variant | " + " | ".join(f"{n} nDCG@10 | {n} R@10" for n in names) + " |",
-             "|---" * (2 * len(names) + 1) + "|"]
+    lines = [
+        "# Ranking experiments",
+        "",
+        (__doc__ or "").strip(),
+        "",
+        "| variant | " + " | ".join(f"{n} nDCG@10 | {n} R@10" for n in names) + " |",
+        "|---" * (2 * len(names) + 1) + "|",
+    ]
     for name, per in rows.items():
         lines.append(f"| {name} | " + " | ".join(f"{per[n][0]:.3f} | {per[n][1]:.3f}" for n in names) + " |")
     for n in names:
-        lines += ["", f"Paired t-test on {n} (letters mark variants this one beats, p < 0.05):", "", "```", tests[n], "```"]
+        lines += [
+            "",
+            f"Paired t-test on {n} (letters mark variants this one beats, p < 0.05):",
+            "",
+            "```",
+            tests[n],
+            "```",
+        ]
     text = "\n".join(lines) + "\n"
     print(text)
     RESULTS.mkdir(parents=True, exist_ok=True)

@@ -63,8 +63,9 @@ class CrossEncoder:
         opts = ort.SessionOptions()
         if threads:
             opts.intra_op_num_threads = threads
-        self.session = ort.InferenceSession(str(self.model_dir / "model.onnx"), opts,
-                                            providers=["CPUExecutionProvider"])
+        self.session = ort.InferenceSession(
+            str(self.model_dir / "model.onnx"), opts, providers=["CPUExecutionProvider"]
+        )
         self.inputs = {i.name for i in self.session.get_inputs()}
         self.tok = Tokenizer.from_file(str(self.model_dir / "tokenizer.json"))
         self.tok.enable_truncation(max_length)  # longest_first over the pair: the query is kept
@@ -81,13 +82,16 @@ class CrossEncoder:
         order = sorted(range(len(docs)), key=lambda i: len(enc[i].ids))
         out = np.zeros(len(docs), dtype=np.float32)
         for start in range(0, len(order), max(1, batch_size)):
-            chunk = order[start:start + max(1, batch_size)]
+            chunk = order[start : start + max(1, batch_size)]
             width = max(len(enc[i].ids) for i in chunk)
 
             def pad(seq, w=width):
                 return list(seq)[:w] + [self.pad_id] * (w - min(len(seq), w))
-            feed = {"input_ids": np.array([pad(enc[i].ids) for i in chunk], dtype=np.int64),
-                    "attention_mask": np.array([pad(enc[i].attention_mask) for i in chunk], dtype=np.int64)}
+
+            feed = {
+                "input_ids": np.array([pad(enc[i].ids) for i in chunk], dtype=np.int64),
+                "attention_mask": np.array([pad(enc[i].attention_mask) for i in chunk], dtype=np.int64),
+            }
             if "token_type_ids" in self.inputs:
                 feed["token_type_ids"] = np.array([pad(enc[i].type_ids) for i in chunk], dtype=np.int64)
             logits = np.asarray(self.session.run(None, feed)[0], dtype=np.float32).reshape(len(chunk), -1)[:, 0]
@@ -118,10 +122,15 @@ def main(argv=None) -> int:
     ap.add_argument("--depth", type=int, default=20, help="candidates reranked per query")
     ap.add_argument("--alpha", type=float, default=0.5, help="weight of the normalized hybrid score in interp")
     ap.add_argument("--threads", type=int, default=0, help="onnxruntime intra-op threads (0: all cores)")
-    ap.add_argument("--ce-query", choices=("query", "text"), default="query",
-                    help="what the cross-encoder reads as the query: the user's question, or the planner's topical text")
-    ap.add_argument("--batch", type=int, default=1,
-                    help="pairs per ONNX call (length-sorted, padded to the longest); 1 = unpadded")
+    ap.add_argument(
+        "--ce-query",
+        choices=("query", "text"),
+        default="query",
+        help="what the cross-encoder reads as the query: the user's question, or the planner's topical text",
+    )
+    ap.add_argument(
+        "--batch", type=int, default=1, help="pairs per ONNX call (length-sorted, padded to the longest); 1 = unpadded"
+    )
     ap.add_argument("--json", type=Path, default=None, help="also write the raw numbers here")
     args = ap.parse_args(argv)
 
@@ -144,11 +153,14 @@ def main(argv=None) -> int:
 
     # warm both paths once (first-call allocations are not per-query cost)
     warm = searcher.search(queries[0]["query"])
-    ce.score(queries[0]["query"], [doc_text(h.item) for h in warm.ranked[:args.depth]], args.batch)
+    ce.score(queries[0]["query"], [doc_text(h.item) for h in warm.ranked[: args.depth]], args.batch)
 
     runs = defaultdict(dict)
     search_ms, rerank_ms, n_tokens, not_topical = [], [], [], []
-    search_cpu, rerank_cpu = [], []  # process CPU time, all threads (inflated too by thread spinning under foreign load)
+    search_cpu, rerank_cpu = (
+        [],
+        [],
+    )  # process CPU time, all threads (inflated too by thread spinning under foreign load)
     sweep = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0]
     per_alpha = {a: {} for a in sweep}
     for q in queries:
@@ -156,7 +168,7 @@ def main(argv=None) -> int:
         res = searcher.search(q["query"])
         search_ms.append((time.perf_counter() - t) * 1000)
         search_cpu.append((time.process_time() - c) * 1000)
-        cands = list(res.ranked[:args.depth])
+        cands = list(res.ranked[: args.depth])
         if not cands or "fused" not in cands[0].signals:
             not_topical.append(q["qid"])  # schedule / filter-only path: nothing fused to rerank
         ids = [h.item.id for h in cands]
@@ -179,7 +191,7 @@ def main(argv=None) -> int:
             per_alpha[a][qid] = as_run(ids, a * nf + (1 - a) * nc)
         hit_ids = [h.item.id for h in res.hits]
         shipped = hit_ids + [h.item.id for h in res.ranked if h.item.id not in set(hit_ids)]
-        shipped = shipped[:args.depth]
+        shipped = shipped[: args.depth]
         runs["hybrid-shipped"][qid] = as_run(shipped, [len(shipped) - i for i in range(len(shipped))])
 
     names = ["hybrid", "hybrid+ce", f"interp@{args.alpha:g}", "hybrid-shipped"]
@@ -199,23 +211,35 @@ def main(argv=None) -> int:
 
     sweep_scores = {a: float(evaluate(qrels, Run(per_alpha[a], name=f"a{a}"), "ndcg@10")) for a in sweep}
 
-    lat = {"search_p50_ms": pct(search_ms, 50), "search_p95_ms": pct(search_ms, 95),
-           "rerank_p50_ms": pct(rerank_ms, 50), "rerank_p95_ms": pct(rerank_ms, 95),
-           "total_p50_ms": pct([a + b for a, b in zip(search_ms, rerank_ms)], 50),
-           "total_p95_ms": pct([a + b for a, b in zip(search_ms, rerank_ms)], 95),
-           "search_cpu_p50_ms": pct(search_cpu, 50), "rerank_cpu_p50_ms": pct(rerank_cpu, 50),
-           "search_cpu_p95_ms": pct(search_cpu, 95), "rerank_cpu_p95_ms": pct(rerank_cpu, 95),
-           "mean_tokens_per_pair": statistics.mean(n_tokens), "model_load_s": load_s, "open_searcher_s": open_s}
+    lat = {
+        "search_p50_ms": pct(search_ms, 50),
+        "search_p95_ms": pct(search_ms, 95),
+        "rerank_p50_ms": pct(rerank_ms, 50),
+        "rerank_p95_ms": pct(rerank_ms, 95),
+        "total_p50_ms": pct([a + b for a, b in zip(search_ms, rerank_ms)], 50),
+        "total_p95_ms": pct([a + b for a, b in zip(search_ms, rerank_ms)], 95),
+        "search_cpu_p50_ms": pct(search_cpu, 50),
+        "rerank_cpu_p50_ms": pct(rerank_cpu, 50),
+        "search_cpu_p95_ms": pct(search_cpu, 95),
+        "rerank_cpu_p95_ms": pct(rerank_cpu, 95),
+        "mean_tokens_per_pair": statistics.mean(n_tokens),
+        "model_load_s": load_s,
+        "open_searcher_s": open_s,
+    }
 
     # ---------------------------------------------------------------- print
     cnt = defaultdict(int)
     for q in queries:
         cnt[q["type"]] += 1
-    print(f"# rerank experiment, {date.today().isoformat()}  ({platform.machine()}, {os.cpu_count()} cores, "
-          f"onnxruntime threads={args.threads or 'default'}, batch={args.batch})")
-    print(f"{len(queries)} labeled topical queries ({', '.join(f'{k} {v}' for k, v in sorted(cnt.items()))}); "
-          f"top {args.depth} `ranked` candidates; doc = title + abstract; CE query = plan.{args.ce_query}; "
-          f"model {ce.model_dir}")
+    print(
+        f"# rerank experiment, {date.today().isoformat()}  ({platform.machine()}, {os.cpu_count()} cores, "
+        f"onnxruntime threads={args.threads or 'default'}, batch={args.batch})"
+    )
+    print(
+        f"{len(queries)} labeled topical queries ({', '.join(f'{k} {v}' for k, v in sorted(cnt.items()))}); "
+        f"top {args.depth} `ranked` candidates; doc = title + abstract; CE query = plan.{args.ce_query}; "
+        f"model {ce.model_dir}"
+    )
     if not_topical:
         print(f"not on the fused path (reranked as returned): {', '.join(not_topical)}")
     print()
@@ -254,19 +278,40 @@ def main(argv=None) -> int:
     print()
     print("Latency per query (ms), same process, warm:")
     print(f"- search:  median {lat['search_p50_ms']:.1f}, p95 {lat['search_p95_ms']:.1f}")
-    print(f"- rerank ({args.depth} pairs, tokenize + ONNX): median {lat['rerank_p50_ms']:.1f}, "
-          f"p95 {lat['rerank_p95_ms']:.1f}  (x{lat['rerank_p50_ms'] / lat['search_p50_ms']:.1f} the search median)")
+    print(
+        f"- rerank ({args.depth} pairs, tokenize + ONNX): median {lat['rerank_p50_ms']:.1f}, "
+        f"p95 {lat['rerank_p95_ms']:.1f}  (x{lat['rerank_p50_ms'] / lat['search_p50_ms']:.1f} the search median)"
+    )
     print(f"- search + rerank: median {lat['total_p50_ms']:.1f}, p95 {lat['total_p95_ms']:.1f}")
-    print(f"- CPU time (all threads): search median {lat['search_cpu_p50_ms']:.1f} / p95 {lat['search_cpu_p95_ms']:.1f}; "
-          f"rerank median {lat['rerank_cpu_p50_ms']:.1f} / p95 {lat['rerank_cpu_p95_ms']:.1f}")
-    print(f"- mean tokens per pair {lat['mean_tokens_per_pair']:.0f}; model load {lat['model_load_s']:.2f} s "
-          f"(once); open_searcher {lat['open_searcher_s']:.1f} s")
+    print(
+        f"- CPU time (all threads): search median {lat['search_cpu_p50_ms']:.1f} / p95 {lat['search_cpu_p95_ms']:.1f}; "
+        f"rerank median {lat['rerank_cpu_p50_ms']:.1f} / p95 {lat['rerank_cpu_p95_ms']:.1f}"
+    )
+    print(
+        f"- mean tokens per pair {lat['mean_tokens_per_pair']:.0f}; model load {lat['model_load_s']:.2f} s "
+        f"(once); open_searcher {lat['open_searcher_s']:.1f} s"
+    )
 
     if args.json:
-        args.json.write_text(json.dumps({"scores": scores, "runs": {n: dict(runs[n]) for n in names}, "compare": rd, "by_type": by_type,
-                                         "sweep": sweep_scores, "latency": lat,
-                                         "per_query_ms": {"search": search_ms, "rerank": rerank_ms,
-                                                          "search_cpu": search_cpu, "rerank_cpu": rerank_cpu}}, indent=1))
+        args.json.write_text(
+            json.dumps(
+                {
+                    "scores": scores,
+                    "runs": {n: dict(runs[n]) for n in names},
+                    "compare": rd,
+                    "by_type": by_type,
+                    "sweep": sweep_scores,
+                    "latency": lat,
+                    "per_query_ms": {
+                        "search": search_ms,
+                        "rerank": rerank_ms,
+                        "search_cpu": search_cpu,
+                        "rerank_cpu": rerank_cpu,
+                    },
+                },
+                indent=1,
+            )
+        )
     return 0
 
 

@@ -59,7 +59,11 @@ def load_queries(path: Path) -> list[dict]:
             parts = line.split("\t")
             if len(parts) < 2 or not parts[0].strip() or not parts[1].strip():
                 raise EvalInputError(f"{path}:{n}: expected 'qid<TAB>query[<TAB>type]', got {line[:80]!r}")
-            q = {"qid": parts[0].strip(), "query": parts[1].strip(), "type": parts[2].strip() if len(parts) > 2 else "query"}
+            q = {
+                "qid": parts[0].strip(),
+                "query": parts[1].strip(),
+                "type": parts[2].strip() if len(parts) > 2 else "query",
+            }
         if q["qid"] in seen:
             raise EvalInputError(f"{path}:{n}: duplicate qid {q['qid']!r}")
         seen.add(q["qid"])
@@ -120,8 +124,10 @@ def query_sets(data_dir: Path = DATA) -> dict[str, tuple[list[dict], dict]]:
     halves = split(queries)
     sets = {"heldout": (halves["heldout"], qrels), "tune": (halves["tune"], qrels)}
     if (data_dir / "independent" / "queries.jsonl").exists():
-        sets["independent"] = (load_queries(data_dir / "independent" / "queries.jsonl"),
-                               load_qrels(data_dir / "independent" / "qrels.json"))
+        sets["independent"] = (
+            load_queries(data_dir / "independent" / "queries.jsonl"),
+            load_qrels(data_dir / "independent" / "qrels.json"),
+        )
     return sets
 
 
@@ -158,13 +164,21 @@ def set_scores(queries, qrels, returned) -> dict:
     n = max(1, len(judged))
     prec, rec = p / n, r / n
     sched = [q for q in judged if q.get("type") == "schedule"]
-    exact = [q["qid"] for q in sched if {d for d, g in qrels[q["qid"]].items() if g >= 2} <= set(returned[q["qid"]])
-             <= set(qrels[q["qid"]])]
-    return {"refusal_accuracy": refused_ok / len(out_q) if out_q else None, "out_of_scope": len(out_q),
-            "false_refusals": false_refusals, "set_precision": prec, "set_recall": rec,
-            "set_f1": 2 * prec * rec / (prec + rec) if prec + rec else 0.0,
-            "schedule_exact": len(exact) / len(sched) if sched else None,
-            "schedule_inexact": [q["qid"] for q in sched if q["qid"] not in exact]}
+    exact = [
+        q["qid"]
+        for q in sched
+        if {d for d, g in qrels[q["qid"]].items() if g >= 2} <= set(returned[q["qid"]]) <= set(qrels[q["qid"]])
+    ]
+    return {
+        "refusal_accuracy": refused_ok / len(out_q) if out_q else None,
+        "out_of_scope": len(out_q),
+        "false_refusals": false_refusals,
+        "set_precision": prec,
+        "set_recall": rec,
+        "set_f1": 2 * prec * rec / (prec + rec) if prec + rec else 0.0,
+        "schedule_exact": len(exact) / len(sched) if sched else None,
+        "schedule_inexact": [q["qid"] for q in sched if q["qid"] not in exact],
+    }
 
 
 def score_set(searcher: Searcher, queries: list[dict], qrels: dict, name: str) -> dict:
@@ -177,11 +191,15 @@ def score_set(searcher: Searcher, queries: list[dict], qrels: dict, name: str) -
     ranked = Run({qid: (res["ranked_run"][qid] or {"__none__": 0.0}) for qid in labeled}, name=name + "-ranked")
     overall = rx_evaluate(rx_qrels, run, METRICS)
     lat = sorted(res["latency_ms"].values())
-    out = {**{m: float(v) for m, v in overall.items()},
-           "ranked_ndcg@10": float(rx_evaluate(rx_qrels, ranked, "ndcg@10")),
-           "ranked_recall@10": float(rx_evaluate(rx_qrels, ranked, "recall@10")),
-           **set_scores(queries, qrels, res["returned"]), "latency_p50_ms": lat[len(lat) // 2],
-           "queries": len(queries), "judged": len(labeled)}
+    out = {
+        **{m: float(v) for m, v in overall.items()},
+        "ranked_ndcg@10": float(rx_evaluate(rx_qrels, ranked, "ndcg@10")),
+        "ranked_recall@10": float(rx_evaluate(rx_qrels, ranked, "recall@10")),
+        **set_scores(queries, qrels, res["returned"]),
+        "latency_p50_ms": lat[len(lat) // 2],
+        "queries": len(queries),
+        "judged": len(labeled),
+    }
     per_q = rx_evaluate(rx_qrels, run, "ndcg@10", return_mean=False)
     types = {q["qid"]: q.get("type", "query") for q in queries}
     by_type = defaultdict(list)
@@ -191,8 +209,14 @@ def score_set(searcher: Searcher, queries: list[dict], qrels: dict, name: str) -
     return {"scores": out, "run": run}
 
 
-def evaluate(configs: list[str], settings: Settings, data_dir: Path = DATA, out_dir: Path | None = RESULTS,
-             embedder=None, sets: dict | None = None) -> dict:
+def evaluate(
+    configs: list[str],
+    settings: Settings,
+    data_dir: Path = DATA,
+    out_dir: Path | None = RESULTS,
+    embedder=None,
+    sets: dict | None = None,
+) -> dict:
     from ranx import Qrels, compare
 
     unknown = [c for c in configs if c not in CONFIGS]
@@ -200,8 +224,12 @@ def evaluate(configs: list[str], settings: Settings, data_dir: Path = DATA, out_
         raise ValueError(f"unknown configuration(s) {', '.join(unknown)}; valid: {', '.join(CONFIGS)}")
     sets = sets or query_sets(data_dir)
     index = open_index(settings, embedder)
-    report = {"date": date.today().isoformat(), "sets": {n: len(q) for n, (q, _) in sets.items()}, "configs": {},
-              "significance": {}}
+    report = {
+        "date": date.today().isoformat(),
+        "sets": {n: len(q) for n, (q, _) in sets.items()},
+        "configs": {},
+        "significance": {},
+    }
     for set_name, (queries, qrels) in sets.items():
         runs = {}
         for name in configs:
@@ -222,19 +250,39 @@ def evaluate(configs: list[str], settings: Settings, data_dir: Path = DATA, out_
 
 
 def format_table(report: dict) -> str:
-    cols = ["ndcg@10", "recall@10", "mrr@10", "ranked_ndcg@10", "ranked_recall@10", "refusal_accuracy",
-            "set_precision", "schedule_exact", "latency_p50_ms"]
+    cols = [
+        "ndcg@10",
+        "recall@10",
+        "mrr@10",
+        "ranked_ndcg@10",
+        "ranked_recall@10",
+        "refusal_accuracy",
+        "set_precision",
+        "schedule_exact",
+        "latency_p50_ms",
+    ]
     lines = []
     for set_name in report["sets"]:
-        lines += [f"**{set_name}** ({report['sets'][set_name]} queries)", "",
-                  "| config | " + " | ".join(cols) + " | false refusals |", "|---" * (len(cols) + 2) + "|"]
+        lines += [
+            f"**{set_name}** ({report['sets'][set_name]} queries)",
+            "",
+            "| config | " + " | ".join(cols) + " | false refusals |",
+            "|---" * (len(cols) + 2) + "|",
+        ]
         for name, per_set in report["configs"].items():
             m = per_set[set_name]
-            vals = ["n/a" if m[c] is None else (f"{m[c]:.1f}" if c == "latency_p50_ms" else f"{m[c]:.3f}") for c in cols]
+            vals = [
+                "n/a" if m[c] is None else (f"{m[c]:.1f}" if c == "latency_p50_ms" else f"{m[c]:.3f}") for c in cols
+            ]
             lines.append(f"| {name} | " + " | ".join(vals) + f" | {len(m['false_refusals'])} |")
         types = sorted({t for per_set in report["configs"].values() for t in per_set[set_name]["by_type"]})
-        lines += ["", f"nDCG@10 by query type ({set_name}):", "", "| config | " + " | ".join(types) + " |",
-                  "|---" * (len(types) + 1) + "|"]
+        lines += [
+            "",
+            f"nDCG@10 by query type ({set_name}):",
+            "",
+            "| config | " + " | ".join(types) + " |",
+            "|---" * (len(types) + 1) + "|",
+        ]
         for name, per_set in report["configs"].items():
             per = per_set[set_name]["by_type"]
             lines.append(f"| {name} | " + " | ".join(f"{per.get(t, float('nan')):.3f}" for t in types) + " |")
@@ -245,13 +293,18 @@ def format_table(report: dict) -> str:
 def write_report(report: dict, out_dir: Path, stem_name: str = "retrieval") -> None:
     stem = out_dir / f"{report['date']}-{stem_name}"
     stem.with_suffix(".json").write_text(json.dumps(report, indent=1) + "\n")
-    md = [f"# Retrieval evaluation, {report['date']}", "",
-          "Command: `talks eval retrieval`. Sets: **heldout** (the headline: half of eval/data, never used for "
-          "tuning), **tune** (the other half: every threshold, weight and calibration is fitted on it), "
-          "**independent** (eval/data/independent: written from titles only, labeled afterwards, held out "
-          "from all tuning). `ndcg@10`/`recall@10` score what search returns (ranked, labeled hits; nothing for "
-          "a refused question); `ranked_*` score the ranked list before the refusal decision.", "",
-          format_table(report), ""]
+    md = [
+        f"# Retrieval evaluation, {report['date']}",
+        "",
+        "Command: `talks eval retrieval`. Sets: **heldout** (the headline: half of eval/data, never used for "
+        "tuning), **tune** (the other half: every threshold, weight and calibration is fitted on it), "
+        "**independent** (eval/data/independent: written from titles only, labeled afterwards, held out "
+        "from all tuning). `ndcg@10`/`recall@10` score what search returns (ranked, labeled hits; nothing for "
+        "a refused question); `ranked_*` score the ranked list before the refusal decision.",
+        "",
+        format_table(report),
+        "",
+    ]
     for name, per_set in report["configs"].items():
         for set_name, m in per_set.items():
             if m["false_refusals"]:
@@ -259,6 +312,12 @@ def write_report(report: dict, out_dir: Path, stem_name: str = "retrieval") -> N
             if m.get("schedule_inexact"):
                 md.append(f"- {name} / {set_name}: schedule answers not exact on {', '.join(m['schedule_inexact'])}")
     for set_name, text in report.get("significance", {}).items():
-        md += ["", f"Paired t-test on {set_name} (ranx.compare, p < 0.05; letters mark configs this one beats):", "",
-               "```", text, "```"]
+        md += [
+            "",
+            f"Paired t-test on {set_name} (ranx.compare, p < 0.05; letters mark configs this one beats):",
+            "",
+            "```",
+            text,
+            "```",
+        ]
     stem.with_suffix(".md").write_text("\n".join(md) + "\n")

@@ -92,7 +92,7 @@ def tune_nprobe(index, vectors: np.ndarray, nlist: int, k: int = 10, n_queries: 
 
     def recall() -> float:
         ids = index.search(queries, k + 1)[1]
-        hit = [len((set(a) - {r}) & (set(b[:k + 1]) - {r})) / k for a, b, r in zip(ids, truth, rows)]
+        hit = [len((set(a) - {r}) & (set(b[: k + 1]) - {r})) / k for a, b, r in zip(ids, truth, rows)]
         return float(np.mean(hit))
 
     nprobe = 1
@@ -119,16 +119,27 @@ def faiss_index(vectors: np.ndarray, flat_max: int = FLAT_MAX_PASSAGES, approxim
         index.train(vectors[np.sort(sample)])
         index.add(vectors)
         ivf.nprobe, measured = tune_nprobe(index, vectors, nlist)
-        params = {"type": "IndexIVFFlat", "exact": False, "nlist": nlist, "nprobe": ivf.nprobe,
-                  "recall_at_10": round(measured, 4), "recall_target": IVF_RECALL}
+        params = {
+            "type": "IndexIVFFlat",
+            "exact": False,
+            "nlist": nlist,
+            "nprobe": ivf.nprobe,
+            "recall_at_10": round(measured, 4),
+            "recall_target": IVF_RECALL,
+        }
         params["flat_max_passages"] = flat_max
         return index, params
     elif approximate == "HNSW":
         index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
         index.hnsw.efSearch = HNSW_EF_SEARCH
-        params = {"type": "IndexHNSWFlat", "exact": False, "M": HNSW_M,
-                  "efConstruction": HNSW_EF_CONSTRUCTION, "efSearch": HNSW_EF_SEARCH}
+        params = {
+            "type": "IndexHNSWFlat",
+            "exact": False,
+            "M": HNSW_M,
+            "efConstruction": HNSW_EF_CONSTRUCTION,
+            "efSearch": HNSW_EF_SEARCH,
+        }
     else:
         raise ValueError(f"unknown approximate index {approximate!r}; valid: IVF, HNSW")
     index.add(vectors)
@@ -148,8 +159,15 @@ def _versions() -> dict:
     return out
 
 
-def build_index(items: list[Item], folder: Path, embedder: Embedder, cache_dir: Path | None = None,
-                corpus_file: str = "", progress: bool = False, flat_max: int = FLAT_MAX_PASSAGES) -> BuildReport:
+def build_index(
+    items: list[Item],
+    folder: Path,
+    embedder: Embedder,
+    cache_dir: Path | None = None,
+    corpus_file: str = "",
+    progress: bool = False,
+    flat_max: int = FLAT_MAX_PASSAGES,
+) -> BuildReport:
     folder = Path(folder)
     with build_lock(folder):
         remove_leftovers(folder)
@@ -214,8 +232,15 @@ def embed_inputs(items: list[Item]) -> EmbedInputs:
     return EmbedInputs(texts, owner, sent_texts, sent_owner)
 
 
-def _build(items: list[Item], folder: Path, embedder: Embedder, cache_dir: Path | None, corpus_file: str,
-           progress: bool, flat_max: int) -> BuildReport:
+def _build(
+    items: list[Item],
+    folder: Path,
+    embedder: Embedder,
+    cache_dir: Path | None,
+    corpus_file: str,
+    progress: bool,
+    flat_max: int,
+) -> BuildReport:
     t0 = time.perf_counter()
     inputs = embed_inputs(items)
     cache = EmbeddingCache(cache_dir or folder.parent / "embedding-cache", embedder.name, embedder.dim)
@@ -229,8 +254,16 @@ def _build(items: list[Item], folder: Path, embedder: Embedder, cache_dir: Path 
     return BuildReport(folder, manifest, embedded, time.perf_counter() - t0)
 
 
-def assemble(items: list[Item], folder: Path, embedder: Embedder, inputs: EmbedInputs, vectors: np.ndarray,
-             sent_vectors: np.ndarray | None, corpus_file: str = "", flat_max: int = FLAT_MAX_PASSAGES) -> Manifest:
+def assemble(
+    items: list[Item],
+    folder: Path,
+    embedder: Embedder,
+    inputs: EmbedInputs,
+    vectors: np.ndarray,
+    sent_vectors: np.ndarray | None,
+    corpus_file: str = "",
+    flat_max: int = FLAT_MAX_PASSAGES,
+) -> Manifest:
     """Write the index folder from vectors already computed (rows in `inputs` order): items, vectors, Faiss,
     BM25 and the manifest go to a temporary folder that is then swapped in. `embedder` only names what
     made the vectors (name, dim, backend, export_hash). The caller holds build_lock(folder)."""
@@ -255,12 +288,24 @@ def assemble(items: list[Item], folder: Path, embedder: Embedder, inputs: EmbedI
         faiss.write_index(index, str(tmp / "faiss.index"))
         lexical.build([bm25_text(i) for i in items], tmp / "bm25")
         manifest = Manifest(
-            schema_version=SCHEMA_VERSION, model=embedder.name, dim=embedder.dim, normalized=True,
-            corpus_file=corpus_file, corpus_hash=corpus_hash(items), n_items=len(items),
-            n_passages=len(inputs.passages), n_sentences=len(inputs.sentences), passages=dict(PASSAGE_PARAMS), faiss=fparams, bm25=dict(lexical.BM25_PARAMS), versions=_versions(),
+            schema_version=SCHEMA_VERSION,
+            model=embedder.name,
+            dim=embedder.dim,
+            normalized=True,
+            corpus_file=corpus_file,
+            corpus_hash=corpus_hash(items),
+            n_items=len(items),
+            n_passages=len(inputs.passages),
+            n_sentences=len(inputs.sentences),
+            passages=dict(PASSAGE_PARAMS),
+            faiss=fparams,
+            bm25=dict(lexical.BM25_PARAMS),
+            versions=_versions(),
             created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            item_hashes={i.id: item_hash(i) for i in items}, files=file_table(tmp),
-            embed_backend=getattr(embedder, "backend", ""), embed_export_hash=getattr(embedder, "export_hash", ""),
+            item_hashes={i.id: item_hash(i) for i in items},
+            files=file_table(tmp),
+            embed_backend=getattr(embedder, "backend", ""),
+            embed_export_hash=getattr(embedder, "export_hash", ""),
         )
         manifest.write(tmp)
         _swap_in(tmp, folder)

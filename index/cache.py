@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 
-CHUNK = 4096        # texts embedded between two looks at the clock
+CHUNK = 4096  # texts embedded between two looks at the clock
 SAVE_EVERY_S = 60.0  # during a long run, save the cache at most this often
 
 
@@ -57,7 +57,7 @@ class EmbeddingCache:
             todo = {k: t for k, t in zip(keys, texts) if k in wanted}
             last_save = time.monotonic()
             for start in range(0, len(missing), CHUNK):
-                part = missing[start:start + CHUNK]
+                part = missing[start : start + CHUNK]
                 vecs = encode([todo[k] for k in part], progress)
                 self._rows.update(zip(part, np.asarray(vecs, dtype=np.float32)))
                 self._dirty = True

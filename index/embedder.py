@@ -63,8 +63,13 @@ class MiniLMEmbedder:
     def _encode(self, texts: list[str], progress: bool) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        vecs = self.model.encode(texts, batch_size=self.batch_size, normalize_embeddings=True,
-                                 convert_to_numpy=True, show_progress_bar=progress)
+        vecs = self.model.encode(
+            texts,
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=progress,
+        )
         return np.ascontiguousarray(vecs, dtype=np.float32)
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
@@ -96,7 +101,7 @@ class HashingEmbedder:
     def _one(self, text: str) -> np.ndarray:
         vec = np.zeros(self.dim, dtype=np.float32)
         words = _WORD.findall(text.lower())
-        feats = words + [w[i:i + 3] for w in words for i in range(max(1, len(w) - 2))]
+        feats = words + [w[i : i + 3] for w in words for i in range(max(1, len(w) - 2))]
         for f in feats:
             h = int.from_bytes(hashlib.blake2b(f.encode(), digest_size=8).digest(), "little")
             vec[h % self.dim] += 1.0 if (h >> 63) & 1 else -1.0
@@ -145,8 +150,10 @@ class FallbackEmbedder:
                         print(f"talks: {exc} Using sentence-transformers.", file=sys.stderr)
                         self._inner = MiniLMEmbedder()
                     except (ImportError, OSError) as exc:  # e.g. onnx missing for the export: not remembered
-                        print(f"talks: no ONNX model ({type(exc).__name__}: {exc}); using sentence-transformers.",
-                              file=sys.stderr)
+                        print(
+                            f"talks: no ONNX model ({type(exc).__name__}: {exc}); using sentence-transformers.",
+                            file=sys.stderr,
+                        )
                         self._inner = MiniLMEmbedder()
             return self._inner
 

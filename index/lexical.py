@@ -29,6 +29,7 @@ def _bm25s():
                 del sys.modules[m]
     return bm25s
 
+
 BM25_PARAMS = {"library": "bm25s", "method": "lucene", "k1": 1.5, "b": 0.75, "stopwords": "en", "stemmer": "english"}
 
 

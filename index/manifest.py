@@ -24,8 +24,10 @@ class IndexMismatch(ValueError):
 
     def __init__(self, folder: Path, field_name: str, found, expected):
         self.field = field_name
-        super().__init__(f"index at {folder} does not match: {field_name} is {found!r}, expected {expected!r}. "
-                         f"Run `talks index build` to rebuild it.")
+        super().__init__(
+            f"index at {folder} does not match: {field_name} is {found!r}, expected {expected!r}. "
+            f"Run `talks index build` to rebuild it."
+        )
 
 
 class IndexDamaged(IndexMismatch):
@@ -33,8 +35,9 @@ class IndexDamaged(IndexMismatch):
 
     def __init__(self, folder: Path, file: str, problem: str):
         self.field, self.file = file, file
-        ValueError.__init__(self, f"index at {folder} is damaged: {file} {problem}. "
-                                  f"Run `talks index build` to rebuild it.")
+        ValueError.__init__(
+            self, f"index at {folder} is damaged: {file} {problem}. Run `talks index build` to rebuild it."
+        )
 
 
 def file_table(folder: Path) -> dict[str, dict]:
@@ -113,7 +116,7 @@ class Manifest:
     passages: dict = field(default_factory=dict)
     item_hashes: dict = field(default_factory=dict)
     files: dict = field(default_factory=dict)  # {relative path: {"size", "sha256"}}, see verify_files
-    embed_backend: str = ""      # what computed the vectors: "onnxruntime", "sentence-transformers", ...
+    embed_backend: str = ""  # what computed the vectors: "onnxruntime", "sentence-transformers", ...
     embed_export_hash: str = ""  # sha256[:16] of the ONNX export used (index/onnx_embedder.py), if any
 
     def write(self, folder: Path) -> None:
@@ -136,15 +139,22 @@ class Manifest:
         try:
             return cls(**{k: v for k, v in data.items() if k in known})
         except TypeError:
-            missing = sorted(k for k, f in cls.__dataclass_fields__.items() if k not in data
-                             and f.default is MISSING and f.default_factory is MISSING)
-            raise IndexMismatch(folder, "manifest.json", f"missing {', '.join(missing) or 'fields'}",
-                                "a complete manifest") from None
+            missing = sorted(
+                k
+                for k, f in cls.__dataclass_fields__.items()
+                if k not in data and f.default is MISSING and f.default_factory is MISSING
+            )
+            raise IndexMismatch(
+                folder, "manifest.json", f"missing {', '.join(missing) or 'fields'}", "a complete manifest"
+            ) from None
 
     def check(self, folder: Path, model: str, dim: int, items_hash: str | None, passages: dict) -> None:
         """Refuse an index built with another model, dimension or passage split, or from another corpus."""
-        for name, found, expected in (("model", self.model, model), ("dim", self.dim, dim),
-                                      ("passages", self.passages, passages)):
+        for name, found, expected in (
+            ("model", self.model, model),
+            ("dim", self.dim, dim),
+            ("passages", self.passages, passages),
+        ):
             if found != expected:
                 raise IndexMismatch(folder, name, found, expected)
         if items_hash is not None and self.corpus_hash != items_hash:

@@ -25,8 +25,8 @@ import numpy as np
 
 from index.embedder import MINILM
 
-MAX_TOKENS = 256       # the model's max_seq_length (sentence_bert_config.json); tokenizer.json says 128
-MAX_ABS_DIFF = 1e-5    # largest difference to sentence-transformers an export may show on PROBES
+MAX_TOKENS = 256  # the model's max_seq_length (sentence_bert_config.json); tokenizer.json says 128
+MAX_ABS_DIFF = 1e-5  # largest difference to sentence-transformers an export may show on PROBES
 OPSET = 17
 BATCH_SIZE = 32
 # A fixed probe set: a one-word query, questions, a name, punctuation and digits, non-ASCII text, and a
@@ -52,7 +52,8 @@ class ExportMismatch(RuntimeError):
             f"the ONNX export of {MINILM} does not reproduce sentence-transformers: max abs difference "
             f"{diff:.3g} > {tol:g} (worst probe {probe[:60]!r}). It was not saved. Check the installed "
             f"torch / onnx / onnxruntime versions, or search with the PyTorch model: TALKS_EMBED_BACKEND="
-            f"sentence-transformers.")
+            f"sentence-transformers."
+        )
 
 
 @dataclass(frozen=True)
@@ -116,8 +117,10 @@ def check_export(reference, candidate, probes=PROBES, tol: float = MAX_ABS_DIFF)
     texts = list(probes)
     worst, worst_probe = 0.0, ""
     ref = np.asarray(reference(texts), dtype=np.float32)
-    for got in (np.asarray(candidate(texts), dtype=np.float32),
-                np.concatenate([np.asarray(candidate([t]), dtype=np.float32) for t in texts])):
+    for got in (
+        np.asarray(candidate(texts), dtype=np.float32),
+        np.concatenate([np.asarray(candidate([t]), dtype=np.float32) for t in texts]),
+    ):
         if got.shape != ref.shape:
             raise ExportMismatch(float("inf"), tol, f"shape {got.shape} vs {ref.shape}")
         per = np.abs(got - ref).max(axis=1)
@@ -147,18 +150,24 @@ def torch_export(src: Path, out: Path) -> None:
             self.m = m
 
         def forward(self, input_ids, attention_mask, token_type_ids):
-            return self.m(input_ids=input_ids, attention_mask=attention_mask,
-                          token_type_ids=token_type_ids).last_hidden_state
+            return self.m(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+            ).last_hidden_state
 
     dummy = torch.ones((2, 8), dtype=torch.int64)
     axes = {0: "batch", 1: "tokens"}
     with torch.no_grad(), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # tracer notes on shape-dependent branches that are constant here
-        torch.onnx.export(LastHidden(model), (dummy, dummy, torch.zeros_like(dummy)), str(out),
-                          input_names=["input_ids", "attention_mask", "token_type_ids"],
-                          output_names=["last_hidden_state"], opset_version=OPSET, dynamo=False,
-                          dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes,
-                                        "last_hidden_state": axes})
+        torch.onnx.export(
+            LastHidden(model),
+            (dummy, dummy, torch.zeros_like(dummy)),
+            str(out),
+            input_names=["input_ids", "attention_mask", "token_type_ids"],
+            output_names=["last_hidden_state"],
+            opset_version=OPSET,
+            dynamo=False,
+            dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes, "last_hidden_state": axes},
+        )
 
 
 def _st_reference(src: Path):
@@ -179,8 +188,9 @@ def _versions() -> dict:
     return out
 
 
-def ensure_exported(models_dir: Path, src: Path | None = None, exporter=torch_export, reference=None,
-                    tol: float = MAX_ABS_DIFF) -> tuple[Path, ExportRecord]:
+def ensure_exported(
+    models_dir: Path, src: Path | None = None, exporter=torch_export, reference=None, tol: float = MAX_ABS_DIFF
+) -> tuple[Path, ExportRecord]:
     """The checked ONNX export of the source weights: reused when cached, else exported, checked and kept.
 
     `exporter(src, out_path)` writes the ONNX file; `reference(texts)` is the encoder it must match
@@ -201,9 +211,17 @@ def ensure_exported(models_dir: Path, src: Path | None = None, exporter=torch_ex
         exporter(src, tmp)
         candidate = OnnxMiniLMEmbedder(models_dir, model_file=tmp, src=src)
         diff = check_export(reference or _st_reference(src), candidate.encode_documents, PROBES, tol)
-        record = ExportRecord(model=MINILM, weights_sha256=wsha, export_sha256=_sha256(tmp), max_abs_diff=diff,
-                              tolerance=tol, probes=len(PROBES), opset=OPSET, versions=_versions(),
-                              created_at=datetime.now(UTC).isoformat(timespec="seconds"))
+        record = ExportRecord(
+            model=MINILM,
+            weights_sha256=wsha,
+            export_sha256=_sha256(tmp),
+            max_abs_diff=diff,
+            tolerance=tol,
+            probes=len(PROBES),
+            opset=OPSET,
+            versions=_versions(),
+            created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        )
         os.replace(tmp, onnx_path)
         rtmp = record_path.with_suffix(f".tmp-{os.getpid()}")
         rtmp.write_text(json.dumps(asdict(record), indent=1) + "\n")
@@ -229,8 +247,14 @@ class OnnxMiniLMEmbedder:
     max_tokens = MAX_TOKENS
     backend = "onnxruntime"
 
-    def __init__(self, models_dir: Path, threads: int | None = None, batch_size: int = BATCH_SIZE,
-                 model_file: Path | None = None, src: Path | None = None):
+    def __init__(
+        self,
+        models_dir: Path,
+        threads: int | None = None,
+        batch_size: int = BATCH_SIZE,
+        model_file: Path | None = None,
+        src: Path | None = None,
+    ):
         self.models_dir = Path(models_dir)
         self.threads = threads or default_threads()
         self.batch_size = batch_size
@@ -275,10 +299,11 @@ class OnnxMiniLMEmbedder:
         input_ids = np.zeros((len(ids), width), dtype=np.int64)
         mask = np.zeros((len(ids), width), dtype=np.int64)
         for i, row in enumerate(ids):
-            input_ids[i, :len(row)] = row
-            mask[i, :len(row)] = 1
-        hidden = session.run(None, {"input_ids": input_ids, "attention_mask": mask,
-                                    "token_type_ids": np.zeros_like(input_ids)})[0]
+            input_ids[i, : len(row)] = row
+            mask[i, : len(row)] = 1
+        hidden = session.run(
+            None, {"input_ids": input_ids, "attention_mask": mask, "token_type_ids": np.zeros_like(input_ids)}
+        )[0]
         m = mask[:, :, None].astype(np.float32)
         pooled = (hidden * m).sum(axis=1) / np.clip(m.sum(axis=1), 1e-9, None)
         return pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
@@ -296,7 +321,7 @@ class OnnxMiniLMEmbedder:
 
             starts = tqdm(starts, desc="Batches", unit="batch")
         for s in starts:
-            rows = order[s:s + self.batch_size]
+            rows = order[s : s + self.batch_size]
             out[rows] = self._run(session, [ids[r] for r in rows])
         return out
 

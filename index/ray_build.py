@@ -45,9 +45,9 @@ from index.embedder import Embedder, HashingEmbedder, get_embedder
 from index.text import passages, sentences
 
 # Defaults (the CLI's --ray-actors / --ray-batch-size)
-BATCH_SIZE = 256      # passages per actor call: one retry unit; the embedder sorts it by length inside
+BATCH_SIZE = 256  # passages per actor call: one retry unit; the embedder sorts it by length inside
 THREADS_PER_ACTOR = 1  # CPUs (and ONNX Runtime / torch threads) per embedder actor; actors default to CPUs / this
-ACTOR_RESTARTS = 3     # an actor that dies is restarted, and its batch retried, this many times, then the build fails
+ACTOR_RESTARTS = 3  # an actor that dies is restarted, and its batch retried, this many times, then the build fails
 
 
 class RayBuildError(RuntimeError):
@@ -65,16 +65,18 @@ class EmbeddedBy:
 
     @classmethod
     def of(cls, embedder) -> EmbeddedBy:
-        return cls(embedder.name, int(embedder.dim), getattr(embedder, "backend", ""),
-                   getattr(embedder, "export_hash", ""))
+        return cls(
+            embedder.name, int(embedder.dim), getattr(embedder, "backend", ""), getattr(embedder, "export_hash", "")
+        )
 
     @property
     def tag(self) -> str:
         return f"{self.name}|{self.backend}|{self.export_hash}"
 
 
-def minilm_factory(model: str, models_dir: Path | None, backend: str = "auto",
-                   threads: int = THREADS_PER_ACTOR) -> Callable[[], Embedder]:
+def minilm_factory(
+    model: str, models_dir: Path | None, backend: str = "auto", threads: int = THREADS_PER_ACTOR
+) -> Callable[[], Embedder]:
     """A picklable way for an actor to make the embedder `get_embedder(model, models_dir, backend)` gives,
     with `threads` threads. "auto" is resolved on the driver first (which makes the checked ONNX export
     once, before any actor starts), so every actor runs the backend the driver would."""
@@ -127,8 +129,13 @@ class _EmbedActor:
         keys = batch.column("key")
         vecs = np.asarray(self.embedder.encode_documents(batch.column("text").to_pylist()), dtype=np.float32)
         flat = pa.array(np.ascontiguousarray(vecs).reshape(-1))
-        return pa.table({"key": keys, "vector": pa.FixedSizeListArray.from_arrays(flat, vecs.shape[1]),
-                         "by": pa.array([self.by] * len(vecs))})
+        return pa.table(
+            {
+                "key": keys,
+                "vector": pa.FixedSizeListArray.from_arrays(flat, vecs.shape[1]),
+                "by": pa.array([self.by] * len(vecs)),
+            }
+        )
 
 
 def default_actors(threads: int = THREADS_PER_ACTOR) -> int:
@@ -138,11 +145,20 @@ def default_actors(threads: int = THREADS_PER_ACTOR) -> int:
     return max(1, int(ray.cluster_resources().get("CPU", 1)) // max(1, threads))
 
 
-def build_index_ray(items: list[Item], folder: Path, make_embedder: Callable[[], Embedder],
-                    cache_dir: Path | None = None, corpus_file: str = "", progress: bool = False,
-                    address: str | None = None, actors: int | None = None, batch_size: int = BATCH_SIZE,
-                    threads: int = THREADS_PER_ACTOR, shards_dir: Path | None = None,
-                    flat_max: int = FLAT_MAX_PASSAGES) -> BuildReport:
+def build_index_ray(
+    items: list[Item],
+    folder: Path,
+    make_embedder: Callable[[], Embedder],
+    cache_dir: Path | None = None,
+    corpus_file: str = "",
+    progress: bool = False,
+    address: str | None = None,
+    actors: int | None = None,
+    batch_size: int = BATCH_SIZE,
+    threads: int = THREADS_PER_ACTOR,
+    shards_dir: Path | None = None,
+    flat_max: int = FLAT_MAX_PASSAGES,
+) -> BuildReport:
     """build_index, with the missing vectors computed by `actors` Ray actors that each call
     `make_embedder()` (picklable: an embedder class, or minilm_factory(...)). Uses the Ray instance this
     process is connected to; else connects to `address`, or starts a local one ("local" or None)."""
@@ -160,8 +176,19 @@ def build_index_ray(items: list[Item], folder: Path, make_embedder: Callable[[],
     try:
         with build_lock(folder):
             remove_leftovers(folder)
-            return _build(items, folder, make_embedder, cache_dir, corpus_file, progress, actors, batch_size,
-                          threads, shards_dir, flat_max)
+            return _build(
+                items,
+                folder,
+                make_embedder,
+                cache_dir,
+                corpus_file,
+                progress,
+                actors,
+                batch_size,
+                threads,
+                shards_dir,
+                flat_max,
+            )
     finally:
         if started:
             ray.shutdown()
@@ -173,8 +200,12 @@ def _init_ray(address: str | None) -> None:
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
     local = address in (None, "", "local")
     if local:
-        ray.init(num_cpus=os.cpu_count() or 1, include_dashboard=False, logging_level="WARNING",
-                 runtime_env=runtime_env(local=True))
+        ray.init(
+            num_cpus=os.cpu_count() or 1,
+            include_dashboard=False,
+            logging_level="WARNING",
+            runtime_env=runtime_env(local=True),
+        )
     else:
         ray.init(address=address, logging_level="WARNING", runtime_env=runtime_env(local=False))
 
@@ -193,8 +224,9 @@ def runtime_env(local: bool = True) -> dict:
     return {"py_modules": [str(p) for p in packages], "excludes": ["__pycache__"]}
 
 
-def _build(items, folder, make_embedder, cache_dir, corpus_file, progress, actors, batch_size, threads,
-           shards_dir, flat_max) -> BuildReport:
+def _build(
+    items, folder, make_embedder, cache_dir, corpus_file, progress, actors, batch_size, threads, shards_dir, flat_max
+) -> BuildReport:
     t0 = time.perf_counter()
     driver = make_embedder()
     by = EmbeddedBy(driver.name, int(driver.dim))  # backend and export hash: as the actors report them
@@ -208,25 +240,31 @@ def _build(items, folder, make_embedder, cache_dir, corpus_file, progress, actor
         shutil.rmtree(shards, ignore_errors=True)
         try:
             try:
-                _embed_on_ray(items, make_embedder, by.name, cached, missing, shards, progress, actors, batch_size,
-                              threads)
+                _embed_on_ray(
+                    items, make_embedder, by.name, cached, missing, shards, progress, actors, batch_size, threads
+                )
             except BaseException as exc:  # a failure inside Ray, or Ctrl-C: keep what the shards hold
                 kept = _fill_cache(cache, inputs, _read_shards(shards, by, strict=False)[0])
                 if not isinstance(exc, Exception):
-                    print(f"talks: interrupted; {kept} of {missing} new vectors were kept in the embedding cache",
-                          file=sys.stderr)
+                    print(
+                        f"talks: interrupted; {kept} of {missing} new vectors were kept in the embedding cache",
+                        file=sys.stderr,
+                    )
                     raise
                 raise RayBuildError(
                     f"the Ray embedding run failed ({type(exc).__name__}: {str(exc)[:500]}); the index at {folder} "
                     f"was not changed. {kept} of {missing} new vectors were kept in the embedding cache: rerun "
-                    "`talks index build --ray` to embed the rest.") from exc
+                    "`talks index build --ray` to embed the rest."
+                ) from exc
             got, by = _read_shards(shards, by, strict=True)
         finally:
             shutil.rmtree(shards, ignore_errors=True)
         if lost := (set(wanted) - cached) - got.keys():
             _fill_cache(cache, inputs, got)
-            raise RayBuildError(f"the Ray embedding run returned no vector for {len(lost)} of {missing} texts; "
-                                f"the index at {folder} was not changed.")
+            raise RayBuildError(
+                f"the Ray embedding run returned no vector for {len(lost)} of {missing} texts; "
+                f"the index at {folder} was not changed."
+            )
         _fill_cache(cache, inputs, got)
     else:
         by = EmbeddedBy.of(driver)
@@ -256,14 +294,27 @@ def _embed_on_ray(items, make_embedder, model, cached, missing, shards, progress
         warnings.filterwarnings("ignore", message=".*ray_remote_args.*deprecated")  # restarts have no named form
         # The split and the writes are light: no CPU reserved for them (the actors hold every CPU), one task
         # at a time; a CPU each would leave none for the actors on a small machine, and the run would stall.
-        ds = ds.flat_map(_Split(model, cached, len(items) <= SENTENCES_MAX_ITEMS), num_cpus=0,
-                         compute=ray.data.TaskPoolStrategy(size=1))
-        ds = ds.map_batches(_EmbedActor, fn_constructor_args=(make_embedder,), batch_size=batch_size,
-                            batch_format="pyarrow", compute=ray.data.ActorPoolStrategy(size=n_actors),
-                            num_cpus=threads, max_restarts=ACTOR_RESTARTS, max_task_retries=ACTOR_RESTARTS)
+        ds = ds.flat_map(
+            _Split(model, cached, len(items) <= SENTENCES_MAX_ITEMS),
+            num_cpus=0,
+            compute=ray.data.TaskPoolStrategy(size=1),
+        )
+        ds = ds.map_batches(
+            _EmbedActor,
+            fn_constructor_args=(make_embedder,),
+            batch_size=batch_size,
+            batch_format="pyarrow",
+            compute=ray.data.ActorPoolStrategy(size=n_actors),
+            num_cpus=threads,
+            max_restarts=ACTOR_RESTARTS,
+            max_task_retries=ACTOR_RESTARTS,
+        )
         if progress:
-            print(f"talks: embedding {missing} passages and sentences on {n_actors} Ray actor(s) "
-                  f"({threads} CPU each, batches of {batch_size}) ...", file=sys.stderr)
+            print(
+                f"talks: embedding {missing} passages and sentences on {n_actors} Ray actor(s) "
+                f"({threads} CPU each, batches of {batch_size}) ...",
+                file=sys.stderr,
+            )
         # The shards are written on the driver's node (its disk, where assemble reads them): no shared storage
         # needed on a cluster, the vectors travel through Ray's object store.
         here = NodeAffinitySchedulingStrategy(ray.get_runtime_context().get_node_id(), soft=False)
@@ -289,8 +340,10 @@ def _read_shards(shards: Path, by: EmbeddedBy, strict: bool) -> tuple[dict[str, 
         flat = table.column("vector").combine_chunks().flatten().to_numpy(zero_copy_only=False)
         got.update(zip(keys, np.asarray(flat, dtype=np.float32).reshape(len(keys), by.dim)))
     if len(tags) > 1:
-        raise RayBuildError(f"the Ray actors embedded with different models or backends: {sorted(tags)}; "
-                            "install the same versions on every node")
+        raise RayBuildError(
+            f"the Ray actors embedded with different models or backends: {sorted(tags)}; "
+            "install the same versions on every node"
+        )
     if not tags:
         return got, by
     name, backend, export_hash = next(iter(tags)).split("|")
@@ -301,6 +354,7 @@ def _read_shards(shards: Path, by: EmbeddedBy, strict: bool) -> tuple[dict[str, 
 
 def _fill_cache(cache: EmbeddingCache, inputs, got: dict[str, np.ndarray]) -> int:
     """Put the new vectors in the embedding cache (through its public embed) and save it; returns how many."""
+
     def lookup(texts, progress=False):
         return np.stack([got[text_key(cache.model, t)] for t in texts])
 
@@ -311,5 +365,6 @@ def _fill_cache(cache: EmbeddingCache, inputs, got: dict[str, np.ndarray]) -> in
 
 
 def _refuse(texts, progress=False):
-    raise RayBuildError(f"{len(texts)} texts have no vector after the Ray run (the embedding cache changed "
-                        "during the build?)")
+    raise RayBuildError(
+        f"{len(texts)} texts have no vector after the Ray run (the embedding cache changed during the build?)"
+    )

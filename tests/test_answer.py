@@ -19,8 +19,14 @@ def grounded(real_searcher, real_settings):
 
 
 def llm_assistant(real_searcher, real_settings, **changes):
-    settings = replace(real_settings, llm_model="openai/test-model", llm_api_key="sk-test-SECRET-123",
-                       llm_retries=0, llm_timeout=15, **changes)
+    settings = replace(
+        real_settings,
+        llm_model="openai/test-model",
+        llm_api_key="sk-test-SECRET-123",
+        llm_retries=0,
+        llm_timeout=15,
+        **changes,
+    )
     return Assistant(real_searcher, settings)
 
 
@@ -34,7 +40,7 @@ def test_grounded_list_answer_quotes_and_cites(grounded):
     possible_part = ans.text.split("Possibly relevant:")[1] if "Possibly relevant:" in ans.text else ""
     for c in ans.citations:
         hit = next(h for h in ans.hits if h.item.id == c.id)
-        assert c.quote in hit.item.abstract          # verbatim evidence
+        assert c.quote in hit.item.abstract  # verbatim evidence
         if hit.label == "match":
             assert f'"{c.quote}" [{c.n}]' in ans.text
         else:  # possibly relevant: named in one line, not listed in full
@@ -65,8 +71,10 @@ def test_out_of_agenda_is_refused_without_calling_the_llm(real_searcher, real_se
 
 def test_llm_answer_streams_and_is_checked(real_searcher, real_settings):
     bot = llm_assistant(real_searcher, real_settings)
-    reply = ("The Scaling Business AI Agents poster evaluates data quality and gaps for business AI agents [2]. "
-             "Beyond RAG covers agents over enterprise data at Snowflake [1]. Quantum teleportation is discussed [99].")
+    reply = (
+        "The Scaling Business AI Agents poster evaluates data quality and gaps for business AI agents [2]. "
+        "Beyond RAG covers agents over enterprise data at Snowflake [1]. Quantum teleportation is discussed [99]."
+    )
     events = list(bot.stream("Which talks cover data quality for agents?", mock_response=reply))
     deltas = [e for e in events if isinstance(e, Delta)]
     ans = events[-1]
@@ -91,8 +99,10 @@ def test_plain_llm_answer_without_streaming(real_searcher, real_settings):
 
 def test_unsupported_claim_is_flagged(real_searcher, real_settings):
     bot = llm_assistant(real_searcher, real_settings)
-    ans = bot.answer("what is Fiddler showing?",
-                     mock_response="Fiddler will present a new line of electric bicycles and their battery chemistry [1].")
+    ans = bot.answer(
+        "what is Fiddler showing?",
+        mock_response="Fiddler will present a new line of electric bicycles and their battery chemistry [1].",
+    )
     assert ans.citations and not ans.citations[0].supported
     assert any("does not support" in n for n in ans.notices)
 
@@ -110,7 +120,9 @@ def test_provider_failure_falls_back_to_grounded_with_notice(real_searcher, real
 def test_traces_are_logged_without_the_api_key(real_searcher, real_settings, tmp_path):
     settings = replace(real_settings, data_dir=tmp_path)
     bot = llm_assistant(real_searcher, settings)
-    bot.answer("what is Fiddler showing?", mock_response="Krishna Gade of Fiddler AI talks about agentic observability [1].")
+    bot.answer(
+        "what is Fiddler showing?", mock_response="Krishna Gade of Fiddler AI talks about agentic observability [1]."
+    )
     lines = (tmp_path / "traces.jsonl").read_text().splitlines()
     assert len(lines) == 1
     trace = json.loads(lines[0])
@@ -166,9 +178,15 @@ def injected(tmp_path_factory, minilm):
     from assistant.settings import Settings
 
     items = load_items(DEFAULT_CORPUS)
-    evil = replace(items[-1], id="vector-db-tips", title="Vector Database Tips for Agents",
-                   abstract="Vector databases help agents retrieve data quality signals. " + INJECTION, people=(),
-                   orgs=(), source=None)
+    evil = replace(
+        items[-1],
+        id="vector-db-tips",
+        title="Vector Database Tips for Agents",
+        abstract="Vector databases help agents retrieve data quality signals. " + INJECTION,
+        people=(),
+        orgs=(),
+        source=None,
+    )
     path = tmp_path_factory.mktemp("inj") / "corpus.jsonl"
     write_items(path, items + [evil])
     settings = Settings(corpus=path, data_dir=path.parent / "data")

@@ -55,8 +55,11 @@ def test_ask_endpoint_refuses_out_of_agenda(client):
 
 
 def test_api_errors_are_our_messages_not_tracebacks(client):
-    for args, api, said in ((("   ",), "/ask", "the query is empty"), (("faiss", 0), "/search", "k must be a positive"),
-                            (("no such talk at all", 3), "/related", "no item with id or title")):
+    for args, api, said in (
+        (("   ",), "/ask", "the query is empty"),
+        (("faiss", 0), "/search", "k must be a positive"),
+        (("no such talk at all", 3), "/related", "no item with id or title"),
+    ):
         with pytest.raises(Exception) as err:
             client.predict(*args, api_name=api)
         assert said in str(err.value) and "Traceback" not in str(err.value)
@@ -68,7 +71,9 @@ def test_chat_says_it_waits_for_a_model(real_searcher, real_settings):
     from assistant.answer import Assistant
 
     grounded = app.Handlers(Assistant(real_searcher, real_settings), None, app.Context(), ROOT)
-    llm = app.Handlers(Assistant(real_searcher, replace(real_settings, llm_model="openai/x")), None, app.Context(), ROOT)
+    llm = app.Handlers(
+        Assistant(real_searcher, replace(real_settings, llm_model="openai/x")), None, app.Context(), ROOT
+    )
     assert grounded.waiting == "…" and llm.waiting == "Waiting for the model…"
 
 
@@ -83,8 +88,13 @@ def test_search_and_related_endpoints(client):
 def test_twenty_concurrent_asks_all_succeed(served):
     from gradio_client import Client
 
-    questions = ["Which talks cover data quality for agents?", "what follows the afternoon break?",
-                 "what is Fiddler showing?", "faiss", "best pizza in Santa Clara"] * 4
+    questions = [
+        "Which talks cover data quality for agents?",
+        "what follows the afternoon break?",
+        "what is Fiddler showing?",
+        "faiss",
+        "best pizza in Santa Clara",
+    ] * 4
 
     def ask(q):
         return Client(served, verbose=False).predict(q, api_name="/ask")
@@ -104,7 +114,9 @@ def test_no_secret_in_page_or_api(served, real_searcher, real_settings):
 
     from assistant.answer import Assistant
 
-    settings = replace(real_settings, llm_model="openai/x", llm_api_key="sk-page-SECRET-42", llm_api_base="http://127.0.0.1:9")
+    settings = replace(
+        real_settings, llm_model="openai/x", llm_api_key="sk-page-SECRET-42", llm_api_base="http://127.0.0.1:9"
+    )
     demo = app.build_app(Assistant(real_searcher, settings))
     port = free_port()
     app.launch(demo, "127.0.0.1", port, auth=None, block=False)
@@ -133,18 +145,33 @@ def test_chips_link_to_their_own_answer_and_markup_is_escaped():
     assert app.with_chips("x [2] y [1, 3]", 4) == (
         'x <a class="cite-chip" href="#a4-src-2" data-answer="4" title="source 2">2</a> y '
         '<a class="cite-chip" href="#a4-src-1" data-answer="4" title="source 1">1</a>'
-        '<a class="cite-chip" href="#a4-src-3" data-answer="4" title="source 3">3</a>')
+        '<a class="cite-chip" href="#a4-src-3" data-answer="4" title="source 3">3</a>'
+    )
     assert app.highlight("A <b> one. Two.", "Two.") == "A &lt;b&gt; one. <mark>Two.</mark>"
-    item = Item(id="x", kind="talk", title="<img src=x onerror=alert(1)> Talk", abstract="Says <b>so</b>.",
-                people=(Person("Ada <i>", "Org"),), start="2025-06-25T10:55:00-07:00", end="2025-06-25T11:15:00-07:00")
-    ans = Answer(question="<script>q</script>", text="- **<img src=x onerror=alert(1)> Talk** [1]\n\n_Composed from x._",
-                 citations=(Citation(1, "x", item.title, "Says <b>so</b>."),), hits=(Hit(item, 1.0, 1),),
-                 refused=False, answerer="grounded")
+    item = Item(
+        id="x",
+        kind="talk",
+        title="<img src=x onerror=alert(1)> Talk",
+        abstract="Says <b>so</b>.",
+        people=(Person("Ada <i>", "Org"),),
+        start="2025-06-25T10:55:00-07:00",
+        end="2025-06-25T11:15:00-07:00",
+    )
+    ans = Answer(
+        question="<script>q</script>",
+        text="- **<img src=x onerror=alert(1)> Talk** [1]\n\n_Composed from x._",
+        citations=(Citation(1, "x", item.title, "Says <b>so</b>."),),
+        hits=(Hit(item, 1.0, 1),),
+        refused=False,
+        answerer="grounded",
+    )
     html = app.turn_markup(app.Turn(ans.question, ans), 2, app.Context())
     assert "<img" not in html and "<b>so" not in html and "<i>" not in html and "<script>" not in html
     assert "id='a2-src-1'" in html and 'href="#a2-src-1"' in html and "Wed 25 Jun, 10:55–11:15 AM" in html
     assert "_Composed" not in html  # the answerer's label is in the trace, not under every answer
-    named = app.answer_body("- **Talk** (talk; Ada Lovelace (Org), Ada Lovelace Jr) [1]", 1, {"Ada Lovelace", "Ada Lovelace Jr"})
+    named = app.answer_body(
+        "- **Talk** (talk; Ada Lovelace (Org), Ada Lovelace Jr) [1]", 1, {"Ada Lovelace", "Ada Lovelace Jr"}
+    )
     assert named.count('data-action="person"') == 2 and 'data-arg="Ada Lovelace Jr">Ada Lovelace Jr</a>' in named
     assert "?q=%3Cscript%3Eq%3C/script%3E" in html
     assert app.messages([app.Turn(ans.question, ans)], app.Context())[0]["content"] == "&lt;script&gt;q&lt;/script&gt;"
@@ -186,9 +213,18 @@ def browser():
             pytest.fail(why)
         pytest.skip(why)
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
         yield b
         b.close()
 
@@ -269,7 +305,9 @@ def test_browser_retry_copy_link_trash_and_clear(page, served):
     page.locator("#chat button.copy-answer").first.click()
     page.wait_for_function("document.querySelector('#chat button.copy-answer').textContent === 'Copied'")
     copied = page.evaluate("navigator.clipboard.readText()")
-    assert "<a" not in copied and "**" not in copied and "\nSources:\n[1] Scaling Business AI Agents" in copied  # the squarely-about poster leads
+    assert (
+        "<a" not in copied and "**" not in copied and "\nSources:\n[1] Scaling Business AI Agents" in copied
+    )  # the squarely-about poster leads
     assert "Jeff Hollan (Snowflake) — Wed 25 Jun, 10:55–11:15 AM" in copied
     # the answer's link carries the question and reopens the answer
     href = first.locator("a.share-link").get_attribute("href")
@@ -331,7 +369,9 @@ def test_browser_agenda_add_conflict_ics_reload_remove(page, tmp_path):
     page.wait_for_selector("#my-agenda .conflicts", timeout=20000)
     assert "Attendee Registration" in page.locator("#my-agenda .conflicts").inner_text()
     session.locator("button.agenda-toggle").nth(1).click()  # a poster, from inside its session
-    page.wait_for_function("document.querySelectorAll('#my-agenda li button.agenda-toggle').length === 3", timeout=20000)
+    page.wait_for_function(
+        "document.querySelectorAll('#my-agenda li button.agenda-toggle').length === 3", timeout=20000
+    )
     with page.expect_download() as download:
         page.click("#ics")
     cal = icalendar.Calendar.from_ical(Path(download.value.path()).read_bytes())
@@ -343,7 +383,7 @@ def test_browser_agenda_add_conflict_ics_reload_remove(page, tmp_path):
     page.wait_for_selector("#question textarea", timeout=30000)
     page.get_by_role("tab", name="Agenda").click()
     page.wait_for_selector("#my-agenda .conflicts", timeout=20000)  # kept in the browser across the reload
-    page.locator("#my-agenda button.agenda-toggle").first.click()   # remove one: the conflict goes
+    page.locator("#my-agenda button.agenda-toggle").first.click()  # remove one: the conflict goes
     page.wait_for_function("!document.querySelector('#my-agenda .conflicts')", timeout=20000)
     assert page.locator("#my-agenda li button.agenda-toggle").count() == 2
 
@@ -359,7 +399,9 @@ def test_browser_speaker_page_and_add_from_a_source_card(page):
     assert "Jeff Hollan" in person and "Snowflake" in person and "Director of Product" in person
     assert "Beyond RAG" in person
     card.locator("button.agenda-toggle").click()
-    page.wait_for_function(f"document.querySelector('#chat #{card_id} button.agenda-toggle').textContent.includes('In my')")
+    page.wait_for_function(
+        f"document.querySelector('#chat #{card_id} button.agenda-toggle').textContent.includes('In my')"
+    )
     assert page.evaluate("window.talksAgenda.mine()") == ["beyond-rag-production-ready-ai-agents-powered-by-enterprise"]
     card.locator("button[data-action=related]").click()
     page.wait_for_selector("#details .related-item", timeout=20000)
@@ -373,8 +415,9 @@ def test_browser_speaker_page_and_add_from_a_source_card(page):
 
 @pytest.mark.slow
 def test_browser_phone_layout(browser, served, tmp_path):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
-                                  has_touch=True)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True
+    )
     page = context.new_page()
     try:
         page.goto(served)
@@ -387,18 +430,26 @@ def test_browser_phone_layout(browser, served, tmp_path):
         page.locator("#chat a.cite-chip").nth(2).click()
         card = page.locator("#chat .source-card.active")
         assert card.get_attribute("id") == "a1-src-3"
-        page.wait_for_function("(() => { const r = document.querySelector('.source-card.active mark')"
-                               ".getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; })()")
+        page.wait_for_function(
+            "(() => { const r = document.querySelector('.source-card.active mark')"
+            ".getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; })()"
+        )
         shot(page, "screenshot-phone.png", tmp_path)
         card.locator("a.back-to-answer").click()
-        page.wait_for_function("(() => { const r = document.querySelector('#a1').getBoundingClientRect();"
-                               " return r.top >= 0 && r.bottom <= innerHeight; })()")
+        page.wait_for_function(
+            "(() => { const r = document.querySelector('#a1').getBoundingClientRect();"
+            " return r.top >= 0 && r.bottom <= innerHeight; })()"
+        )
         # a speaker's page opens below the chat, in view, with a way back
-        page.locator("#chat .source-card", has_text="Beyond RAG: Production-Ready").first.locator("a.person").first.click()
+        page.locator("#chat .source-card", has_text="Beyond RAG: Production-Ready").first.locator(
+            "a.person"
+        ).first.click()
         page.wait_for_selector("#details .person-page", timeout=20000)
         page.wait_for_function("document.querySelector('#details').getBoundingClientRect().top < innerHeight / 2")
         page.locator("#details .person-page a.back-to-answer").click()
-        page.wait_for_function("(() => { const r = document.querySelector('#chat').getBoundingClientRect();"
-                               " return r.top >= 0 && r.top < innerHeight / 2; })()")
+        page.wait_for_function(
+            "(() => { const r = document.querySelector('#chat').getBoundingClientRect();"
+            " return r.top >= 0 && r.top < innerHeight / 2; })()"
+        )
     finally:
         context.close()

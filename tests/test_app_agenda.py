@@ -16,7 +16,10 @@ from corpus.item import Item, Person
 
 def test_one_time_format(items):
     by_id = {i.id: i for i in items}
-    assert agenda.when(by_id["beyond-rag-production-ready-ai-agents-powered-by-enterprise"]) == "Wed 25 Jun, 10:55–11:15 AM"
+    assert (
+        agenda.when(by_id["beyond-rag-production-ready-ai-agents-powered-by-enterprise"])
+        == "Wed 25 Jun, 10:55–11:15 AM"
+    )
     assert agenda.when(by_id["q-a-session"]) == "Wed 25 Jun, 11:55 AM–12:20 PM"
     assert agenda.when(by_id["faiss-vector-search-at-meta"]) == ""
     assert agenda.windows_text(agenda.poster_sessions(items)) == "Wed 25 Jun, 12:20–1:20 PM; 2:40–3:05 PM; 4:30–6:00 PM"
@@ -50,17 +53,25 @@ def test_filters(items):
 
 
 def test_conflicts_are_overlaps_not_touching_ends(items):
-    mine = agenda.pick(items, ["event-welcome", "opening-remarks", "attendee-registration", "nope",
-                               "faiss-vector-search-at-meta"])
-    assert [i.id for i in mine] == ["attendee-registration", "event-welcome", "opening-remarks",
-                                    "faiss-vector-search-at-meta"]
+    mine = agenda.pick(
+        items, ["event-welcome", "opening-remarks", "attendee-registration", "nope", "faiss-vector-search-at-meta"]
+    )
+    assert [i.id for i in mine] == [
+        "attendee-registration",
+        "event-welcome",
+        "opening-remarks",
+        "faiss-vector-search-at-meta",
+    ]
     assert [(a.id, b.id) for a, b in agenda.conflicts(mine)] == [("attendee-registration", "event-welcome")]
     assert agenda.parse_ids("a, b\nc a") == ["a", "b", "c"]
 
 
 def test_ics_parses_back_with_times_in_the_event_zone(items):
-    ids = ["beyond-rag-production-ready-ai-agents-powered-by-enterprise", "live-panel-genai-startups",
-           "faiss-vector-search-at-meta"]
+    ids = [
+        "beyond-rag-production-ready-ai-agents-powered-by-enterprise",
+        "live-panel-genai-startups",
+        "faiss-vector-search-at-meta",
+    ]
     mine = agenda.pick(items, ids)
     cal = icalendar.Calendar.from_ical(agenda.to_ics(mine, items))
     events = list(cal.walk("VEVENT"))
@@ -69,7 +80,9 @@ def test_ics_parses_back_with_times_in_the_event_zone(items):
     assert set(by_uid) == {f"{i}@talks.local" for i in ids}
     talk = by_uid["beyond-rag-production-ready-ai-agents-powered-by-enterprise@talks.local"]
     start, end = talk.decoded("DTSTART"), talk.decoded("DTEND")
-    assert start == datetime.fromisoformat("2025-06-25T10:55:00-07:00") and start.utcoffset().total_seconds() == -7 * 3600
+    assert (
+        start == datetime.fromisoformat("2025-06-25T10:55:00-07:00") and start.utcoffset().total_seconds() == -7 * 3600
+    )
     assert end == datetime.fromisoformat("2025-06-25T11:15:00-07:00")
     assert str(talk["SUMMARY"]).startswith("Beyond RAG") and "Jeff Hollan (Snowflake)" in str(talk["DESCRIPTION"])
     assert str(talk["LOCATION"]).startswith("Santa Clara Convention Center")  # the event record's venue
@@ -98,8 +111,10 @@ def test_cli_agenda_ics(tmp_path, capsys, items):
 
 
 def test_terminal_rendering_leaves_no_markdown_marks():
-    text = ('The agenda has 1 talk on this:\n- **Beyond RAG** (talk; 10:55–11:15 AM): "quote" [1]\n\n'
-            "_Composed from the talk and poster abstracts (grounded answerer, no LLM)._")
+    text = (
+        'The agenda has 1 talk on this:\n- **Beyond RAG** (talk; 10:55–11:15 AM): "quote" [1]\n\n'
+        "_Composed from the talk and poster abstracts (grounded answerer, no LLM)._"
+    )
     out = terminal(text)
     assert "**" not in out and "_Composed" not in out and "• Beyond RAG (talk" in out
     assert "\033[1mBeyond RAG\033[22m" in terminal(text, color=True)
@@ -126,11 +141,22 @@ def test_stream_accumulation_and_terminal_stream():
 
 
 def test_plain_text_has_numbered_sources():
-    item = Item(id="x", kind="talk", title="A talk", people=(Person("Ada", "Org"),),
-                start="2025-06-25T10:55:00-07:00", end="2025-06-25T11:15:00-07:00")
-    ans = Answer(question="q", text="- **A talk** says so [1]\n\n_Composed from x._",
-                 citations=(Citation(1, "x", "A talk", "so"),), hits=(Hit(item, 1.0, 1),), refused=False,
-                 answerer="grounded")
+    item = Item(
+        id="x",
+        kind="talk",
+        title="A talk",
+        people=(Person("Ada", "Org"),),
+        start="2025-06-25T10:55:00-07:00",
+        end="2025-06-25T11:15:00-07:00",
+    )
+    ans = Answer(
+        question="q",
+        text="- **A talk** says so [1]\n\n_Composed from x._",
+        citations=(Citation(1, "x", "A talk", "so"),),
+        hits=(Hit(item, 1.0, 1),),
+        refused=False,
+        answerer="grounded",
+    )
     assert plain_text(ans) == "- A talk says so [1]\n\nSources:\n[1] A talk — Ada (Org) — Wed 25 Jun, 10:55–11:15 AM"
 
 
@@ -149,8 +175,10 @@ def test_related_reasons_read_as_phrases():
 
     a = Item(id="a", kind="talk", title="Training data storage", abstract="We store training data at exabyte scale.")
     b = Item(id="b", kind="poster", title="Faster loading", abstract="Loading training data for RAG is slow.")
-    assert why_related(a, b, "shared topics: training, enhanced; same org: Acme") == \
-        "both mention “training data”; same org: Acme"
+    assert (
+        why_related(a, b, "shared topics: training, enhanced; same org: Acme")
+        == "both mention “training data”; same org: Acme"
+    )
     c = Item(id="c", kind="poster", title="Other", abstract="Nothing in common.")
     assert why_related(a, c, "shared topics: enhanced, RAG") == "both about RAG"
     assert why_related(a, c, "shared topics: enhanced") == "close in meaning (similar abstracts)"

@@ -77,15 +77,27 @@ def test_foreign_host_is_refused(hostile_app):
 
 def test_no_cors_for_foreign_origins(hostile_app):
     for host in ("attacker.example", "127.0.0.1"):
-        status, headers, _ = request(hostile_app, "OPTIONS", "/gradio_api/info", {
-            "Host": f"{host}:{hostile_app}", "Origin": "http://attacker.example",
-            "Access-Control-Request-Method": "POST"})
+        status, headers, _ = request(
+            hostile_app,
+            "OPTIONS",
+            "/gradio_api/info",
+            {
+                "Host": f"{host}:{hostile_app}",
+                "Origin": "http://attacker.example",
+                "Access-Control-Request-Method": "POST",
+            },
+        )
         assert status in (403, 421) and "access-control-allow-origin" not in headers
-        status, headers, _ = request(hostile_app, "GET", "/gradio_api/info", {
-            "Host": f"{host}:{hostile_app}", "Origin": "http://attacker.example"})
+        status, headers, _ = request(
+            hostile_app,
+            "GET",
+            "/gradio_api/info",
+            {"Host": f"{host}:{hostile_app}", "Origin": "http://attacker.example"},
+        )
         assert status in (403, 421) and "access-control-allow-origin" not in headers
-    status, _, _ = request(hostile_app, "GET", "/config", {"Host": f"localhost:{hostile_app}",
-                                                            "Origin": f"http://localhost:{hostile_app}"})
+    status, _, _ = request(
+        hostile_app, "GET", "/config", {"Host": f"localhost:{hostile_app}", "Origin": f"http://localhost:{hostile_app}"}
+    )
     assert status != 403
 
 
@@ -101,10 +113,11 @@ def _failed_logins_back_off(hostile_app):
     form = {"Content-Type": "application/x-www-form-urlencoded", "Host": f"127.0.0.1:{hostile_app}"}
     bad = urllib.parse.urlencode({"username": "ada", "password": "wrong"})
     codes = [request(hostile_app, "POST", "/login", form, bad)[0] for _ in range(webguard.LOGIN_FAILURES + 3)]
-    assert codes[:webguard.LOGIN_FAILURES] == [400] * webguard.LOGIN_FAILURES
-    assert set(codes[webguard.LOGIN_FAILURES:]) == {429}
-    status, headers, _ = request(hostile_app, "POST", "/login", form,
-                                 urllib.parse.urlencode({"username": "ada", "password": "right-pass"}))
+    assert codes[: webguard.LOGIN_FAILURES] == [400] * webguard.LOGIN_FAILURES
+    assert set(codes[webguard.LOGIN_FAILURES :]) == {429}
+    status, headers, _ = request(
+        hostile_app, "POST", "/login", form, urllib.parse.urlencode({"username": "ada", "password": "right-pass"})
+    )
     assert status == 429 and int(headers["retry-after"]) > 0  # even the right password waits
 
 
@@ -126,8 +139,13 @@ def test_guard_counts_failures_per_client_and_expires():
         sent.append(message)
 
     def login(client):
-        scope = {"type": "http", "method": "POST", "path": "/login", "client": (client, 1),
-                 "headers": [(b"host", b"127.0.0.1:1")]}
+        scope = {
+            "type": "http",
+            "method": "POST",
+            "path": "/login",
+            "client": (client, 1),
+            "headers": [(b"host", b"127.0.0.1:1")],
+        }
         sent.clear()
         asyncio.run(guard(scope, None, send))
         return sent[0]["status"]
@@ -151,8 +169,9 @@ def test_origin_must_be_the_host_asked():
         async def send(message):
             sent.append(message)
 
-        asyncio.run(webguard.Guard(inner, hosts)({"type": "http", "method": "GET", "path": "/", "headers": headers},
-                                                 None, send))
+        asyncio.run(
+            webguard.Guard(inner, hosts)({"type": "http", "method": "GET", "path": "/", "headers": headers}, None, send)
+        )
         return sent[0]["status"]
 
     wildcard = webguard.allowed_hosts("0.0.0.0")
@@ -171,9 +190,18 @@ def test_browser_runs_nothing_from_a_hostile_corpus_or_question(hostile_app):
     if not os.path.exists(CHROMIUM):
         pytest.skip("Debian's chromium is not installed")
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
         try:
             page = browser.new_page()
             dialogs = []

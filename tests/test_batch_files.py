@@ -10,8 +10,15 @@ from assistant import cli
 def run_batch(tmp_path, data: bytes, capsys):
     path = tmp_path / "q.txt"
     path.write_bytes(data)
-    assert cli._batch(str(path), "--queries-file", lambda line: {"query": line, "hits": ["h"]},
-                      lambda line: {"query": line, "hits": []}) == 0
+    assert (
+        cli._batch(
+            str(path),
+            "--queries-file",
+            lambda line: {"query": line, "hits": ["h"]},
+            lambda line: {"query": line, "hits": []},
+        )
+        == 0
+    )
     return [json.loads(x) for x in capsys.readouterr().out.splitlines()]
 
 

@@ -29,8 +29,10 @@ def test_stats_counts_kinds_events_orgs_people():
 
 def test_check_reports_bad_lines_with_numbers(tmp_path):
     bad = tmp_path / "bad.jsonl"
-    bad.write_text('{"id": "a", "kind": "talk", "title": "A"}\n{"id": "b", "kind": "workshop", "title": "B"}\n'
-                   '{"id": "a", "kind": "talk", "title": "C"}\n')
+    bad.write_text(
+        '{"id": "a", "kind": "talk", "title": "A"}\n{"id": "b", "kind": "workshop", "title": "B"}\n'
+        '{"id": "a", "kind": "talk", "title": "C"}\n'
+    )
     r = talks("corpus", "check", str(bad))
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert "line 2: field 'kind': 'workshop' is not one of talk, panel, poster, logistics" in r.stderr

@@ -37,15 +37,18 @@ def test_help_shows_an_example_that_parses(path, parser):
     assert shown and all(f"  {line}" in text for line in shown)  # kept as written, not re-wrapped
     for line in shown:
         argv = shlex.split(line)[1:]
-        assert argv[:len(path)] == list(path), f"the example for `talks {' '.join(path)}` runs another command: {line}"
+        assert argv[: len(path)] == list(path), f"the example for `talks {' '.join(path)}` runs another command: {line}"
         args = build_parser().parse_args(argv)  # exits (SystemExit) if an example has gone stale
         assert hasattr(args, "func"), line
 
 
 @pytest.mark.parametrize("path,parser", PARSERS, ids=[" ".join(p) or "talks" for p, _ in PARSERS])
 def test_every_argument_has_help(path, parser):
-    missing = [a.option_strings[-1] if a.option_strings else a.dest for a in parser._actions
-               if not isinstance(a, argparse._SubParsersAction) and not a.help]
+    missing = [
+        a.option_strings[-1] if a.option_strings else a.dest
+        for a in parser._actions
+        if not isinstance(a, argparse._SubParsersAction) and not a.help
+    ]
     assert not missing, f"talks {' '.join(path)}: no help text for {', '.join(missing)}"
 
 
@@ -58,8 +61,9 @@ def test_version_prints_the_installed_version(capsys):
 
 def test_help_and_version_from_the_command_line():
     def talks(*args):
-        return subprocess.run([sys.executable, "-m", "assistant.cli", *args], capture_output=True, text=True,
-                              timeout=60)
+        return subprocess.run(
+            [sys.executable, "-m", "assistant.cli", *args], capture_output=True, text=True, timeout=60
+        )
 
     top = talks("--help")
     assert top.returncode == 0 and "examples:" in top.stdout and 'talks ask "' in top.stdout

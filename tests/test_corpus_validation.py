@@ -12,8 +12,13 @@ from hypothesis import strategies as st
 from corpus import CorpusError, load_items
 from corpus.item import MAX_CHARS, Item, ItemError
 
-GOOD = {"id": "keynote", "kind": "talk", "title": "Opening keynote", "abstract": "Why search matters.",
-        "people": [{"name": "Ada Lovelace", "org": "Analytical Engines", "role": "speaker"}]}
+GOOD = {
+    "id": "keynote",
+    "kind": "talk",
+    "title": "Opening keynote",
+    "abstract": "Why search matters.",
+    "people": [{"name": "Ada Lovelace", "org": "Analytical Engines", "role": "speaker"}],
+}
 
 
 def write_bytes(tmp_path, data: bytes):
@@ -43,34 +48,41 @@ def test_utf16_and_binary_files_are_refused_clearly(tmp_path):
     assert "line 1:" in msg and "Traceback" not in msg
 
 
-@pytest.mark.parametrize("row, field", [
-    ({**GOOD, "people": [{"name": "A", "org": ["x"]}]}, "people[0].org"),
-    ({**GOOD, "people": [{"name": "A", "org": 5}]}, "people[0].org"),
-    ({**GOOD, "people": [{"name": "A", "bio": {"a": 1}}]}, "people[0].bio"),
-    ({**GOOD, "people": [{"name": "A", "role": ["speaker"]}]}, "people[0].role"),
-    ({**GOOD, "people": [{"name": "A", "bio_truncated": "yes"}]}, "people[0].bio_truncated"),
-    ({**GOOD, "kind": ["talk"]}, "kind"),
-    ({**GOOD, "id": 7}, "id"),
-    ({**GOOD, "id": "keynote\n"}, "id"),
-    ({**GOOD, "id": "a" * 500}, "id"),
-    ({**GOOD, "title": "x" * (MAX_CHARS["title"] + 1)}, "title"),
-    ({**GOOD, "abstract": "x" * (MAX_CHARS["abstract"] + 1)}, "abstract"),
-    ({**GOOD, "title": "bad \ud800 surrogate"}, "title"),
-    ({**GOOD, "people": [{"name": "Ada \udfff"}]}, "people[0].name"),
-    ({**GOOD, "tags": ["t"] * 1000}, "tags"),
-    ({**GOOD, "source": {"file": "x", "line": True}}, "source"),
-])
+@pytest.mark.parametrize(
+    "row, field",
+    [
+        ({**GOOD, "people": [{"name": "A", "org": ["x"]}]}, "people[0].org"),
+        ({**GOOD, "people": [{"name": "A", "org": 5}]}, "people[0].org"),
+        ({**GOOD, "people": [{"name": "A", "bio": {"a": 1}}]}, "people[0].bio"),
+        ({**GOOD, "people": [{"name": "A", "role": ["speaker"]}]}, "people[0].role"),
+        ({**GOOD, "people": [{"name": "A", "bio_truncated": "yes"}]}, "people[0].bio_truncated"),
+        ({**GOOD, "kind": ["talk"]}, "kind"),
+        ({**GOOD, "id": 7}, "id"),
+        ({**GOOD, "id": "keynote\n"}, "id"),
+        ({**GOOD, "id": "a" * 500}, "id"),
+        ({**GOOD, "title": "x" * (MAX_CHARS["title"] + 1)}, "title"),
+        ({**GOOD, "abstract": "x" * (MAX_CHARS["abstract"] + 1)}, "abstract"),
+        ({**GOOD, "title": "bad \ud800 surrogate"}, "title"),
+        ({**GOOD, "people": [{"name": "Ada \udfff"}]}, "people[0].name"),
+        ({**GOOD, "tags": ["t"] * 1000}, "tags"),
+        ({**GOOD, "source": {"file": "x", "line": True}}, "source"),
+    ],
+)
 def test_field_types_sizes_and_surrogates(row, field):
     with pytest.raises(ItemError) as err:
         Item.from_dict(row)
     assert field in [f for f, _ in err.value.problems], err.value.problems
 
 
-@pytest.mark.parametrize("line", [
-    "[" * 100_000, '{"id": "a", "kind": "talk", "title": "t", "tags": ' + "[" * 50_000 + "]" * 50_000 + "}",
-    '{"id": "a", "kind": "talk", "title": "t", "abstract": ' + "9" * 5000 + "}",
-    '{"id": "a", "kind": "talk", "title": "t", "tags": [' + "[" * 500 + "]" * 500 + "]}",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "[" * 100_000,
+        '{"id": "a", "kind": "talk", "title": "t", "tags": ' + "[" * 50_000 + "]" * 50_000 + "}",
+        '{"id": "a", "kind": "talk", "title": "t", "abstract": ' + "9" * 5000 + "}",
+        '{"id": "a", "kind": "talk", "title": "t", "tags": [' + "[" * 500 + "]" * 500 + "]}",
+    ],
+)
 def test_deep_nesting_and_huge_numbers_are_problems_not_crashes(tmp_path, line):
     msg = problems(tmp_path, line.encode() + b"\n")
     assert "line 1:" in msg and len(msg) < 2000
@@ -102,12 +114,33 @@ def test_lines_split_on_newline_only(tmp_path):
     assert len(items) == 1 and items[0].abstract == "a\u2028b\x0bc\x1cd\re"
 
 
-json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
-                           lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
-                           max_leaves=20)
-fields = st.fixed_dictionaries({}, optional={k: json_values for k in
-                                             ("id", "kind", "title", "abstract", "people", "orgs", "start", "end",
-                                              "event", "source", "tags", "url", "fixes", "see_also")})
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=20,
+)
+fields = st.fixed_dictionaries(
+    {},
+    optional={
+        k: json_values
+        for k in (
+            "id",
+            "kind",
+            "title",
+            "abstract",
+            "people",
+            "orgs",
+            "start",
+            "end",
+            "event",
+            "source",
+            "tags",
+            "url",
+            "fixes",
+            "see_also",
+        )
+    },
+)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -8,7 +8,9 @@ from eval.retrieval import EvalInputError, load_qrels, load_queries, query_sets,
 
 
 def test_queries_jsonl_and_tsv(tmp_path):
-    (tmp_path / "q.jsonl").write_text('{"qid": "a", "query": "faiss"}\n\n{"qid": "b", "query": "gpus", "type": "topic"}\n')
+    (tmp_path / "q.jsonl").write_text(
+        '{"qid": "a", "query": "faiss"}\n\n{"qid": "b", "query": "gpus", "type": "topic"}\n'
+    )
     (tmp_path / "q.tsv").write_text("a\tfaiss\nb\tgpus\ttopic\n")
     for name in ("q.jsonl", "q.tsv"):
         qs = load_queries(tmp_path / name)
@@ -22,11 +24,14 @@ def test_qrels_trec_and_json(tmp_path):
     assert load_qrels(tmp_path / "r.json") == {"a": {"doc-1": 2, "doc-2": 1}, "b": {}}
 
 
-@pytest.mark.parametrize("name,text,where", [
-    ("q.tsv", "a\tfaiss\nonly-an-id\n", "q.tsv:2"),
-    ("q.jsonl", '{"qid": "a", "query": "x"}\n{"qid": "a", "query": "y"}\n', "q.jsonl:2: duplicate qid 'a'"),
-    ("q.jsonl", '{"qid": "a", "query": "x"}\n{"qid": "b", \n', "q.jsonl:2: not valid JSON"),
-])
+@pytest.mark.parametrize(
+    "name,text,where",
+    [
+        ("q.tsv", "a\tfaiss\nonly-an-id\n", "q.tsv:2"),
+        ("q.jsonl", '{"qid": "a", "query": "x"}\n{"qid": "a", "query": "y"}\n', "q.jsonl:2: duplicate qid 'a'"),
+        ("q.jsonl", '{"qid": "a", "query": "x"}\n{"qid": "b", \n', "q.jsonl:2: not valid JSON"),
+    ],
+)
 def test_bad_query_files_name_the_line(tmp_path, name, text, where):
     (tmp_path / name).write_text(text)
     with pytest.raises(EvalInputError, match=where.replace("'", ".")):
@@ -59,18 +64,24 @@ def test_evaluate_on_a_set_it_did_not_write(tmp_path, fake_settings):
     from eval.retrieval import evaluate, format_table
     from index.embedder import HashingEmbedder
 
-    items = [{"id": f"t{i}", "kind": "talk", "title": t, "abstract": a} for i, (t, a) in enumerate([
-        ("Packaging Python in 2024", "Wheels, build backends and lock files."),
-        ("Async IO deep dive", "Event loops, tasks and structured concurrency."),
-        ("Data science with pandas", "Data frames, group-by and plotting."),
-    ])]
+    items = [
+        {"id": f"t{i}", "kind": "talk", "title": t, "abstract": a}
+        for i, (t, a) in enumerate(
+            [
+                ("Packaging Python in 2024", "Wheels, build backends and lock files."),
+                ("Async IO deep dive", "Event loops, tasks and structured concurrency."),
+                ("Data science with pandas", "Data frames, group-by and plotting."),
+            ]
+        )
+    ]
     corpus = tmp_path / "conf.jsonl"
     corpus.write_text("".join(json.dumps(i) + "\n" for i in items))
     (tmp_path / "q.tsv").write_text("k1\tpackaging wheels\nk2\tevent loops\n")
     (tmp_path / "r.trec").write_text("k1 0 t0 2\nk2 0 t1 2\n")
     sets = {"mine": (load_queries(tmp_path / "q.tsv"), load_qrels(tmp_path / "r.trec"))}
-    report = evaluate(["bm25"], replace(fake_settings, corpus=corpus), out_dir=None, embedder=HashingEmbedder(),
-                      sets=sets)
+    report = evaluate(
+        ["bm25"], replace(fake_settings, corpus=corpus), out_dir=None, embedder=HashingEmbedder(), sets=sets
+    )
     scores = report["configs"]["bm25"]["mine"]
     assert scores["ranked_ndcg@10"] == pytest.approx(1.0) and scores["judged"] == 2
     assert "**mine** (2 queries)" in format_table(report)

@@ -128,8 +128,10 @@ def test_item_dense_scores_match_bruteforce(fake_searcher):
 
 
 def test_importing_the_packages_loads_no_model_or_ui():
-    code = ("import sys, corpus, index, assistant, assistant.search, assistant.engine, assistant.cli, index.store;"
-            "heavy = [m for m in ('torch', 'sentence_transformers', 'litellm', 'gradio', 'transformers') if m in sys.modules];"
-            "print(heavy); sys.exit(1 if heavy else 0)")
+    code = (
+        "import sys, corpus, index, assistant, assistant.search, assistant.engine, assistant.cli, index.store;"
+        "heavy = [m for m in ('torch', 'sentence_transformers', 'litellm', 'gradio', 'transformers') if m in sys.modules];"
+        "print(heavy); sys.exit(1 if heavy else 0)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stdout + out.stderr

@@ -116,7 +116,7 @@ def test_index_check_command(tmp_path, small, capsys, monkeypatch):
 
 
 def test_leftovers_of_killed_builds_are_removed(tmp_path, small):
-    dead = 2 ** 22 + 12345  # above pid_max on most systems: no such process
+    dead = 2**22 + 12345  # above pid_max on most systems: no such process
     for name in (f".idx.tmp-{dead}", f".idx.old-{dead}"):
         (tmp_path / name).mkdir()
         (tmp_path / name / "passages.npy").write_bytes(b"x")
@@ -134,8 +134,9 @@ def test_a_second_build_waits_for_the_first(tmp_path, small, capsys):
     folder = tmp_path / "idx"
     done = []
     with build_lock(folder):
-        worker = threading.Thread(target=lambda: done.append(build_index(small, folder, HashingEmbedder(),
-                                                                         cache_dir=tmp_path / "cache")))
+        worker = threading.Thread(
+            target=lambda: done.append(build_index(small, folder, HashingEmbedder(), cache_dir=tmp_path / "cache"))
+        )
         worker.start()
         time.sleep(0.5)
         assert not done  # waiting

@@ -23,7 +23,9 @@ def test_event_facts_come_from_the_event_record(bot):
 def test_compare_is_side_by_side_and_says_when_an_abstract_is_missing(bot):
     ans = bot.answer("compare the Metamate talk and the Iceberg talk")
     assert ans.text.startswith("Side by side") and [c.id for c in ans.citations] == [
-        "metamate-from-chatbot-to-coworker", "how-to-prepare-your-agents-for-the-ice-berg-age"]
+        "metamate-from-chatbot-to-coworker",
+        "how-to-prepare-your-agents-for-the-ice-berg-age",
+    ]
     assert "no abstract was published" in ans.text
 
 
@@ -39,8 +41,14 @@ def test_whole_list_says_how_many(bot):
 
 def test_reference_with_nothing_to_refer_to_asks_which(bot):
     assert bot.answer("who presented the second one?").text == CLARIFY
-    refused = Answer(question="sourdough?", text="The agenda does not cover that.", citations=(), hits=(),
-                     refused=True, answerer="grounded")
+    refused = Answer(
+        question="sourdough?",
+        text="The agenda does not cover that.",
+        citations=(),
+        hits=(),
+        refused=True,
+        answerer="grounded",
+    )
     ans = bot.answer("tell me more about the second one", [refused])
     assert ans.text == CLARIFY and not ans.refused
 

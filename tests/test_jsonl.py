@@ -7,9 +7,15 @@ import pytest
 from corpus import DEFAULT_CORPUS, CorpusError, load_items
 from corpus.jsonl import write_items
 
-GOOD = {"id": "keynote", "kind": "talk", "title": "Opening keynote", "abstract": "Why search matters.",
-        "start": "2026-03-02T09:00:00+01:00", "end": "2026-03-02T09:45:00+01:00",
-        "people": [{"name": "Ada Lovelace", "org": "Analytical Engines", "role": "speaker"}]}
+GOOD = {
+    "id": "keynote",
+    "kind": "talk",
+    "title": "Opening keynote",
+    "abstract": "Why search matters.",
+    "start": "2026-03-02T09:00:00+01:00",
+    "end": "2026-03-02T09:45:00+01:00",
+    "people": [{"name": "Ada Lovelace", "org": "Analytical Engines", "role": "speaker"}],
+}
 
 
 def write(tmp_path, rows):
@@ -33,25 +39,35 @@ def test_minimal_line_loads_with_defaults(tmp_path):
 
 
 def test_every_bad_line_reported_with_line_and_field(tmp_path):
-    rows = [GOOD,
-            {**GOOD, "id": "a", "title": "  "},
-            {**GOOD, "id": "b", "kind": "workshop"},
-            {**GOOD, "id": "c", "start": "tomorrow"},
-            {**GOOD, "id": "d", "start": "2026-03-02T09:00:00"},
-            GOOD,
-            "{not json",
-            {**GOOD, "id": "e", "end": "2026-03-02T08:00:00+01:00"},
-            {**GOOD, "id": "f", "speakers": []},
-            {**GOOD, "id": "Bad Id"},
-            {**GOOD, "id": "g", "people": [{"name": "X", "role": "host"}]}]
+    rows = [
+        GOOD,
+        {**GOOD, "id": "a", "title": "  "},
+        {**GOOD, "id": "b", "kind": "workshop"},
+        {**GOOD, "id": "c", "start": "tomorrow"},
+        {**GOOD, "id": "d", "start": "2026-03-02T09:00:00"},
+        GOOD,
+        "{not json",
+        {**GOOD, "id": "e", "end": "2026-03-02T08:00:00+01:00"},
+        {**GOOD, "id": "f", "speakers": []},
+        {**GOOD, "id": "Bad Id"},
+        {**GOOD, "id": "g", "people": [{"name": "X", "role": "host"}]},
+    ]
     with pytest.raises(CorpusError) as err:
         load_items(write(tmp_path, rows))
     msg = str(err.value)
-    expected = ["line 2: field 'title'", "line 3: field 'kind': 'workshop' is not one of talk, panel, poster, logistics",
-                "line 4: field 'start': 'tomorrow' is not an ISO 8601", "line 5: field 'start'", "UTC offset",
-                "line 6: field 'id': duplicate id 'keynote' (first used on line 1)", "line 7: not valid JSON",
-                "line 8: field 'end'", "line 9: field 'speakers': unknown field",
-                "line 10: field 'id': 'Bad Id' is not a slug", "line 11: field 'people[0].role': 'host'"]
+    expected = [
+        "line 2: field 'title'",
+        "line 3: field 'kind': 'workshop' is not one of talk, panel, poster, logistics",
+        "line 4: field 'start': 'tomorrow' is not an ISO 8601",
+        "line 5: field 'start'",
+        "UTC offset",
+        "line 6: field 'id': duplicate id 'keynote' (first used on line 1)",
+        "line 7: not valid JSON",
+        "line 8: field 'end'",
+        "line 9: field 'speakers': unknown field",
+        "line 10: field 'id': 'Bad Id' is not a slug",
+        "line 11: field 'people[0].role': 'host'",
+    ]
     for part in expected:
         assert part in msg, part
     assert len(err.value.problems) == 10

@@ -26,7 +26,11 @@ class _Echo(BaseHTTPRequestHandler):
 
     def do_POST(self):  # noqa: N802
         self.rfile.read(int(self.headers.get("content-length", 0)))
-        message = "x" * type(self).offset + f"Incorrect API key provided: {KEY}. Auth " + self.headers.get("authorization", "")
+        message = (
+            "x" * type(self).offset
+            + f"Incorrect API key provided: {KEY}. Auth "
+            + self.headers.get("authorization", "")
+        )
         body = json.dumps({"error": {"message": message, "type": "invalid_request_error"}}).encode()
         self.send_response(401)
         self.send_header("content-type", "application/json")
@@ -59,8 +63,13 @@ def _hung_server(trickle: bool):
             if trickle:
                 conn.sendall(b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n\r\n")
                 while not stop.is_set():
-                    chunk = {"id": "c", "object": "chat.completion.chunk", "created": 0, "model": "x",
-                             "choices": [{"index": 0, "delta": {"content": "word "}, "finish_reason": None}]}
+                    chunk = {
+                        "id": "c",
+                        "object": "chat.completion.chunk",
+                        "created": 0,
+                        "model": "x",
+                        "choices": [{"index": 0, "delta": {"content": "word "}, "finish_reason": None}],
+                    }
                     conn.sendall(f"data: {json.dumps(chunk)}\n\n".encode())
                     time.sleep(0.2)
             else:
@@ -84,8 +93,13 @@ def _hung_server(trickle: bool):
 
 
 def llm_settings(base, port, **changes):
-    values = dict(llm_model="openai/test-model", llm_api_key=KEY, llm_retries=0, llm_timeout=5,
-                  llm_api_base=f"http://127.0.0.1:{port}/v1")
+    values = dict(
+        llm_model="openai/test-model",
+        llm_api_key=KEY,
+        llm_retries=0,
+        llm_timeout=5,
+        llm_api_base=f"http://127.0.0.1:{port}/v1",
+    )
     return replace(base, **{**values, **changes})
 
 
@@ -97,7 +111,7 @@ def test_redact_before_cut_at_every_offset():
     for offset in range(0, 340):
         msg = llm.error_message(RuntimeError("y" * offset + KEY + " tail"), settings)
         for n in range(6, len(KEY) + 1):  # no 6-character piece of the key anywhere
-            assert all(KEY[i:i + n] not in msg for i in range(len(KEY) - n + 1)), (offset, msg)
+            assert all(KEY[i : i + n] not in msg for i in range(len(KEY) - n + 1)), (offset, msg)
 
 
 def test_url_credentials_and_escaped_keys_are_redacted():

@@ -26,8 +26,14 @@ def model_file():
 
 
 def llm_settings(real_settings, srv, model=None, **changes):
-    values = {"llm_model": model or f"openai/{MODEL_NAME}", "llm_api_base": srv.api_base, "llm_retries": 0,
-              "llm_timeout": 300, "llm_max_tokens": 48, **changes}  # a cold CPU model: first token can take minutes
+    values = {
+        "llm_model": model or f"openai/{MODEL_NAME}",
+        "llm_api_base": srv.api_base,
+        "llm_retries": 0,
+        "llm_timeout": 300,
+        "llm_max_tokens": 48,
+        **changes,
+    }  # a cold CPU model: first token can take minutes
     return replace(real_settings, **values)
 
 

@@ -12,10 +12,49 @@ from corpus.markup import to_plain_text
 from corpus.pyvideo import SKIP_FAILED, import_pyvideo
 
 SIZE = 30_000  # characters per input; before the rewrite `[x](` x 7,500 took over a minute
-FLOODS = ["[", "](", "[x](", "![", "**a ", "*a", "_a ", "__a b", "`", "``a", "<", "<a ", "<!--", "[x]", "[x][",
-          "\\", "&amp", ":r:`", "`a <", "a_ ", "[1]", "<http:", ".. ", "\n.. x::\n", "| a |", "\n# a", " ", "<script>",
-          "<style>", "\n", "  x\n", "- ", "| ", "a.", '[a](b "', "_a b", "\n   .. note:: x", "\n.. [1] x\n   ",
-          "# " + " " * 50, "a" + " " * 50 + "::", "- " * 50 + "x\n"]
+FLOODS = [
+    "[",
+    "](",
+    "[x](",
+    "![",
+    "**a ",
+    "*a",
+    "_a ",
+    "__a b",
+    "`",
+    "``a",
+    "<",
+    "<a ",
+    "<!--",
+    "[x]",
+    "[x][",
+    "\\",
+    "&amp",
+    ":r:`",
+    "`a <",
+    "a_ ",
+    "[1]",
+    "<http:",
+    ".. ",
+    "\n.. x::\n",
+    "| a |",
+    "\n# a",
+    " ",
+    "<script>",
+    "<style>",
+    "\n",
+    "  x\n",
+    "- ",
+    "| ",
+    "a.",
+    '[a](b "',
+    "_a b",
+    "\n   .. note:: x",
+    "\n.. [1] x\n   ",
+    "# " + " " * 50,
+    "a" + " " * 50 + "::",
+    "- " * 50 + "x\n",
+]
 
 
 def test_every_flood_converts_in_linear_time():
@@ -56,8 +95,18 @@ def test_adversarial_records_are_counted_and_named(tmp_path):
     (videos / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
     (videos / "deep-dict.json").write_text('{"title": "T", "tags": ' + "[" * 50_000 + "]" * 50_000 + "}")
     (videos / "flood.json").write_text(_video("Flood", description="[" * 100_000))
-    (videos / "types.json").write_text(json.dumps({"title": ["list"], "speakers": {"a": 1}, "recorded": 5,
-                                                   "videos": "x", "related_urls": 7, "tags": [1, None]}))
+    (videos / "types.json").write_text(
+        json.dumps(
+            {
+                "title": ["list"],
+                "speakers": {"a": 1},
+                "recorded": 5,
+                "videos": "x",
+                "related_urls": 7,
+                "tags": [1, None],
+            }
+        )
+    )
     (videos / "huge-number.json").write_text('{"title": "N", "id": ' + "9" * 5000 + "}")
     (videos / "binary.json").write_bytes(b"\xff\xfe\x00garbage")
     (tmp_path / "deep-ev").mkdir()
@@ -92,7 +141,8 @@ def test_an_exception_in_one_record_never_stops_the_import(tmp_path, monkeypatch
     result = import_pyvideo(tmp_path)
     assert [i.title for i in result.items] == ["Talk a", "Talk c"]
     assert result.skipped[SKIP_FAILED] == 1 and result.failures == [
-        "ev/videos/boom.json: RecursionError: maximum recursion depth exceeded"]
+        "ev/videos/boom.json: RecursionError: maximum recursion depth exceeded"
+    ]
 
 
 @pytest.mark.parametrize("payload", ["[" * 100_000, '{"a": ' * 50_000])

@@ -26,11 +26,15 @@ def tiny_exporter(direction: np.ndarray):
 
         w = numpy_helper.from_array(direction.astype(np.float32), "w")
         axes = numpy_helper.from_array(np.array([2], dtype=np.int64), "axes")
-        nodes = [helper.make_node("Cast", ["input_ids"], ["f"], to=TensorProto.FLOAT),
-                 helper.make_node("Unsqueeze", ["f", "axes"], ["f3"]),
-                 helper.make_node("Mul", ["f3", "w"], ["last_hidden_state"])]
-        ins = [helper.make_tensor_value_info(n, TensorProto.INT64, ["batch", "tokens"])
-               for n in ("input_ids", "attention_mask", "token_type_ids")]
+        nodes = [
+            helper.make_node("Cast", ["input_ids"], ["f"], to=TensorProto.FLOAT),
+            helper.make_node("Unsqueeze", ["f", "axes"], ["f3"]),
+            helper.make_node("Mul", ["f3", "w"], ["last_hidden_state"]),
+        ]
+        ins = [
+            helper.make_tensor_value_info(n, TensorProto.INT64, ["batch", "tokens"])
+            for n in ("input_ids", "attention_mask", "token_type_ids")
+        ]
         out_info = helper.make_tensor_value_info("last_hidden_state", TensorProto.FLOAT, ["batch", "tokens", 384])
         graph = helper.make_graph(nodes, "toy", ins, [out_info], initializer=[w, axes])
         save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", ox.OPSET)]), str(out))
@@ -52,12 +56,14 @@ def constant(v):
 def test_check_export_accepts_equal_and_refuses_different_vectors():
     h = HashingEmbedder(dim=384)
     assert ox.check_export(h.encode_documents, h.encode_documents) == 0.0
+
     def off(texts):
         return h.encode_documents(texts) + 2e-5
 
     with pytest.raises(ox.ExportMismatch, match=r"max abs difference 2e-05 > 1e-05") as err:
         ox.check_export(h.encode_documents, off)
     assert "was not saved" in str(err.value) and "TALKS_EMBED_BACKEND=sentence-transformers" in str(err.value)
+
     def nan(texts):
         return h.encode_documents(texts) * np.nan
 
@@ -68,7 +74,9 @@ def test_check_export_accepts_equal_and_refuses_different_vectors():
 def test_a_mismatching_export_is_refused_and_nothing_is_kept(tmp_path, direction):
     models = tmp_path / "models"
     with pytest.raises(ox.ExportMismatch, match="does not reproduce sentence-transformers"):
-        ox.ensure_exported(models, exporter=tiny_exporter(direction), reference=HashingEmbedder(dim=384).encode_documents)
+        ox.ensure_exported(
+            models, exporter=tiny_exporter(direction), reference=HashingEmbedder(dim=384).encode_documents
+        )
     assert sorted(p.name for p in models.iterdir()) == ["weights-sha256.json"]  # no model, no temporary file
 
 

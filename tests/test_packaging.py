@@ -35,8 +35,7 @@ def built(tmp_path_factory):
         else:
             shutil.copy2(path, src / name)
     out = tmp_path_factory.mktemp("dist")
-    proc = subprocess.run([sys.executable, "-c", BUILD, str(out)], cwd=src, capture_output=True, text=True,
-                          timeout=300)
+    proc = subprocess.run([sys.executable, "-c", BUILD, str(out)], cwd=src, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]
     return proc, out
 
@@ -55,8 +54,16 @@ def test_wheel_ships_the_package_data(built):
     _, out = built
     wheel = next(p for p in out.glob("talks-*.whl") if "editable" not in p.name)
     names = set(zipfile.ZipFile(wheel).namelist())
-    for needed in ("app.py", "assistant/cli.py", "assistant/prompts/system.txt", "corpus/FORMAT.md",
-                   "corpus/data/atscale-ai-data-2025.jsonl", "corpus/sources/atscale-ai-data-2025.txt",
-                   "eval/data/queries.jsonl", "eval/data/qrels.json", "index/__init__.py"):
+    for needed in (
+        "app.py",
+        "assistant/cli.py",
+        "assistant/prompts/system.txt",
+        "corpus/FORMAT.md",
+        "corpus/data/atscale-ai-data-2025.jsonl",
+        "corpus/sources/atscale-ai-data-2025.txt",
+        "eval/data/queries.jsonl",
+        "eval/data/qrels.json",
+        "index/__init__.py",
+    ):
         assert needed in names, needed
     assert not any(n.startswith(("tests/", "eval/results/", "docs/")) for n in names)

@@ -15,25 +15,31 @@ def titles(plan, items):
     return [by_id[i].title for i in plan.schedule]
 
 
-@pytest.mark.parametrize("query,kinds", [
-    ("posters about training data storage", ("poster",)),
-    ("any panels on startups?", ("panel",)),
-    ("which talks cover data quality for agents?", ()),
-    ("talks and posters about GPUs", ()),
-    ("only talks about agents", ("talk", "panel")),
-])
+@pytest.mark.parametrize(
+    "query,kinds",
+    [
+        ("posters about training data storage", ("poster",)),
+        ("any panels on startups?", ("panel",)),
+        ("which talks cover data quality for agents?", ()),
+        ("talks and posters about GPUs", ()),
+        ("only talks about agents", ("talk", "panel")),
+    ],
+)
 def test_kinds(vocab, query, kinds):
     assert plan_query(query, vocab).kinds == kinds
 
 
-@pytest.mark.parametrize("query,orgs", [
-    ("what is Fiddler showing?", ("Fiddler AI",)),
-    ("anything from PingCAP", ("PingCAP",)),
-    ("Evolutionary Scale AI", ("EvolutionaryScale",)),
-    ("anyscale", ("Anyscale",)),
-    ("how does Snowflake approach agents?", ("Snowflake",)),
-    ("the Ray-Ban Meta glasses", ()),
-])
+@pytest.mark.parametrize(
+    "query,orgs",
+    [
+        ("what is Fiddler showing?", ("Fiddler AI",)),
+        ("anything from PingCAP", ("PingCAP",)),
+        ("Evolutionary Scale AI", ("EvolutionaryScale",)),
+        ("anyscale", ("Anyscale",)),
+        ("how does Snowflake approach agents?", ("Snowflake",)),
+        ("the Ray-Ban Meta glasses", ()),
+    ],
+)
 def test_orgs(vocab, query, orgs):
     assert plan_query(query, vocab).orgs == orgs
 
@@ -49,12 +55,14 @@ def test_person_and_topic_text(vocab):
 
 def test_schedule_questions_resolve_from_times(vocab, items):
     assert titles(plan_query("what follows the afternoon break", vocab), items) == [
-        "Agentic Observability - Making LLM Apps Debuggable, Trustworthy, and Scalable"]
+        "Agentic Observability - Making LLM Apps Debuggable, Trustworthy, and Scalable"
+    ]
     assert titles(plan_query("who speaks right after lunch?", vocab), items) == ["Live Panel: GenAI Startups"]
     assert plan_query("who speaks right after lunch?", vocab).intent == "who"
     assert titles(plan_query("what's on at 3pm?", vocab), items) == ["Break & Poster Sessions"]
     assert titles(plan_query("anything at 11:40 am", vocab), items) == [
-        "Silent Errors in Large-Scale LLM training: Challenges and Lessons Learned"]
+        "Silent Errors in Large-Scale LLM training: Challenges and Lessons Learned"
+    ]
     assert titles(plan_query("the first talk", vocab), items) == ["Event Welcome"]
     assert titles(plan_query("what is the last talk?", vocab), items) == ["Closing Remarks"]
     assert titles(plan_query("what comes before the fireside chat?", vocab), items) == ["Opening Remarks"]
@@ -100,33 +108,39 @@ def test_filters_only_from_what_the_corpus_has(items):
 
 # Wordings the readers were developed against (group A). Group B, the independent set in
 # eval/data/independent, is scored by `python -m eval.planner` and never used for development.
-@pytest.mark.parametrize("query,intent", [
-    ("what else relates to the 'Agentic Evals' talk?", "related"),
-    ("more like the Iceberg talk", "related"),
-    ("posters in the same vein as the Metamate talk", "related"),
-    ("compare Beyond RAG and Agentic Observability", "compare"),
-    ("how does the Snowflake talk differ from the Tower.dev one", "compare"),
-    ("what overlaps with the infrastructure panel?", "overlap"),
-    ("what runs at the same time as the Faiss poster", "overlap"),
-    ("where is the conference?", "event"),
-    ("when does it start?", "event"),
-    ("what's the full schedule?", "event"),
-    ("recommend posters for someone into observability", "recommend"),
-    ("tell me about the Metamate talk", "about"),
-    ("who is giving the silent errors talk", "who"),
-    ("list all the posters", "list"),
-    ("which talks cover data quality for agents?", "list"),
-    ("how do you find slow GPUs holding back a training job?", "topic"),
-])
+@pytest.mark.parametrize(
+    "query,intent",
+    [
+        ("what else relates to the 'Agentic Evals' talk?", "related"),
+        ("more like the Iceberg talk", "related"),
+        ("posters in the same vein as the Metamate talk", "related"),
+        ("compare Beyond RAG and Agentic Observability", "compare"),
+        ("how does the Snowflake talk differ from the Tower.dev one", "compare"),
+        ("what overlaps with the infrastructure panel?", "overlap"),
+        ("what runs at the same time as the Faiss poster", "overlap"),
+        ("where is the conference?", "event"),
+        ("when does it start?", "event"),
+        ("what's the full schedule?", "event"),
+        ("recommend posters for someone into observability", "recommend"),
+        ("tell me about the Metamate talk", "about"),
+        ("who is giving the silent errors talk", "who"),
+        ("list all the posters", "list"),
+        ("which talks cover data quality for agents?", "list"),
+        ("how do you find slow GPUs holding back a training job?", "topic"),
+    ],
+)
 def test_intents(vocab, query, intent):
     assert plan_query(query, vocab).intent == intent
 
 
-@pytest.mark.parametrize("query", [
-    "talks related to data quality",           # a topic that shares title words: not a reference
-    "I'd like talks on data quality for agents",
-    "other talks on data quality for agents",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "talks related to data quality",  # a topic that shares title words: not a reference
+        "I'd like talks on data quality for agents",
+        "other talks on data quality for agents",
+    ],
+)
 def test_look_alikes_stay_topical(vocab, query):
     plan = plan_query(query, vocab)
     assert plan.intent in ("topic", "list") and plan.related_to is None and not plan.targets
@@ -140,15 +154,19 @@ def test_related_never_returns_the_named_item(fake_searcher):
 
 def test_time_windows(vocab, items):
     assert titles(plan_query("what's on from 11 to noon", vocab), items)[:2] == [
-        "Agentic Evals", "Silent Errors in Large-Scale LLM training: Challenges and Lessons Learned"]
+        "Agentic Evals",
+        "Silent Errors in Large-Scale LLM training: Challenges and Lessons Learned",
+    ]
     assert "Beyond RAG: Production-Ready AI Agents Powered by Enterprise-Scale Data" in titles(
-        plan_query("what's on from 11 to noon", vocab), items)  # overlaps the window: listed after those inside
+        plan_query("what's on from 11 to noon", vocab), items
+    )  # overlaps the window: listed after those inside
     until = titles(plan_query("anything until 10:30?", vocab), items)
     assert until[-1] == "Fireside Chat" and "Metamate from Chatbot to Coworker" not in until  # 10:10-10:35 overlaps
     after = titles(plan_query("talks after 4pm", vocab), items)
     assert after[:2] == ["Closing Remarks", "Happy Hour & Poster Sessions"]
     assert titles(plan_query("the one before the afternoon break", vocab), items) == [
-        "Agentic Solution for Data Warehouse Access"]
+        "Agentic Solution for Data Warehouse Access"
+    ]
     assert titles(plan_query("the last talk of the day", vocab), items) == ["Closing Remarks"]
 
 

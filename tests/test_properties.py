@@ -8,9 +8,45 @@ from assistant.answer import CLARIFY, Assistant
 from assistant.search import SearchError
 
 # Words the planner reacts to, mixed with markup, digits and odd characters.
-WORDS = ["who", "when", "which", "talks", "posters", "panel", "about", "after", "before", "morning", "afternoon",
-         "like", "the", "second", "one", "faiss", "agents", "data", "Meta", "Snowflake", "break", "lunch", "[1]",
-         "<b>", "**", "\u2028", "\x00", "😀", "  ", "?", "'", '"', "-", "9:30", "PM", "10", "é"]
+WORDS = [
+    "who",
+    "when",
+    "which",
+    "talks",
+    "posters",
+    "panel",
+    "about",
+    "after",
+    "before",
+    "morning",
+    "afternoon",
+    "like",
+    "the",
+    "second",
+    "one",
+    "faiss",
+    "agents",
+    "data",
+    "Meta",
+    "Snowflake",
+    "break",
+    "lunch",
+    "[1]",
+    "<b>",
+    "**",
+    "\u2028",
+    "\x00",
+    "😀",
+    "  ",
+    "?",
+    "'",
+    '"',
+    "-",
+    "9:30",
+    "PM",
+    "10",
+    "é",
+]
 questions = st.one_of(st.lists(st.sampled_from(WORDS), max_size=12).map(" ".join), st.text(max_size=60))
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
@@ -39,9 +75,24 @@ def test_answer_gives_an_answer_or_search_error(fake_searcher, fake_settings, qu
     assert ans.refused == (not ans.hits) or (ans.text == CLARIFY and not ans.refused)  # "[1]" with nothing to refer to
 
 
-PLANNER_WORDS = WORDS + ["compare", "vs", "overlap", "same time as", "recommend", "from 11 to noon", "until 3pm",
-                         "right after", "the Iceberg talk", "'Agentic Evals'", "where is the conference", "all the",
-                         "Gaade", "snowflak", "last talk of the day", "the one before"]
+PLANNER_WORDS = WORDS + [
+    "compare",
+    "vs",
+    "overlap",
+    "same time as",
+    "recommend",
+    "from 11 to noon",
+    "until 3pm",
+    "right after",
+    "the Iceberg talk",
+    "'Agentic Evals'",
+    "where is the conference",
+    "all the",
+    "Gaade",
+    "snowflak",
+    "last talk of the day",
+    "the one before",
+]
 
 
 @SETTINGS
@@ -54,7 +105,9 @@ def test_planner_reads_any_text_into_a_valid_plan(items, question):
     plan = plan_query(question, vocab)
     ids = {i.id for i in items}
     assert plan.intent in set(Intent)
-    assert set(plan.schedule) <= ids and set(plan.targets) <= ids and (plan.related_to is None or plan.related_to in ids)
+    assert (
+        set(plan.schedule) <= ids and set(plan.targets) <= ids and (plan.related_to is None or plan.related_to in ids)
+    )
     assert plan.related_to is None or plan.related_to not in plan.schedule  # the named item is never the answer
 
 

@@ -43,8 +43,13 @@ See [the slides](https://example.org/slides) and *this*.
 
 def video(title, **fields):
     url = "https://youtu.be/" + re.sub(r"\W+", "-", title)
-    record = {"title": title, "description": "", "speakers": [], "recorded": "2020-05-01",
-              "videos": [{"type": "youtube", "url": url}]}
+    record = {
+        "title": title,
+        "description": "",
+        "speakers": [],
+        "recorded": "2020-05-01",
+        "videos": [{"type": "youtube", "url": url}],
+    }
     record.update(fields)
     return record
 
@@ -57,31 +62,40 @@ FILES = {
     "tools/helper.py": "print('not data')\n",
     "conf-a/category.json": {"title": "  Conf  A 2020 "},
     "conf-a/videos/rst-talk.json": video(
-        "  Talk   One ", description=RST_DESCRIPTION, speakers=["Ada Lovelace", "", "Ada Lovelace"],
-        tags=["python", " ", "python", "web"], recorded="2020-05-01",
+        "  Talk   One ",
+        description=RST_DESCRIPTION,
+        speakers=["Ada Lovelace", "", "Ada Lovelace"],
+        tags=["python", " ", "python", "web"],
+        recorded="2020-05-01",
         videos=[{"type": "youtube", "url": "https://youtu.be/one"}],
-        related_urls=["https://example.org/related"]),
+        related_urls=["https://example.org/related"],
+    ),
     "conf-a/videos/md-talk.json": video(
-        "Markdown talk", description=MD_DESCRIPTION, speakers=["Grace Hopper", "Alan Turing"],
-        recorded="2020-05-02T10:30:00+02:00", videos=[],
-        related_urls=[{"label": "slides", "url": "https://example.org/md"}]),
+        "Markdown talk",
+        description=MD_DESCRIPTION,
+        speakers=["Grace Hopper", "Alan Turing"],
+        recorded="2020-05-02T10:30:00+02:00",
+        videos=[],
+        related_urls=[{"label": "slides", "url": "https://example.org/md"}],
+    ),
     "conf-a/videos/summary-only.json": video(
-        "Summary only", description="", summary="A *plain* summary.",
-        recorded="2020-05-03T09:00:00"),
+        "Summary only", description="", summary="A *plain* summary.", recorded="2020-05-03T09:00:00"
+    ),
     "conf-a/videos/no-title.json": video("   "),
     "conf-a/videos/broken.json": '{"title": "Broken", ',
     "conf-a/videos/a-list.json": [1, 2],
     "conf-a/videos/opted-out.json": video("Opted out", id=999),
     "conf-a/videos/talk-one-again.json": video(
-        "Conf A 2020: Talk One", videos=[{"type": "youtube", "url": "https://youtu.be/one"}]),
+        "Conf A 2020: Talk One", videos=[{"type": "youtube", "url": "https://youtu.be/one"}]
+    ),
     "conf-a/videos/same-video-other-talk.json": video(
-        "Another segment", videos=[{"type": "youtube", "url": "https://youtu.be/one"}]),
+        "Another segment", videos=[{"type": "youtube", "url": "https://youtu.be/one"}]
+    ),
     "conf-b/videos/Café Talk.json": video("Café talk", recorded="sometime in May"),
     "conf-b/videos/파이썬.json": video("파이썬 소개"),
     "conf-b/videos/한국어.json": video("한국어 처리"),
 }
-EXPECTED_SKIPS = {"no title": 1, "invalid JSON": 1, "not a JSON object": 1,
-                  "not published": 1, "duplicate": 1}
+EXPECTED_SKIPS = {"no title": 1, "invalid JSON": 1, "not a JSON object": 1, "not published": 1, "duplicate": 1}
 IMPORTED = len([p for p in FILES if "/videos/" in p]) - sum(EXPECTED_SKIPS.values())
 
 
@@ -112,7 +126,10 @@ def make_archive(path: Path, files: dict, order: list[str] | None = None) -> Pat
 @pytest.fixture
 def archive(tmp_path) -> Path:
     # Videos before their category.json, NO_PUBLISH.json last: the order is not to be relied on.
-    order = sorted(FILES, key=lambda p: (p == "NO_PUBLISH.json", p.endswith("category.json"), p),)
+    order = sorted(
+        FILES,
+        key=lambda p: (p == "NO_PUBLISH.json", p.endswith("category.json"), p),
+    )
     return make_archive(tmp_path / "data.tar.gz", FILES, order)
 
 
@@ -129,8 +146,9 @@ def test_rst_talk_mapping(tree):
     assert item.kind == "talk"
     assert item.title == "Talk One"
     assert item.event == "Conf A 2020"
-    assert item.abstract == ("Overview\n\nRead the guide and mind the *args.\n\n"
-                             "- first point\ncontinued\n- second point")
+    assert item.abstract == (
+        "Overview\n\nRead the guide and mind the *args.\n\n- first point\ncontinued\n- second point"
+    )
     assert [(p.name, p.org, p.role) for p in item.people] == [("Ada Lovelace", "", "speaker")]
     assert item.orgs == ()
     assert item.start == "2020-05-01T00:00:00+00:00" and item.end is None
@@ -167,12 +185,16 @@ def test_event_without_category_uses_folder_name_and_bad_date_is_dropped(tree):
 
 
 def test_names_that_slug_alike_get_distinct_stable_ids(tree, archive):
-    ids = sorted(i.id for i in import_pyvideo(tree).items if "/videos/" in i.source.file
-                 and i.source.file.startswith("conf-b/") and "Caf" not in i.source.file)
+    ids = sorted(
+        i.id
+        for i in import_pyvideo(tree).items
+        if "/videos/" in i.source.file and i.source.file.startswith("conf-b/") and "Caf" not in i.source.file
+    )
     assert len(ids) == 2 and ids[0] != ids[1]
     assert all(re.fullmatch(r"conf-b--item-[0-9a-f]{8}", i) for i in ids)
-    assert ids == sorted(i.id for i in import_pyvideo(archive, events=["conf-b"]).items
-                         if i.id.startswith("conf-b--item-"))
+    assert ids == sorted(
+        i.id for i in import_pyvideo(archive, events=["conf-b"]).items if i.id.startswith("conf-b--item-")
+    )
 
 
 def test_skipped_records_are_counted_by_reason(tree):
@@ -195,16 +217,19 @@ def test_items_are_valid_unique_and_survive_a_jsonl_round_trip(tree, tmp_path):
     assert load_items(out) == items
 
 
-@pytest.mark.parametrize("recorded, start, fix", [
-    ("2019-05-03", "2019-05-03T00:00:00+00:00", None),
-    ("2017-10-05T09:20:00+13:00", "2017-10-05T09:20:00+13:00", None),
-    ("2017-10-05T09:20:00Z", "2017-10-05T09:20:00+00:00", None),
-    ("2019-05-03T09:00:00", "2019-05-03T00:00:00+00:00", "no UTC offset"),
-    ("2019-02-30", None, "not a valid date"),
-    ("May 2019", None, "not a YYYY-MM-DD date"),
-    (20190503, None, "not a YYYY-MM-DD date"),
-    (None, None, None),
-])
+@pytest.mark.parametrize(
+    "recorded, start, fix",
+    [
+        ("2019-05-03", "2019-05-03T00:00:00+00:00", None),
+        ("2017-10-05T09:20:00+13:00", "2017-10-05T09:20:00+13:00", None),
+        ("2017-10-05T09:20:00Z", "2017-10-05T09:20:00+00:00", None),
+        ("2019-05-03T09:00:00", "2019-05-03T00:00:00+00:00", "no UTC offset"),
+        ("2019-02-30", None, "not a valid date"),
+        ("May 2019", None, "not a YYYY-MM-DD date"),
+        (20190503, None, "not a YYYY-MM-DD date"),
+        (None, None, None),
+    ],
+)
 def test_recorded_becomes_start(tmp_path, recorded, start, fix):
     (tmp_path / "ev" / "videos").mkdir(parents=True)
     (tmp_path / "ev" / "videos" / "t.json").write_text(json.dumps(video("T", recorded=recorded)))
@@ -290,34 +315,37 @@ def test_progress_bar_goes_to_stderr_only_when_asked(archive, capsys):
 # ---------------------------------------------------------------- markup
 
 
-@pytest.mark.parametrize("markup, plain", [
-    ("See [the docs](https://x.org) now.", "See the docs now."),
-    ("An ![image](a.png) here.", "An here."),
-    ("Read `the guide <https://g.org>`_ or `other <https://o.org>`__.", "Read the guide or other."),
-    ("Use `Ansible`_ and Ansible_.\n\n.. _Ansible: http://a.com", "Use Ansible and Ansible."),
-    ("Title\n=====\n\nBody", "Title\n\nBody"),
-    ("=====\nTitle\n=====\nBody", "Title\n\nBody"),
-    ("Sub\n~~~\nBody", "Sub\n\nBody"),
-    ("# Heading\nBody", "Heading\n\nBody"),
-    ("**bold**, *em*, ``code``, `code`", "bold, em, code, code"),
-    ("``**kwargs`` and __init__ and _private_", "**kwargs and __init__ and _private_"),
-    ("2 * 3 * 4 and a*b*c", "2 * 3 * 4 and a*b*c"),
-    (".. image:: x.png\n   :alt: alt\n\nAfter", "After"),
-    (".. note:: Careful\n\n   More care.\n\nNext", "Careful\n\nMore care.\n\nNext"),
-    (".. code-block:: python\n\n    x = 1\n\nDone", "x = 1\n\nDone"),
-    (".. a comment\n   over two lines\n\nKept", "Kept"),
-    ("Code::\n\n    x = 1", "Code:\n\nx = 1"),
-    ("-  one\n*  two\n+ three\n\u2022 four", "- one\n- two\n- three\n- four"),
-    ("<p>Hi <b>there</b><br>you &amp; me</p>", "Hi there\nyou & me"),
-    ("List<String> and a < b", "List<String> and a < b"),
-    ("[Slides][1]\n\n[1]: http://s.org", "Slides"),
-    ("<https://auto.link>", "https://auto.link"),
-    ("Water is H\\ :sub:`2`\\ O and \\*literal\\*", "Water is H2O and *literal*"),
-    ("a\r\n\r\n\r\n\r\nb   c", "a\n\nb c"),
-    ("+-----+-----+\n| a   | b   |\n+=====+=====+", "a | b"),
-    ("", ""),
-    (None, ""),
-])
+@pytest.mark.parametrize(
+    "markup, plain",
+    [
+        ("See [the docs](https://x.org) now.", "See the docs now."),
+        ("An ![image](a.png) here.", "An here."),
+        ("Read `the guide <https://g.org>`_ or `other <https://o.org>`__.", "Read the guide or other."),
+        ("Use `Ansible`_ and Ansible_.\n\n.. _Ansible: http://a.com", "Use Ansible and Ansible."),
+        ("Title\n=====\n\nBody", "Title\n\nBody"),
+        ("=====\nTitle\n=====\nBody", "Title\n\nBody"),
+        ("Sub\n~~~\nBody", "Sub\n\nBody"),
+        ("# Heading\nBody", "Heading\n\nBody"),
+        ("**bold**, *em*, ``code``, `code`", "bold, em, code, code"),
+        ("``**kwargs`` and __init__ and _private_", "**kwargs and __init__ and _private_"),
+        ("2 * 3 * 4 and a*b*c", "2 * 3 * 4 and a*b*c"),
+        (".. image:: x.png\n   :alt: alt\n\nAfter", "After"),
+        (".. note:: Careful\n\n   More care.\n\nNext", "Careful\n\nMore care.\n\nNext"),
+        (".. code-block:: python\n\n    x = 1\n\nDone", "x = 1\n\nDone"),
+        (".. a comment\n   over two lines\n\nKept", "Kept"),
+        ("Code::\n\n    x = 1", "Code:\n\nx = 1"),
+        ("-  one\n*  two\n+ three\n\u2022 four", "- one\n- two\n- three\n- four"),
+        ("<p>Hi <b>there</b><br>you &amp; me</p>", "Hi there\nyou & me"),
+        ("List<String> and a < b", "List<String> and a < b"),
+        ("[Slides][1]\n\n[1]: http://s.org", "Slides"),
+        ("<https://auto.link>", "https://auto.link"),
+        ("Water is H\\ :sub:`2`\\ O and \\*literal\\*", "Water is H2O and *literal*"),
+        ("a\r\n\r\n\r\n\r\nb   c", "a\n\nb c"),
+        ("+-----+-----+\n| a   | b   |\n+=====+=====+", "a | b"),
+        ("", ""),
+        (None, ""),
+    ],
+)
 def test_markup_to_plain_text(markup, plain):
     assert to_plain_text(markup) == plain
 
@@ -330,8 +358,11 @@ def test_real_archive_two_events():
     """pyohio-2014 holds a talk listed in NO_PUBLISH.json, which comes mid-archive."""
     events = ["pycon-ie-2016", "pyohio-2014"]
     with tarfile.open(ARCHIVE) as tar:
-        files = [m.name for m in tar.getmembers()
-                 if re.fullmatch(r"\./(pycon-ie-2016|pyohio-2014)/videos/[^/]+\.json", m.name)]
+        files = [
+            m.name
+            for m in tar.getmembers()
+            if re.fullmatch(r"\./(pycon-ie-2016|pyohio-2014)/videos/[^/]+\.json", m.name)
+        ]
     result = import_pyvideo(ARCHIVE, events=events)
     assert result.events == 2
     assert dict(result.skipped) == {"not published": 1}

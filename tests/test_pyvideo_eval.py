@@ -9,15 +9,23 @@ import pytest
 from corpus.item import Item
 from eval import pyvideo as pv
 
-ABSTRACT = ("This talk is an overview of the topic at hand for everyone in the room today. "
-            "We first look at how vectorized kernels in compiled extensions speed up numerical loops in study {n}. "
-            "Then we compare approaches {n} with benchmarks taken on real scientific workloads from astronomy. "
-            "Finally we discuss what remains hard and where the ecosystem should go next.")
+ABSTRACT = (
+    "This talk is an overview of the topic at hand for everyone in the room today. "
+    "We first look at how vectorized kernels in compiled extensions speed up numerical loops in study {n}. "
+    "Then we compare approaches {n} with benchmarks taken on real scientific workloads from astronomy. "
+    "Finally we discuss what remains hard and where the ecosystem should go next."
+)
 
 
 def talk(n: int, title: str, tags=(), abstract: str = ABSTRACT, event: str = "PyCon Test 2020") -> Item:
-    return Item(id=f"ev--talk-{n:02d}", kind="talk", title=title, abstract=abstract.replace("{n}", str(n)),
-                tags=tuple(tags), event=event)
+    return Item(
+        id=f"ev--talk-{n:02d}",
+        kind="talk",
+        title=title,
+        abstract=abstract.replace("{n}", str(n)),
+        tags=tuple(tags),
+        event=event,
+    )
 
 
 TITLES = [
@@ -34,10 +42,20 @@ TITLES = [
     "Geospatial Analysis with GeoPandas and Shapely",
     "Writing Fast Parsers with Rust Extensions",
 ]
-TAGS = [("cython", "numba", "performance"), ("channels", "websockets"), ("hypothesis", "property testing"),
-        ("asyncpg", "aiohttp"), ("graphs", "webgl"), ("turtle", "education"), ("memory", "profiling"),
-        ("wheels", "conda"), ("mypy", "typing"), ("kafka", "streaming"), ("geopandas", "shapely"),
-        ("rust", "pyo3", "parsers")]
+TAGS = [
+    ("cython", "numba", "performance"),
+    ("channels", "websockets"),
+    ("hypothesis", "property testing"),
+    ("asyncpg", "aiohttp"),
+    ("graphs", "webgl"),
+    ("turtle", "education"),
+    ("memory", "profiling"),
+    ("wheels", "conda"),
+    ("mypy", "typing"),
+    ("kafka", "streaming"),
+    ("geopandas", "shapely"),
+    ("rust", "pyo3", "parsers"),
+]
 
 
 @pytest.fixture()
@@ -46,9 +64,16 @@ def items():
     # the first talk again, filed under a second event with different punctuation/case
     out.append(talk(50, "speeding up numerical loops with Cython and NUMBA!", TAGS[0], event="EuroSciPy 2021"))
     # generic title (too many copies to be a known item), and a talk with a too-short abstract
-    out += [talk(60 + n, "Lightning Talks", abstract="Five minute talks by many people about many things "
-                 "and more things, all in one session with a bell at the end to keep time. Sign up at the "
-                 "registration desk before lunch.") for n in range(5)]
+    out += [
+        talk(
+            60 + n,
+            "Lightning Talks",
+            abstract="Five minute talks by many people about many things "
+            "and more things, all in one session with a bell at the end to keep time. Sign up at the "
+            "registration desk before lunch.",
+        )
+        for n in range(5)
+    ]
     out.append(talk(70, "Short Abstract Talk About Nothing Much", abstract="Too short."))
     # a tag on nearly every talk and an event tag: neither is specific
     return [Item(**{**i.__dict__, "tags": i.tags + ("python", "pycontest2020")}) for i in out]
@@ -122,23 +147,34 @@ def test_paraphrase_and_sentence_queries():
     s = pv.sentence_query(item, random.Random(0))
     assert s and "overview" not in s, "never the first sentence"
     assert set(s.split()) <= set(pv.words(item.abstract)) | set(pv.SYNONYMS.values())
-    assert pv.sentence_query(talk(3, "T", abstract="One sentence only here, with no end in sight"),
-                             random.Random(0)) is None
+    assert (
+        pv.sentence_query(talk(3, "T", abstract="One sentence only here, with no end in sight"), random.Random(0))
+        is None
+    )
     # only the first sentence is long enough: it restates the title, so no query
-    first_only = ("Numerical loops in Python get much faster with compiled extensions like Cython. "
-                  "Come and see. Bring a laptop.")
+    first_only = (
+        "Numerical loops in Python get much faster with compiled extensions like Cython. Come and see. Bring a laptop."
+    )
     assert pv.sentence_query(talk(4, "T", abstract=first_only), random.Random(0)) is None
 
 
 def test_boilerplate_sentences_are_not_queries(items):
     # every fixture abstract shares its middle sentences; only the item-specific one may be used
     boiler = "Recorded at the Test Conference in a big hall in April 2020 with cameras. "
-    own = ["Alpha beta gamma delta epsilon zeta eta theta iota kappa.",
-           "Lambda mu nu xi omicron pi rho sigma tau upsilon."]
-    extra = [Item(id=f"ev--b-{n}", kind="talk", title=f"Boilerplate Talk Number {w}",
-                  abstract=f"First sentence restating the title of this talk here. Short one here now. "
-                           f"{boiler}{own[n]} Last one.")
-             for n, w in enumerate(("Alpha", "Lambda"))]
+    own = [
+        "Alpha beta gamma delta epsilon zeta eta theta iota kappa.",
+        "Lambda mu nu xi omicron pi rho sigma tau upsilon.",
+    ]
+    extra = [
+        Item(
+            id=f"ev--b-{n}",
+            kind="talk",
+            title=f"Boilerplate Talk Number {w}",
+            abstract=f"First sentence restating the title of this talk here. Short one here now. "
+            f"{boiler}{own[n]} Last one.",
+        )
+        for n, w in enumerate(("Alpha", "Lambda"))
+    ]
     qs = pv.build_queries(items + extra, n=100, seed=0, types=("abstract-sentence",))
     mine = [q for q in qs if q.source.startswith("ev--b-")]
     assert len(mine) == 2
@@ -161,9 +197,11 @@ def test_bad_arguments_are_refused(items):
 
 def test_metrics_on_a_hand_computed_case():
     qrels = {"q1": {"a": 1}, "q2": {"b": 1, "c": 1}, "q3": {"z": 1}}
-    rankings = {"q1": ["x", "y", "a"],            # first relevant at 3: RR 1/3, recall 1
-                "q2": ["b", "x"] + ["n"] * 8 + ["c"],  # b at 1, c at 11: RR 1, recall@10 1/2
-                "q3": ["x", "y"]}                  # nothing: 0, 0
+    rankings = {
+        "q1": ["x", "y", "a"],  # first relevant at 3: RR 1/3, recall 1
+        "q2": ["b", "x"] + ["n"] * 8 + ["c"],  # b at 1, c at 11: RR 1, recall@10 1/2
+        "q3": ["x", "y"],
+    }  # nothing: 0, 0
     s = pv.per_query_scores(rankings, qrels, k=10)
     assert s["q1"] == {"mrr": pytest.approx(1 / 3), "recall": 1.0, "hit": 1.0}
     assert s["q2"] == {"mrr": 1.0, "recall": 0.5, "hit": 1.0}

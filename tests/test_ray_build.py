@@ -41,8 +41,19 @@ def local_ray():
 def same_index(a: Path, b: Path, embedder, items, tol=1e-5):
     """Both folders hold the same items, passage split, vectors (within tol) and hits for every labeled query."""
     ma, mb = (json.loads((f / "manifest.json").read_text()) for f in (a, b))
-    for field in ("model", "dim", "corpus_hash", "n_items", "n_passages", "n_sentences", "passages", "faiss",
-                  "bm25", "embed_backend", "embed_export_hash"):
+    for field in (
+        "model",
+        "dim",
+        "corpus_hash",
+        "n_items",
+        "n_passages",
+        "n_sentences",
+        "passages",
+        "faiss",
+        "bm25",
+        "embed_backend",
+        "embed_export_hash",
+    ):
         assert ma[field] == mb[field], field
     assert (a / "items.jsonl").read_bytes() == (b / "items.jsonl").read_bytes()
     assert (np.load(a / "passage_item.npy") == np.load(b / "passage_item.npy")).all()
@@ -82,8 +93,12 @@ def pyvideo_slice(tmp_path_factory):
     if not ARCHIVE.is_file():
         pytest.skip(f"{ARCHIVE} not present")
     out = tmp_path_factory.mktemp("pyvideo") / "all.jsonl"
-    subprocess.run([sys.executable, "-m", "assistant.cli", "corpus", "import-pyvideo", str(ARCHIVE), "-o", str(out),
-                    "-q"], check=True, cwd=ROOT, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "corpus", "import-pyvideo", str(ARCHIVE), "-o", str(out), "-q"],
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+    )
     items = load_items(out)
     return items[:: len(items) // SLICE][:SLICE]
 
@@ -94,8 +109,9 @@ def test_pyvideo_slice_equals_the_local_build(tmp_path, pyvideo_slice):
     local = build_index(items, tmp_path / "local", HashingEmbedder(), cache_dir=tmp_path / "cache-local")
     # a warm cache for part of the corpus: only the rest goes through Ray
     build_index(items[:200], tmp_path / "part", HashingEmbedder(), cache_dir=tmp_path / "cache-ray")
-    report = build_index_ray(items, tmp_path / "ray", HashingEmbedder, cache_dir=tmp_path / "cache-ray",
-                             actors=2, batch_size=1024)
+    report = build_index_ray(
+        items, tmp_path / "ray", HashingEmbedder, cache_dir=tmp_path / "cache-ray", actors=2, batch_size=1024
+    )
     assert 0 < report.embedded < local.embedded
     assert report.manifest.n_sentences > 0  # up to 5,000 items, abstract sentences are embedded too
     same_index(tmp_path / "local", tmp_path / "ray", HashingEmbedder(), items, tol=0)
@@ -134,8 +150,9 @@ def test_a_killed_actor_is_restarted_and_the_index_is_complete(tmp_path):
     items = load_items(DEFAULT_CORPUS)
     build_index(items, tmp_path / "local", HashingEmbedder(), cache_dir=tmp_path / "cache-local")
     marker = tmp_path / "killed"
-    build_index_ray(items, tmp_path / "ray", KillOnce(marker), cache_dir=tmp_path / "cache-ray", actors=2,
-                    batch_size=32)
+    build_index_ray(
+        items, tmp_path / "ray", KillOnce(marker), cache_dir=tmp_path / "cache-ray", actors=2, batch_size=32
+    )
     assert marker.exists()  # an actor was killed mid-run ...
     same_index(tmp_path / "local", tmp_path / "ray", HashingEmbedder(), items, tol=0)  # ... and nothing is missing
     assert no_leftovers(tmp_path) == []
@@ -148,8 +165,9 @@ def test_a_killed_actor_without_restarts_is_a_clear_error_and_the_old_index_stay
     before = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
     monkeypatch.setattr(ray_build, "ACTOR_RESTARTS", 0)
     with pytest.raises(RayBuildError, match="the index at .* was not changed") as err:
-        build_index_ray(items, folder, KillOnce(tmp_path / "killed"), cache_dir=tmp_path / "cache", actors=1,
-                        batch_size=32)
+        build_index_ray(
+            items, folder, KillOnce(tmp_path / "killed"), cache_dir=tmp_path / "cache", actors=1, batch_size=32
+        )
     assert (tmp_path / "killed").exists() and "Actor" in str(err.value), err.value
     assert {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()} == before
     assert len(Index(folder, HashingEmbedder(), items=items[:10])) == 10
@@ -157,8 +175,10 @@ def test_a_killed_actor_without_restarts_is_a_clear_error_and_the_old_index_stay
 
 
 def test_the_search_path_does_not_import_ray():
-    code = ("import sys, index, index.build, index.store, assistant.cli, assistant.engine, assistant.search;"
-            "sys.exit('ray' in sys.modules)")
+    code = (
+        "import sys, index, index.build, index.store, assistant.cli, assistant.engine, assistant.search;"
+        "sys.exit('ray' in sys.modules)"
+    )
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=False).returncode == 0
 
 

@@ -39,13 +39,26 @@ def no_markup_but_chips(text: str) -> None:
 
 
 HOSTILE = [
-    '<img src=x onerror=alert(1)>', '<script>alert(1)</script>', '<svg/onload=alert(1)>',
-    '"><iframe src=javascript:alert(1)>', '[x](javascript:alert(1))', '[x](  JaVaScRiPt:alert(1))',
-    '[x](java\tscript:alert(1))', '[x](data:text/html;base64,PHNjcmlwdD4=)', '![p](http://evil/p.png)',
-    '[r]: javascript:alert(1)\n[r]', '&lt;img src=x onerror=alert(1)&gt;', '&#106;avascript:alert(1)',
-    '<a class="cite-chip" href="javascript:alert(1)">1</a>', '<a href="#src-1" onclick="alert(1)">1</a>',
-    '[[x](javascript:1)](javascript:2)', '<<script>script>alert(1)<</script>/script>', '\x00<img src=x>',
-    '<!--<img src=x onerror=alert(1)>-->', '<style>*{display:none}</style>', '<math><mi xlink:href="javascript:1">',
+    "<img src=x onerror=alert(1)>",
+    "<script>alert(1)</script>",
+    "<svg/onload=alert(1)>",
+    '"><iframe src=javascript:alert(1)>',
+    "[x](javascript:alert(1))",
+    "[x](  JaVaScRiPt:alert(1))",
+    "[x](java\tscript:alert(1))",
+    "[x](data:text/html;base64,PHNjcmlwdD4=)",
+    "![p](http://evil/p.png)",
+    "[r]: javascript:alert(1)\n[r]",
+    "&lt;img src=x onerror=alert(1)&gt;",
+    "&#106;avascript:alert(1)",
+    '<a class="cite-chip" href="javascript:alert(1)">1</a>',
+    '<a href="#src-1" onclick="alert(1)">1</a>',
+    "[[x](javascript:1)](javascript:2)",
+    "<<script>script>alert(1)<</script>/script>",
+    "\x00<img src=x>",
+    "<!--<img src=x onerror=alert(1)>-->",
+    "<style>*{display:none}</style>",
+    '<math><mi xlink:href="javascript:1">',
 ]
 
 
@@ -58,17 +71,22 @@ def test_hostile_text_is_shown_not_run(evil):
 
 def test_our_chips_and_markdown_survive():
     out = safe_html.chat_markdown("- **Bold** item [2] and [1, 3]; AI & Data; [site](https://x.org)", chips)
-    assert out == ('- **Bold** item <a class="cite-chip" href="#a1-src-2" data-answer="1" title="source 2">2</a> and '
-                   '<a class="cite-chip" href="#a1-src-1" data-answer="1" title="source 1">1</a>'
-                   '<a class="cite-chip" href="#a1-src-3" data-answer="1" title="source 3">3</a>; AI &amp; Data; '
-                   '[site](https://x.org)')
+    assert out == (
+        '- **Bold** item <a class="cite-chip" href="#a1-src-2" data-answer="1" title="source 2">2</a> and '
+        '<a class="cite-chip" href="#a1-src-1" data-answer="1" title="source 1">1</a>'
+        '<a class="cite-chip" href="#a1-src-3" data-answer="1" title="source 3">3</a>; AI &amp; Data; '
+        "[site](https://x.org)"
+    )
 
 
 def test_sanitize_keeps_only_chip_attributes():
-    dirty = ('<a class="cite-chip" href="#a2-src-4" data-answer="2" title="source 4" onclick="x()">4</a>'
-             '<a class="other" href="https://evil" data-answer="x">e</a><b onmouseover="x()">b</b><img src=x>')
-    assert safe_html.sanitize(dirty) == ('<a class="cite-chip" href="#a2-src-4" data-answer="2" title="source 4">4</a>'
-                                         '<a>e</a><b>b</b>')
+    dirty = (
+        '<a class="cite-chip" href="#a2-src-4" data-answer="2" title="source 4" onclick="x()">4</a>'
+        '<a class="other" href="https://evil" data-answer="x">e</a><b onmouseover="x()">b</b><img src=x>'
+    )
+    assert safe_html.sanitize(dirty) == (
+        '<a class="cite-chip" href="#a2-src-4" data-answer="2" title="source 4">4</a><a>e</a><b>b</b>'
+    )
 
 
 def test_escaped_question_round_trips_for_retry():
@@ -77,7 +95,7 @@ def test_escaped_question_round_trips_for_retry():
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list('<>"\'&/=[]()!:# \n\tajvscriptonerrorimg0123456789')), max_size=80))
+@given(st.text(alphabet=st.sampled_from(list("<>\"'&/=[]()!:# \n\tajvscriptonerrorimg0123456789")), max_size=80))
 def test_any_text_leaves_only_chips(text):
     no_markup_but_chips(safe_html.chat_markdown(text, chips))
 
@@ -103,12 +121,21 @@ def test_hostile_corpus_and_question_in_the_grounded_chat(hostile_assistant):
 
 
 def test_hostile_llm_answer_and_notices(hostile_assistant):
-    bot = Assistant(hostile_assistant.searcher, replace(hostile_assistant.settings, llm_model="openai/x",
-                                                        llm_retries=0, llm_timeout=5))
+    bot = Assistant(
+        hostile_assistant.searcher,
+        replace(hostile_assistant.settings, llm_model="openai/x", llm_retries=0, llm_timeout=5),
+    )
     ans = bot.answer(QUESTION, mock_response=LLM_TEXT)
     text = chat_text(ans)
     no_markup_but_chips(text)
     assert "javascript:window.__xss=11" not in CHIP.sub("", text) or "&lt;a" in text
-    fake = Answer(question=QUESTION, text="ok [1]", citations=(), hits=ans.hits, refused=False, answerer="x",
-                  notices=('<img src=x onerror=alert(1)> failed [x](javascript:1)',))
+    fake = Answer(
+        question=QUESTION,
+        text="ok [1]",
+        citations=(),
+        hits=ans.hits,
+        refused=False,
+        answerer="x",
+        notices=("<img src=x onerror=alert(1)> failed [x](javascript:1)",),
+    )
     no_markup_but_chips(chat_text(fake))

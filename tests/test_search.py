@@ -29,7 +29,9 @@ def test_filters_from_flags_narrow_results(fake_searcher):
     res = fake_searcher.search("agents", filters=Filters(orgs=("Snowflake",)))
     assert res.ranked and all("Snowflake" in h.item.orgs for h in res.ranked)
     res = fake_searcher.search("agents", filters=Filters(time_of_day="afternoon"))
-    assert res.ranked and all(h.item.start >= "2025-06-25T12" for h in res.ranked)  # non-empty: all() of nothing is True
+    assert res.ranked and all(
+        h.item.start >= "2025-06-25T12" for h in res.ranked
+    )  # non-empty: all() of nothing is True
 
 
 def test_filter_only_questions_list_every_match(fake_searcher):
@@ -83,8 +85,14 @@ def test_unknown_ids_and_filters(fake_searcher):
 
 def run_cli(args, settings, stdin=None):
     env = offline_env({"PATH": "/usr/bin:/bin"}, TALKS_DATA_DIR=str(settings.data_dir))
-    return subprocess.run([sys.executable, "-m", "assistant.cli", *args], capture_output=True, text=True, env=env,
-                          input=stdin, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "assistant.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        input=stdin,
+        timeout=300,
+    )
 
 
 def test_cli_queries_file_one_json_line_per_query_in_order(real_settings, real_searcher, tmp_path):
@@ -93,8 +101,12 @@ def test_cli_queries_file_one_json_line_per_query_in_order(real_settings, real_s
     out = run_cli(["search", "--queries-file", str(qf), "--json"], real_settings)
     assert out.returncode == 0, out.stderr
     rows = [json.loads(line) for line in out.stdout.splitlines()]
-    assert [r["query"] for r in rows] == ["faiss", "what follows the afternoon break?", "",
-                                          "quantum computing error correction"]
+    assert [r["query"] for r in rows] == [
+        "faiss",
+        "what follows the afternoon break?",
+        "",
+        "quantum computing error correction",
+    ]
     assert rows[0]["hits"][0]["id"] == "faiss-vector-search-at-meta"
     hit = rows[1]["hits"][0]
     assert {"id", "title", "kind", "people", "orgs", "start", "end", "score", "signals"} <= set(hit)
@@ -103,17 +115,22 @@ def test_cli_queries_file_one_json_line_per_query_in_order(real_settings, real_s
 
 
 def test_cli_bad_input_gives_message_not_traceback(real_settings, real_searcher):
-    for args, expect in ((["search", "   "], "query is empty"), (["search", "-k", "0", "x"], "positive whole number"),
-                         (["related", "no-such-item"], "no item with id or title"),
-                         (["search", "x", "--corpus", "/nonexistent.jsonl"], "no such file")):
+    for args, expect in (
+        (["search", "   "], "query is empty"),
+        (["search", "-k", "0", "x"], "positive whole number"),
+        (["related", "no-such-item"], "no item with id or title"),
+        (["search", "x", "--corpus", "/nonexistent.jsonl"], "no such file"),
+    ):
         out = run_cli(args, real_settings)
         assert out.returncode == 2, (args, out.stdout)
         assert expect in out.stderr and "Traceback" not in out.stderr
 
 
 def test_search_path_never_imports_llm_or_ui(real_settings, real_searcher):
-    code = ("import sys; from assistant.cli import main; rc = main(['search', 'faiss']);"
-            "bad = [m for m in ('litellm', 'gradio', 'ranx') if m in sys.modules]; print(bad); sys.exit(rc or bool(bad))")
+    code = (
+        "import sys; from assistant.cli import main; rc = main(['search', 'faiss']);"
+        "bad = [m for m in ('litellm', 'gradio', 'ranx') if m in sys.modules]; print(bad); sys.exit(rc or bool(bad))"
+    )
     env = offline_env({"PATH": "/usr/bin:/bin"}, TALKS_DATA_DIR=str(real_settings.data_dir))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
     assert out.returncode == 0, out.stdout + out.stderr
