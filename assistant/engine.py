@@ -34,8 +34,8 @@ def open_index(
 ) -> Index:
     items = load_items(settings.corpus)
     embedder = embedder or get_embedder(settings.model, settings.models_dir, settings.embed_backend)
-    if build_missing and not (settings.index_dir / "manifest.json").exists():
-        print(f"talks: no index for {settings.corpus} yet; building it in {settings.index_dir} ...", file=sys.stderr)
+
+    def rebuild():
         build_index(
             items,
             settings.index_dir,
@@ -44,20 +44,17 @@ def open_index(
             corpus_file=str(Path(settings.corpus).resolve()),
             progress=progress,
         )
+
+    if build_missing and not (settings.index_dir / "manifest.json").exists():
+        print(f"talks: no index for {settings.corpus} yet; building it in {settings.index_dir} ...", file=sys.stderr)
+        rebuild()
     try:
         return load_index(settings.index_dir, embedder, items)
     except IndexDamaged as exc:
         if not build_missing:
             raise
         print(f"talks: {exc.args[0].split('. Run')[0]}; rebuilding it from {settings.corpus} ...", file=sys.stderr)
-        build_index(
-            items,
-            settings.index_dir,
-            embedder,
-            cache_dir=settings.cache_dir,
-            corpus_file=str(Path(settings.corpus).resolve()),
-            progress=progress,
-        )
+        rebuild()
         return load_index(settings.index_dir, embedder, items)
 
 

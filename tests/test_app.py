@@ -3,18 +3,17 @@ security rules, chat markup; and a real headless Chromium clicking every control
 browser for the module; a fresh browser context per test, so each starts with empty local storage)."""
 
 import os
-import shutil
 import socket
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from browser import launch_chromium
 
 import app
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
 def free_port() -> int:
@@ -207,24 +206,8 @@ def test_handlers_return_dict_updates(real_searcher, real_settings):
 def browser():
     from playwright.sync_api import sync_playwright
 
-    if not os.path.exists(CHROMIUM):
-        why = "browser test not run: Debian's chromium is missing (make test installs it where apt-get can)"
-        if os.environ.get("TALKS_REQUIRE_BROWSER"):  # .ci/run: CI must run it
-            pytest.fail(why)
-        pytest.skip(why)
     with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
+        b = launch_chromium(p)
         yield b
         b.close()
 

@@ -2,20 +2,17 @@
 Origin headers are refused (DNS rebinding), CORS is never granted to a foreign origin, logins back off."""
 
 import http.client
-import os
-import shutil
 import socket
 import urllib.parse
 
 import pytest
+from browser import launch_chromium
 from hostile import QUESTION, hostile_corpus
 
 import app
 from assistant import webguard
 from assistant.answer import Assistant
 from index.embedder import HashingEmbedder
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
 def free_port() -> int:
@@ -187,24 +184,8 @@ def test_origin_must_be_the_host_asked():
 def test_browser_runs_nothing_from_a_hostile_corpus_or_question(hostile_app):
     from playwright.sync_api import sync_playwright
 
-    if not os.path.exists(CHROMIUM):
-        why = "browser test not run: Debian's chromium is missing (make test installs it where apt-get can)"
-        if os.environ.get("TALKS_REQUIRE_BROWSER"):  # .ci/run: CI must run it
-            pytest.fail(why)
-        pytest.skip(why)
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
+        browser = launch_chromium(p)
         try:
             page = browser.new_page()
             dialogs = []
