@@ -1,7 +1,7 @@
 """Turn a plain-language question into a `Plan`: a short fold over the readers in `assistant/readers.py`.
 
     question -> read_event -> read_references -> read_time -> read_orgs -> read_people -> read_kinds
-             -> read_intent -> settle -> Plan
+             -> read_intent -> settle -> [by_example] -> Plan
 
 Each reader takes the text the ones before it left and may set Plan fields; the first to set a field
 wins. Schedule questions resolve to item ids from the items' times (`Plan.schedule`), never from
@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from corpus.normalize import clean_text, squash
 
+from assistant.intents import IntentModel, by_example
 from assistant.readers import (
     PART_OF_DAY,
     read_event,
@@ -32,7 +33,9 @@ __all__ = ["GENERIC", "PART_OF_DAY", "STOP", "Vocabulary", "plan_query"]
 READERS = (read_event, read_references, read_time, read_orgs, read_people, read_kinds, read_intent)
 
 
-def plan_query(query: str, vocab: Vocabulary) -> Plan:
+def plan_query(query: str, vocab: Vocabulary, intents: IntentModel | None = None) -> Plan:
+    """The plan of a question; with `intents`, a question no reader gave an intent to takes the intent of
+    the nearest example questions (assistant/intents.py)."""
     q = squash(clean_text(query))
     text, fields, notes = q, {}, []
     for reader in READERS:
@@ -40,7 +43,8 @@ def plan_query(query: str, vocab: Vocabulary) -> Plan:
         for key, value in changes.items():
             fields.setdefault(key, value)
         notes += more
-    return settle(Plan(query=q, text=text, notes=tuple(notes), **fields), vocab)
+    plan = settle(Plan(query=q, text=text, notes=tuple(notes), **fields), vocab)
+    return by_example(plan, vocab, intents) if intents is not None else plan
 
 
 def settle(plan: Plan, vocab: Vocabulary) -> Plan:

@@ -29,6 +29,7 @@ from rapidfuzz.distance import Levenshtein
 from corpus.item import Item
 from corpus.normalize import org_key
 
+from assistant.lexicon import ordinary_words
 from assistant.records import Intent
 from assistant.vocabulary import GENERIC, KIND_WORDS, STOP, Vocabulary, title_words, words
 
@@ -77,6 +78,7 @@ EVENT_FACTS = (
     (
         "start",
         re.compile(
+            r"\b(?:what time|when) (?:should|do|must|can) (?:i|we) (?:show up|arrive|get there|be there)\b|"
             r"\b(?:when|what time) (?:does|do|will) " + _SCOPE + r" (?:start|begin|kick off|open|get going)\b|"
             r"\b(?:start|opening) time\b|\bdoors open\b|\bhow early\b|\bwhen do (?:the )?doors\b|"
             r"\bwhen (?:does|do) (?:things|it all) (?:start|begin|kick off)\b",
@@ -87,7 +89,7 @@ EVENT_FACTS = (
         "end",
         re.compile(
             r"\b(?:when|what time) (?:does|do|will) " + _SCOPE + r" (?:end|finish|wrap up|close|wind down|be over)\b|"
-            r"\bend time\b|\bhow late\b|\bwhen is it over\b",
+            r"\bend time\b|\bhow late\b|\bwhen is (?:it|everything|the (?:last \w+|day|event|conference)) (?:over|done)\b",
             re.I,
         ),
     ),
@@ -95,7 +97,7 @@ EVENT_FACTS = (
     (
         "poster_sessions",
         re.compile(
-            r"\b(?:when|what time)\b.{0,40}\bposters?\b(?!.{0,40}\b(?:about|on|from|by|like)\b)|"
+            r"\b(?:when|what time)\b.{0,40}\bposters?\b(?!.{0,40}\b(?:about|on(?! (?:display|show|view))|from|by|like)\b)|"
             r"\bposter (?:session|hall|hours)s?\b",
             re.I,
         ),
@@ -125,14 +127,15 @@ def read_event(text: str, vocab: Vocabulary) -> Reading:
         m = pattern.search(text)
         if not m:
             continue
+        if fact == "schedule" and (BOUND.search(text) or WINDOW.search(text)):
+            continue  # "the schedule after 2pm": a time window (read_time)
         if fact == "poster_sessions" and find_references(text, vocab):
             continue  # "when is the Faiss poster?": about that poster (read_references)
-        if (
-            fact in ("breaks", "registration")
-            and _AFTER_MEAL.search(text)
-            and not re.match(r"\s*(when|what time)", text, re.I)
+        if fact in ("breaks", "registration") and (
+            (_AFTER_MEAL.search(text) and not re.match(r"\s*(when|what time)", text, re.I))
+            or dict(CUES)[Intent.OVERLAP].search(text)
         ):
-            continue  # "who speaks right after lunch": a slot anchored on a meal, not a question about the meal
+            continue  # "who speaks right after lunch", "what clashes with lunch": a slot, not a question about it
         ids = _event_items(fact, vocab)
         if not ids:
             continue
@@ -178,7 +181,7 @@ CUES = (
     (
         Intent.COMPARE,
         re.compile(
-            r"\bcompar\w*|\bdiffer\w*|\bversus\b|\bvs\.?\s|\bcontrast\w*|\bstack up\b|\bside by side\b|"
+            r"\bcompar\w*|\bdiffer\w*|\bseparates?\b|\bsets? \w+ apart\b|\bversus\b|\bvs\.?\s|\bcontrast\w*|\bstack up\b|\bside by side\b|"
             r"\bsimilarities\b|\bin common\b|\bwhich (?:one )?(?:is|was) (?:better|more)\b",
             re.I,
         ),
@@ -187,8 +190,8 @@ CUES = (
         Intent.OVERLAP,
         re.compile(
             r"\bsame time\b|\boverlap\w*|\bclash\w*|\bconflict\w*|\bconcurrent\w*|\bin parallel\b|"
-            r"\bparallel (?:to|with)\b|\bcompet\w* with\b|\bduring\b|\bat once\b|\bsimultaneous\w*|"
-            r"\bopposite\b|\bagainst\b",
+            r"\bparallel (?:to|with)\b|\bcompet\w*|\bcollid\w*|\bduring\b|\bat once\b|\bsimultaneous\w*|"
+            r"\bopposite\b|\bagainst\b|\bwhile\b|\balongside\b|\bmiss\b",
             re.I,
         ),
     ),
@@ -198,7 +201,7 @@ CUES = (
             r"(?<!would )(?<!'d )\b(?:more|other|others|else|similar\w*|like|likes|same (?:vein|lines?|spirit|theme|topic|"
             r"area|direction)|in that (?:direction|vein)|along (?:those|the same|similar) lines|"
             r"relate[sd]?|related|resembl\w*|in the spirit|liked|enjoyed|loved|fans? of|follow[- ]?ups?|"
-            r"also|next|akin|comparable|kin|neighbou?rs?|adjacent|close to|builds? on|further)\b",
+            r"also|next(?! (?:after|before|to|up)\b)|akin|comparable|kin|neighbou?rs?|adjacent|close to|builds? on|further|deeper)\b",
             re.I,
         ),
     ),
@@ -207,14 +210,14 @@ CUES = (
         re.compile(
             r"\btell me (?:more )?about\b|\bwhat(?:'s| is| was)\b.*\babout\b|\bsummar\w*|\bdescribe\b|"
             r"\bdetails?\b|\babstract\b|\bexplain\w*|\bwhat does\b.*\b(?:cover|say)\b|\bgist\b|"
-            r"\bwhat(?:'s| is) (?:in|on) (?:it|that)\b|\bbreak down\b",
+            r"\bwhat(?:'s| is) (?:in|on) (?:it|that)\b|\bbreak down\b|^\s*(?:what(?:'s| is| are| was)?|whats)\s*[?.!]*\s*$",
             re.I,
         ),
     ),
     (
         Intent.WHO,
         re.compile(
-            r"^\s*(?:who|whom)\b|\bwho(?:'s| is| are)\b|\bspeakers?\b|\bpresenters?\b|\bauthors?\b|"
+            r"^\s*(?:who|whom|whos)\b|\bwho(?:'s| is| are)\b|\bspeakers?\b|\bpresenters?\b|\bauthors?\b|"
             r"\bpresented by\b|\bwho (?:gives|gave|presents|runs|leads|moderates)\b",
             re.I,
         ),
@@ -291,18 +294,24 @@ def _best_item(
 
 
 def _title_run(phrase: str, vocab: Vocabulary) -> Item | None:
-    """The one item whose title starts with the phrase's content words ("Beyond RAG"), or holds three or
-    more of them as a run; two words mid-title ("data quality") are a topic, not a reference."""
-    pw = [w for w in words(re.sub(r"[()]", "", phrase)) if w not in GENERIC and w not in CUE_WORDS and len(w) > 1]
-    if len(pw) < 2:
+    """The one item whose title starts with a run of two or more of the phrase's words ("more like Table
+    Compare", "Beyond RAG"), or holds three or more of them as a run; two words mid-title ("data quality")
+    are a topic, not a reference."""
+    every = [w for w in words(re.sub(r"[()]", "", phrase)) if w not in GENERIC and len(w) > 1]
+    for i in range(len(every) - 1):
+        for j in range(len(every), i + 1, -1):
+            hits = [
+                it
+                for it in vocab.title_starts.get(" ".join(every[i : i + 2]), ())
+                if (vocab.title_text[it.id] + " ").startswith(" ".join(every[i:j]) + " ")
+            ]
+            if len(hits) == 1:
+                return hits[0]
+    pw = [w for w in every if w not in CUE_WORDS]
+    if len(pw) < 3:
         return None
-    run = " ".join(pw)
-    found = [
-        i
-        for i in vocab.program
-        if (" ".join(title_words(i)) + " ").startswith(run + " ")
-        or (len(pw) >= 3 and f" {run} " in " " + " ".join(title_words(i)) + " ")
-    ]
+    run = f" {' '.join(pw)} "
+    found = [i for i in vocab.program if run in f" {vocab.title_text[i.id]} "]
     return found[0] if len(found) == 1 else None
 
 
@@ -325,8 +334,31 @@ def _speaker_item(phrase: str, vocab: Vocabulary) -> Item | None:
     return on[0] if len(on) == 1 else None
 
 
-def find_references(text: str, vocab: Vocabulary) -> list[tuple[Item, int, int]]:
-    """Items named in the text, with their spans, in order of appearance."""
+def _title_span(part: str, item: Item, offset: int) -> tuple[int, int]:
+    """The span of a part from its first to its last word in the item's title (not the words around it)."""
+    tw = title_words(item)
+    best, run = (), []
+    for m in re.finditer(r"[\w&'-]+", part):  # the longest streak of title words (stop words may sit inside)
+        w = m.group(0).lower()
+        if any(_word_match(w, t) for t in tw):
+            run.append(m)
+            best = max(best, tuple(run), key=len)
+        elif w not in STOP:
+            run = []
+    if not best:
+        return offset, offset + len(part)
+    return offset + best[0].start(), offset + best[-1].end()
+
+
+_PARTS = re.compile(r"\s*(?:,|;|\?|\band\b|\bor\b|\bvs\.?|\bversus\b|\bwith\b|\bto\b|\bthan\b|\bas\b)\s*", re.I)
+
+
+POSSESSIVE = re.compile(r"\b(?:[\w-]+\s+)?[\w-]+['’]s\s+(?:[\w-]+\s+){0,3}?" + REF_NOUN + r"s?\b", re.I)
+
+
+def find_references(text: str, vocab: Vocabulary, loose: bool = True) -> list[tuple[Item, int, int]]:
+    """Items named in the text, with their spans, in order of appearance. `loose`: also a lowercase word
+    only one title uses ("what's tulib"), for readers that act only on a cue."""
     found: list[tuple[Item, int, int]] = []
 
     def add(item, start, end):
@@ -346,14 +378,31 @@ def find_references(text: str, vocab: Vocabulary) -> list[tuple[Item, int, int]]
             m.start(),
             m.end(),
         )
+    for m in POSSESSIVE.finditer(text):  # "gade's talk", "krishna gade's observability talk"
+        add(_speaker_item(m.group(0), vocab), m.start(), m.end())
     # unquoted titles ("compare Beyond RAG and Agentic Observability"): most of a title, or a run of two or
     # more of its words in the title's order
-    for part in re.split(r"\s*(?:,|;|\band\b|\bor\b|\bvs\.?|\bversus\b|\bwith\b|\bto\b|\bthan\b|\bas\b)\s*", text):
+    for part in _PARTS.split(text):
         if len(words(part)) >= 2:
             item = _best_item(part, vocab, 0.6, 0.5, short_ok=False) or _title_run(part, vocab)
             if item is not None:
                 start = text.find(part)
-                add(item, start, start + len(part))
+                add(item, *_title_span(part, item, start))
+    # a word only one item of the corpus uses, in its title, written as a name ("what separates SEVmate from
+    # ...") or standing alone between "vs", "or", "and" ("nimble vs tulib", "faiss poster or tidb poster");
+    # written in lowercase in a sentence only when `loose` and not an ordinary word ("what's tulib"; "more on
+    # search" is a topic)
+    alone = {re.sub(REF_NOUN + r"s?$", "", p.strip().lower()).strip() for p in _PARTS.split(text)}
+    for m in re.finditer(r"[\w-]{4,}", text):
+        word = m.group(0)
+        item_id = vocab.title_names.get(word.lower())
+        if item_id is not None and (
+            (loose and word.lower() not in ordinary_words())
+            or word.lower() in alone
+            or (m.start() > 0 and word[:1].isupper())
+            or any(c.isupper() for c in word[1:])
+        ):
+            add(vocab.by_id[item_id], m.start(), m.end())
     return sorted(found, key=lambda f: f[1])
 
 
@@ -382,13 +431,15 @@ CUE_WORDS = {
 def read_references(text: str, vocab: Vocabulary) -> Reading:
     refs = find_references(text, vocab)
     if not refs:
-        return Reading(text, {})
+        return _slot_overlap(text, vocab)
     rest = text
     for _, s, e in sorted(refs, key=lambda f: -f[1]):
         rest = rest[:s] + " " + rest[e:]
     rest = " ".join(rest.split())
+    joiner = r"\s*(?:" + REF_NOUN + r"s?)?\s*,?\s*(?:or|vs\.?|versus)\s*(?:the\s+)?"
+    either = len(refs) >= 2 and re.fullmatch(joiner, text[refs[0][2] : refs[1][1]], re.I)  # "A or B", "A vs B"
     for intent, cue in CUES:
-        if not cue.search(text if intent == Intent.COMPARE else rest):
+        if not (cue.search(text if intent == Intent.COMPARE else rest) or (intent == Intent.COMPARE and either)):
             continue
         if intent == Intent.COMPARE and len(refs) < 2:
             continue
@@ -420,6 +471,18 @@ def read_references(text: str, vocab: Vocabulary) -> Reading:
             (f"{intent.value}: " + ", ".join(repr(i.title) for i in items),),
         )
     return Reading(text, {})
+
+
+def _slot_overlap(text: str, vocab: Vocabulary) -> Reading:
+    """ "What else is on while lunch is served?": what runs at the same time as a named slot."""
+    cue = dict(CUES)[Intent.OVERLAP]
+    if not cue.search(text) or not (meal := _MEAL.search(text)) or (anchor := _anchor(meal.group(1), vocab)) is None:
+        return Reading(text, {})
+    return Reading(
+        "",
+        {"intent": Intent.OVERLAP, "targets": (anchor.id,), "schedule": _overlapping(anchor, vocab)},
+        (f"at the same time as {anchor.title!r}",),
+    )
 
 
 def _strip(text: str, cue: re.Pattern) -> str:
@@ -738,7 +801,8 @@ def read_time(text: str, vocab: Vocabulary) -> Reading:
 # ---------------------------------------------------------------- intent
 
 RECOMMEND = re.compile(
-    r"\brecommend\w*|\bsuggest\w*|\bshould i (?:see|attend|go|check|catch|watch|visit|prioriti[sz]e|hit|"
+    r"\brecommend(?:s|ed|ing)?\b|\bsuggest\w*|\bunmissable\b|\bplan my\b|"
+    r"\bget the most (?:out of|from)\b|\bfor an? \w+ (?:person|folks?|people|type)\b|\bshould i (?:see|attend|go|check|catch|watch|visit|prioriti[sz]e|hit|"
     r"not miss)\b|\bworth (?:seeing|attending|checking|visiting|my time|it)\b|\bmust[- ]see\b|"
     r"\bdon'?t miss\b|\bi'?m (?:into|interested in|keen on|curious about|working on|a|an)\b|"
     r"\bfor (?:someone|somebody|people|a person|folks|me)\b|\b(?:as|being) an? \w+ (?:engineer|"
@@ -755,7 +819,11 @@ _RECOMMEND_FILLER = re.compile(
     r"where should i (?:go|spend))\b",
     re.I,
 )
-WHOLE = re.compile(r"\b(?:all|every|each|full list|complete list|entire list|everything|whole list)\b", re.I)
+WHOLE = re.compile(
+    r"\b(?:all|every|each|(?:full|complete|entire|whole) (?:\w+ )?list|everything)\b|"
+    r"\bwhat (?:talks|posters|panels|sessions) are (?:there|on)\b|\bhow many (?:talks|posters|panels|sessions)\b",
+    re.I,
+)
 
 
 def read_intent(text: str, vocab: Vocabulary) -> Reading:
@@ -773,8 +841,9 @@ def read_intent(text: str, vocab: Vocabulary) -> Reading:
         return Reading(text, {"intent": Intent.WHEN})
     changes: dict = {}
     if (
-        re.match(r"^(?:which|list|name|show|give me|what are|are there|any|enumerate)\b", low)
+        re.match(r"^(?:which|list|name|show|give me|what are|are there|any|enumerate|how many)\b", low)
         or re.search(r"\b(?:which|all|every|any)\s+(?:the\s+)?(?:talks|posters|panels|sessions)\b", low)
+        or re.search(r"\blist\b", low)
         or WHOLE.search(low)
     ):
         changes["intent"] = Intent.LIST

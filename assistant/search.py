@@ -11,6 +11,7 @@ out-of-scope bar, there are no hits and the nearest items come back as `closest`
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from collections import Counter
@@ -25,6 +26,7 @@ from index.store import Index
 from index.text import bm25_text
 
 from assistant import scoring
+from assistant.intents import ExampleIntents
 from assistant.planner import GENERIC, PART_OF_DAY, STOP, Vocabulary, plan_query
 from assistant.readers import find_references
 from assistant.records import Filters, Hit, Intent, Label, Plan, SearchResult
@@ -57,6 +59,27 @@ def check_k(k) -> int:
     return k
 
 
+class LastQueries:
+    """An embedder that remembers its last two one-text query encodes: the intent reader and the topical
+    search often encode the same question, once."""
+
+    def __init__(self, embedder, size: int = 2):
+        self.embedder, self.size = embedder, size
+        self.name, self.dim = embedder.name, embedder.dim
+        self._last: dict[str, np.ndarray] = {}
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        if len(texts) != 1:
+            return self.embedder.encode_queries(texts)
+        vec = self._last.pop(texts[0], None)
+        if vec is None:
+            vec = self.embedder.encode_queries(texts)
+        self._last[texts[0]] = vec
+        while len(self._last) > self.size:
+            self._last.pop(next(iter(self._last)))
+        return vec
+
+
 class Searcher:
     """Search and related-item lookups over one loaded index."""
 
@@ -64,6 +87,7 @@ class Searcher:
         self.index = index
         self.settings = settings
         self.vocab = Vocabulary.build(index.items)
+        self.encoder = LastQueries(index.embedder)
         self._org_counts = Counter(o for i in index.items for o in i.orgs)
         # question words ("what", "talks", "any") are not topic terms: kept out of BM25 and coverage
         self._stop_stems = set(tokenize([" ".join(sorted(GENERIC))])[0])
@@ -73,6 +97,14 @@ class Searcher:
     @property
     def items(self) -> list[Item]:
         return self.index.items
+
+    @functools.cached_property
+    def intents(self) -> ExampleIntents | None:
+        """The nearest-example intent reader over this index's embedder (None when switched off)."""
+        s = self.settings
+        if not (s.planner and s.intent_examples):
+            return None
+        return ExampleIntents(self.encoder, s.intent_min_similarity, s.intent_min_margin, cache_dir=s.cache_dir)
 
     # ------------------------------------------------------------ helpers
 
@@ -146,7 +178,7 @@ class Searcher:
         q, notes = clean_query(query, s.max_query_chars)
         k_given = k is not None
         k = check_k(k if k_given else s.k)
-        plan = plan_query(q, self.vocab) if s.planner else Plan(query=q, text=q)
+        plan = plan_query(q, self.vocab, self.intents) if s.planner else Plan(query=q, text=q)
         plan = self._merge(plan, filters)
         if notes:
             plan = replace(plan, notes=plan.notes + tuple(notes))
@@ -159,6 +191,8 @@ class Searcher:
             shown = k if k_given else s.k_related
             ranked = tuple(self.related(plan.related_to, k=max(shown, 10), kinds=kinds))
             return SearchResult(plan, ranked[:shown], ranked=ranked, timings=timings)
+        if plan.intent == Intent.COMPARE and len(plan.targets) < 2:
+            plan = self._compare_best(plan, allowed)
         named = plan.schedule or (plan.targets if plan.intent == Intent.COMPARE else ())
         if named:
             rows = [self.index.by_id[i] for i in named]
@@ -176,12 +210,22 @@ class Searcher:
             return SearchResult(plan, hits, ranked=hits, timings=timings, total=len(rows))
         return self._topical(plan, allowed, k, limit, timings, t0)
 
+    def _compare_best(self, plan: Plan, allowed) -> Plan:
+        """ "How do the two posters on X differ?": the named item(s), then the best topical matches, up to two."""
+        if not plan.text:
+            return replace(plan, intent=Intent.TOPIC)
+        found = self._topical(replace(plan, intent=Intent.TOPIC), allowed, 2, 2, {}, time.perf_counter())
+        more = [h.item.id for h in found.ranked if h.item.id not in plan.targets][: 2 - len(plan.targets)]
+        if len(plan.targets) + len(more) < 2:
+            return replace(plan, intent=Intent.TOPIC)
+        return replace(plan, targets=plan.targets + tuple(more), notes=plan.notes + ("compared: the closest matches",))
+
     def _topical(self, plan: Plan, allowed, k: int, limit: int, timings: dict, t0: float) -> SearchResult:
         s = self.settings
         text = plan.text or plan.query
         allowed = self._program if allowed is None else allowed & self._program
         t = time.perf_counter()
-        qvec = self.index.embedder.encode_queries([text])[0]
+        qvec = self.encoder.encode_queries([text])[0]
         timings["encode_ms"] = (time.perf_counter() - t) * 1000
         t = time.perf_counter()
         n = len(self.items)

@@ -27,7 +27,8 @@ GENERIC = STOP | set(
     """agenda conference event day today schedule happening on-stage stage exhibit exhibiting booth
 work working works doing bring bringing lineup program where hear see catch find attend listen watch meet anyone
 someone anybody somebody everything everyone involved appear appearing appears participate participating happens
-happen going slot slots scheduled running runs here there""".split()
+happen going slot slots scheduled running runs here there every each entire whole complete full pls plz please
+thanks thx shown displayed discussion discussions many""".split()
 )
 
 KIND_WORDS = {"poster": r"\bposters?\b", "panel": r"\bpanels?\b|\bpanel discussions?\b"}
@@ -54,6 +55,10 @@ class Vocabulary:
     event: Item | None = None  # the conference itself (kind "event"), when the corpus has one
     common: frozenset = frozenset()  # words of the corpus's titles and abstracts (a surname must not be one)
     title_idf: dict = field(default_factory=dict)  # word -> idf over titles (distinctive title words)
+    title_names: dict = field(default_factory=dict)  # word only one item uses, in its title ("nimble") -> id
+    by_id: dict = field(default_factory=dict)  # item id -> item
+    title_text: dict = field(default_factory=dict)  # item id -> its title words joined by spaces
+    title_starts: dict = field(default_factory=dict)  # a title's first two words -> the items it starts
 
     @property
     def poster_sessions(self) -> tuple[Item, ...]:
@@ -88,7 +93,8 @@ class Vocabulary:
             if len(parts) > 1 and parts[-1][:1].isupper():  # written like a name ("Gade", not "practice")
                 by_surname.setdefault(parts[-1].lower(), set()).add(n)
         program = [i for i in items if i.kind != "event"]
-        common = frozenset(w for i in program for w in words(f"{i.title} {i.abstract}"))
+        df_all = Counter(w for i in program for w in set(words(f"{i.title} {i.abstract}")))
+        common = frozenset(df_all)
         # a unique surname written like a name, that is not an ordinary word of the corpus ("Moses", not "Porter"
         # when an abstract says "porter")
         surnames = {
@@ -104,8 +110,32 @@ class Vocabulary:
         n = max(1, len(program))
         title_idf = {w: math.log(1 + n / c) for w, c in df.items()}
         event = next((i for i in items if i.kind == "event"), None)
+        org_words = {w for o in canon for w in words(o)}
+        title_text = {i.id: " ".join(title_words(i)) for i in program}
+        title_starts: dict[str, list] = {}
+        for i in program:
+            title_starts.setdefault(" ".join(title_text[i.id].split()[:2]), []).append(i)
+        title_names = {
+            w: i.id
+            for i in program
+            if i.kind != "logistics"
+            for w in title_words(i)
+            if df_all[w] == 1 and len(w) >= 4 and w not in GENERIC and w not in org_words and w not in surnames
+        }
         return cls(
-            orgs, people, surnames, tuple(items), scheduled, frozenset(i.kind for i in items), event, common, title_idf
+            orgs,
+            people,
+            surnames,
+            tuple(items),
+            scheduled,
+            frozenset(i.kind for i in items),
+            event,
+            common,
+            title_idf,
+            title_names,
+            {i.id: i for i in items},
+            title_text,
+            title_starts,
         )
 
     def fuzzy_people(self) -> bool:

@@ -1,28 +1,84 @@
-"""Planner accuracy per intent on wordings it was not developed against (eval/data/independent).
+"""Planner accuracy per intent, on wordings it was developed against and on wordings it never saw.
 
-    python -m eval.planner          # prints the table and writes eval/results/planner.md
+    python -m eval.planner          # prints the tables and writes eval/results/planner.md
+    python -m eval.planner --fit    # fits the example reader's two bars on the dev wordings only
 
-The readers were developed against the wordings in tests/test_planner.py and eval/data (group A); the
-independent set (group B) was written from titles only by someone else and is never used to change them.
-A question counts as read right when the plan has what its type needs:
-  person: a person filter; org: an org filter; schedule: items from the times; related / event / compare /
-  overlap / recommend: that intent; topic / list: a topical or list intent; out_of_agenda: not read as an
-  event, schedule or named-item question.
+Four sets of wordings:
+  dev (A)      eval/data/planner/dev.jsonl: the wordings the readers and the example reader were developed
+               against; the bars `intent_min_similarity` / `intent_min_margin` are fitted on it together with
+               the tuning half of eval/data (which must stay topical where it is topical)
+  B            eval/data/planner/heldout.jsonl: written by someone else from the titles alone, with
+               look-alikes that must not trigger. Its first report (0.84 overall) showed general gaps
+               (lowercase one-word names, "gade's talk", "A or B"); those were fixed, so B is now a
+               development set too, and its figures here are not held out
+  heldout (C)  eval/data/planner/heldout2.jsonl: written afterwards by someone else, the same way, and
+               run once the readers were frozen: the held-out figure
+  independent  eval/data/independent: the retrieval set's 89 questions, checked by their type (below);
+               its planner misses were listed in an earlier report, so it is not clean either
+
+A wording (dev, heldout) is read right when the plan's intent is the labeled one, with the labeled items:
+  topic: a topical plan (topic, list, or "who" with no named item); list: a list with no topic words;
+  schedule: items or bounds from the times; who / when / about: that intent and those items; related: that
+  intent, related to the item; compare: that intent and both items (any two when none is labeled);
+  overlap: that intent and that item; recommend: that intent; event: that intent and that fact.
+A question of the independent set is read right when the plan has what its type needs: person: a person
+filter; org: an org filter; schedule: items from the times; related / event / compare / overlap /
+recommend: that intent; topic / list: a topical or list intent; out_of_agenda: not read as an event,
+schedule or named-item question.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
 import sys
 from collections import defaultdict
+from pathlib import Path
 
+from assistant.intents import ExampleIntents, Guess, by_example
 from assistant.planner import Vocabulary, plan_query
-from corpus import DEFAULT_CORPUS, load_items
-from eval.retrieval import INDEPENDENT, RESULTS, load_queries
+from eval.retrieval import DATA, INDEPENDENT, RESULTS, load_queries, query_sets
 
+PLANNER = DATA / "planner"
 TOPICAL = {"topic", "list", "recommend"}
 
 
-def read_right(qtype: str, plan) -> bool:
+def load_wordings(path: Path) -> list[dict]:
+    rows = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip():
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"{path}:{n}: not JSON ({exc.msg})") from None
+    return rows
+
+
+def wording_right(row: dict, plan) -> bool:
+    want, targets = row["intent"], list(row.get("targets") or [])
+    intent = str(plan.intent)
+    if want == "topic":
+        return intent in ("topic", "list") and not plan.schedule or (intent == "who" and not plan.targets)
+    if want == "list":
+        return intent == "list" and not plan.text
+    if want == "schedule":
+        return (bool(plan.schedule) or bool(plan.time_from or plan.time_to)) and intent not in ("event", "overlap")
+    if intent != want:
+        return False
+    if want == "event":
+        return plan.event_fact == (row.get("fact") or "").replace(" ", "_")
+    if want == "related":
+        return plan.related_to == targets[0]
+    if want == "compare":
+        return not targets or set(plan.targets) == set(targets)
+    if want == "overlap":
+        return not targets or plan.targets[:1] == tuple(targets[:1])
+    if want in ("who", "when", "about"):
+        return list(plan.targets) == targets
+    return True
+
+
+def type_right(qtype: str, plan) -> bool:
     if qtype == "person":
         return bool(plan.people)
     if qtype == "org":
@@ -38,32 +94,107 @@ def read_right(qtype: str, plan) -> bool:
     return True
 
 
-def score(queries, vocab) -> tuple[dict, list]:
+def score(rows: list[dict], vocab: Vocabulary, intents=None) -> tuple[dict, list]:
+    """(per label: (right, n)), and the wrong ones; rows are wordings or typed questions."""
     per, wrong = defaultdict(list), []
-    for q in queries:
-        plan = plan_query(q["query"], vocab)
-        ok = read_right(q["type"], plan)
-        per[q["type"]].append(ok)
+    for r in rows:
+        text, label = (r["text"], r["intent"]) if "intent" in r else (r["query"], r["type"])
+        plan = plan_query(text, vocab, intents)
+        ok = wording_right(r, plan) if "intent" in r else type_right(label, plan)
+        per[label].append(ok)
         if not ok:
-            wrong.append((q["qid"], q["type"], q["query"], str(plan.intent), plan.notes))
+            wrong.append((r.get("id") or r["qid"], label, text, str(plan.intent), plan.notes))
     return {t: (sum(v), len(v)) for t, v in sorted(per.items())}, wrong
 
 
-def main() -> int:
-    vocab = Vocabulary.build(load_items(DEFAULT_CORPUS))
-    table, wrong = score(load_queries(INDEPENDENT / "queries.jsonl"), vocab)
-    lines = [
-        "# Planner accuracy on the independent set",
-        "",
-        (__doc__ or "").strip(),
-        "",
-        "| type | read right | accuracy |",
-        "|---|---|---|",
-    ]
-    lines += [f"| {t} | {a}/{n} | {a / n:.2f} |" for t, (a, n) in table.items()]
-    total = sum(a for a, _ in table.values()), sum(n for _, n in table.values())
-    lines += [f"| all | {total[0]}/{total[1]} | {total[0] / total[1]:.2f} |", "", "Read wrong:", ""]
-    lines += [f"- {qid} ({t}): {q!r} -> {intent} {list(notes)}" for qid, t, q, intent, notes in wrong]
+class Barred:
+    """An example reader with given bars over memoized nearest guesses (for fitting)."""
+
+    def __init__(self, model: ExampleIntents, min_similarity: float, min_margin: float, memo: dict):
+        self.model, self.min_similarity, self.min_margin, self.memo = model, min_similarity, min_margin, memo
+
+    def classify(self, text: str) -> Guess | None:
+        if text not in self.memo:
+            self.memo[text] = self.model.nearest(text)
+        g = self.memo[text]
+        return g if g.similarity >= self.min_similarity and g.margin >= self.min_margin else None
+
+
+def fit(model: ExampleIntents, vocab: Vocabulary, rows: list[dict]) -> tuple[float, float, int]:
+    """The bars with the most dev wordings (and tuning questions) read right; ties go to the higher bars."""
+    memo: dict = {}
+    base = [plan_query(r.get("text") or r["query"], vocab) for r in rows]  # the readers' plans, once
+    best = None
+    for sim in [x / 100 for x in range(30, 81, 5)]:
+        for margin in [x / 100 for x in range(0, 21, 2)]:
+            barred = Barred(model, sim, margin, memo)
+            right = 0
+            for r, plan in zip(rows, base):
+                plan = by_example(plan, vocab, barred)
+                right += wording_right(r, plan) if "intent" in r else type_right(r["type"], plan)
+            key = (right, sim, margin)
+            if best is None or key > best:
+                best = key
+    right, sim, margin = best
+    return sim, margin, right
+
+
+def table_lines(title: str, tables: dict[str, dict]) -> list[str]:
+    names = list(tables)
+    labels = sorted({t for tb in tables.values() for t in tb})
+    lines = [f"### {title}", "", "| intent | " + " | ".join(names) + " |", "|---" * (len(names) + 1) + "|"]
+    for t in labels:
+        cells = []
+        for n in names:
+            a, m = tables[n].get(t, (0, 0))
+            cells.append(f"{a}/{m} ({a / m:.2f})" if m else "")
+        lines.append(f"| {t} | " + " | ".join(cells) + " |")
+    cells = []
+    for n in names:
+        a, m = sum(x for x, _ in tables[n].values()), sum(y for _, y in tables[n].values())
+        cells.append(f"{a}/{m} ({a / m:.2f})")
+    lines.append("| all | " + " | ".join(cells) + " |")
+    return lines + [""]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m eval.planner", description=(__doc__ or "").split("\n\n")[0])
+    ap.add_argument("--fit", action="store_true", help="fit the example reader's bars on the dev wordings")
+    args = ap.parse_args(argv)
+    from assistant.engine import open_searcher
+    from assistant.settings import Settings
+
+    settings = Settings()
+    searcher = open_searcher(settings)
+    vocab, intents = searcher.vocab, searcher.intents
+    dev = load_wordings(PLANNER / "dev.jsonl")
+    if args.fit:
+        tune, _ = query_sets()["tune"]
+        sim, margin, right = fit(intents, vocab, dev + tune)
+        print(f"intent_min_similarity = {sim}\nintent_min_margin = {margin}\n({right}/{len(dev) + len(tune)} right)")
+        return 0
+    sets = {
+        "dev (A)": dev,
+        "B (seen)": load_wordings(PLANNER / "heldout.jsonl"),
+        "heldout (C)": load_wordings(PLANNER / "heldout2.jsonl"),
+        "independent": load_queries(INDEPENDENT / "queries.jsonl"),
+    }
+    lines = ["# Planner accuracy per intent", "", (__doc__ or "").strip(), ""]
+    lines.append(
+        f"Example reader bars (settings): min similarity {settings.intent_min_similarity}, "
+        f"min margin {settings.intent_min_margin}. Model: {searcher.index.embedder.name}.\n"
+    )
+    wrong_all = {}
+    for name, rows in sets.items():
+        rules, _ = score(rows, vocab, None)
+        both, wrong = score(rows, vocab, intents)
+        lines += table_lines(name, {"readers alone": rules, "readers + examples": both})
+        wrong_all[name] = wrong
+    lines += ["## Read wrong (readers + examples)", ""]
+    for name, wrong in wrong_all.items():
+        if not name.startswith("heldout"):
+            continue
+        lines += [f"- {name} {qid} ({t}): {q!r} -> {intent} {list(notes)}" for qid, t, q, intent, notes in wrong]
     text = "\n".join(lines) + "\n"
     print(text)
     RESULTS.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,123 @@
+"""The nearest-example intent reader: unseen wordings land near their kind; look-alikes stay topical."""
+
+import numpy as np
+import pytest
+
+from assistant.intent_examples import EXAMPLES
+from assistant.intents import ExampleIntents, Guess, by_example, mask_references
+from assistant.lexicon import ordinary_words
+from assistant.planner import Vocabulary, plan_query
+from assistant.records import Intent
+from assistant.search import LastQueries
+from eval.planner import PLANNER, load_wordings, wording_right
+
+
+@pytest.fixture(scope="module")
+def vocab(items):
+    return Vocabulary.build(items)
+
+
+class Always:
+    """A fake intent model: says one label for every question, and records what it was shown."""
+
+    def __init__(self, label):
+        self.label, self.seen = label, []
+
+    def classify(self, text):
+        self.seen.append(text)
+        return Guess(self.label, 0.9, 0.3) if self.label else None
+
+
+def test_items_are_masked_before_classifying(vocab):
+    masked, refs = mask_references("if I go to the fireside chat will I miss anything", vocab)
+    assert masked == "if I go to X will I miss anything" and [i.id for i in refs] == ["fireside-chat"]
+    # an ordinary word of one title is not an item name in lowercase ("search"), a made-up name is ("tulib")
+    assert mask_references("more stuff on vector search", vocab)[1] == []
+    assert "search" in ordinary_words() and "tulib" not in ordinary_words()
+
+
+@pytest.mark.parametrize(
+    "label,query,check",
+    [
+        ("overlap", "if I sit in on Metamate from Chatbot to Coworker, am I skipping stuff", "metamate"),
+        ("event:breaks", "grub situation?", "breaks"),
+        ("compare", "Nimble or the Tulib one, which is more for me", "nimble"),
+        ("about", "what's the deal with the Faiss poster", "faiss"),
+    ],
+)
+def test_the_model_decides_questions_no_reader_claimed(vocab, label, query, check):
+    model = Always(label)
+    plan = by_example(plan_query(query, vocab), vocab, model)
+    assert str(plan.intent) == label.split(":")[0]
+    assert check in " ".join(plan.targets + (plan.event_fact or "",))
+
+
+def test_reader_intents_are_never_overridden(vocab):
+    model = Always("compare")
+    for q in ("when is lunch", "what runs at the same time as the fireside chat", "posters like the Faiss poster"):
+        before = plan_query(q, vocab)
+        assert by_example(before, vocab, model) == before and not model.seen
+    assert by_example(plan_query("vector search at scale", vocab), vocab, Always(None)).intent == Intent.TOPIC
+    # a bare title is a lookup, not a question of some kind
+    assert by_example(plan_query("Zero-Copy Cloning", vocab), vocab, model).intent == Intent.TOPIC
+
+
+def test_structural_readings(vocab):
+    assert plan_query("faiss poster or tidb poster", vocab).intent == Intent.COMPARE
+    assert plan_query("what separates SEVmate from Unified Investigation Runbooks", vocab).targets == (
+        "sevmate-rooting-out-the-cause-an-ai-approach-to-sev",
+        "unified-investigation-runbooks",
+    )
+    plan = plan_query("what else is happening while lunch is served", vocab)
+    assert plan.intent == Intent.OVERLAP and plan.targets == ("lunch-poster-sessions",)
+    assert plan_query("more posters like Table Compare", vocab).related_to == (
+        "table-compare-safeguarding-data-integrity-at-meta"
+    )
+    assert plan_query("what's tulib", vocab).intent == Intent.ABOUT
+    assert plan_query("recommendation models and their storage", vocab).intent != Intent.RECOMMEND
+    assert plan_query("whats the full schedule after 2pm", vocab).intent == Intent.SCHEDULE
+
+
+def test_real_model_reads_the_dev_wordings(real_searcher):
+    """On the wordings the bars were fitted on (eval/data/planner/dev.jsonl) nearly all are read right;
+    eval/results/planner.md reports the held-out groups."""
+    rows = load_wordings(PLANNER / "dev.jsonl")
+    right = [wording_right(r, plan_query(r["text"], real_searcher.vocab, real_searcher.intents)) for r in rows]
+    assert sum(right) / len(rows) >= 0.95
+    plan = plan_query("if I go to the fireside chat will I miss anything", real_searcher.vocab, real_searcher.intents)
+    assert plan.intent == Intent.OVERLAP
+
+
+def test_examples_cover_every_label_and_are_cached(tmp_path, real_searcher):
+    labels = {str(i) for i in Intent} - {"event"} | {"event:" + f for f in ("venue", "date", "start", "end", "breaks")}
+    assert labels <= set(EXAMPLES)
+    enc = real_searcher.index.embedder
+    first = ExampleIntents(enc, 0.45, 0.0, cache_dir=tmp_path)
+    assert list((tmp_path / "intent-examples").glob("*.npz"))
+    calls = []
+
+    class Counting:
+        name, dim = enc.name, enc.dim
+
+        def encode_queries(self, texts):
+            calls.append(len(texts))
+            return enc.encode_queries(texts)
+
+    again = ExampleIntents(Counting(), 0.45, 0.0, cache_dir=tmp_path)
+    assert calls == [] and np.allclose(first.vectors, again.vectors)  # read from the cache, none encoded
+
+
+def test_one_encode_per_question_text():
+    calls = []
+
+    class Enc:
+        name, dim = "fake", 3
+
+        def encode_queries(self, texts):
+            calls.append(list(texts))
+            return np.ones((len(texts), 3), np.float32)
+
+    enc = LastQueries(Enc())
+    for t in ("a", "a", "b", "a", "c", "d", "a"):
+        enc.encode_queries([t])
+    assert calls == [["a"], ["b"], ["c"], ["d"], ["a"]]
