@@ -51,6 +51,7 @@ class Assistant:
 
         searcher = open_searcher(settings, embedder, progress=progress)
         searcher.index.embedder.encode_queries(["warm up"])  # the first encode is slow; pay it at start
+        searcher.intents  # noqa: B018 - the intent examples' vectors, read (or computed once) at start too
         return cls(searcher, settings)
 
     @property

@@ -12,6 +12,7 @@ from index.embedder import Embedder, get_embedder
 from index.manifest import IndexDamaged, IndexMismatch
 from index.store import Index
 
+from assistant.intents import ExampleIntents
 from assistant.search import Searcher
 from assistant.settings import Settings
 
@@ -19,6 +20,8 @@ from assistant.settings import Settings
 def build(settings: Settings, embedder: Embedder | None = None, progress: bool = False) -> BuildReport:
     items = load_items(settings.corpus)
     embedder = embedder or get_embedder(settings.model, settings.models_dir, settings.embed_backend)
+    if settings.intent_examples:  # the intent examples' vectors, cached now so no question pays for them
+        ExampleIntents(embedder, settings.intent_min_similarity, settings.intent_min_margin, settings.cache_dir)
     return build_index(
         items,
         settings.index_dir,

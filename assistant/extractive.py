@@ -13,7 +13,9 @@ import numpy as np
 from corpus.item import Item
 from index.store import Index
 
+from assistant.readers import CUE_WORDS
 from assistant.records import Citation, Hit, Intent, Label, SearchResult
+from assistant.vocabulary import GENERIC, words
 
 LABEL = "_Composed from the talk and poster abstracts (grounded answerer, no LLM)._"
 RECOMMEND_N = 5  # a recommendation is a short list
@@ -175,7 +177,8 @@ def _recommend(hits, plan, index, qvec) -> tuple[str, tuple[Citation, ...]]:
 def _compare(hits, plan, index, qvec) -> tuple[str, tuple[Citation, ...]]:
     if plan.text and qvec is None:
         qvec = index.embedder.encode_queries([plan.text])[0]
-    aspect = f" on {plan.text}" if plan.text else ""
+    topical = [w for w in words(plan.text) if w not in GENERIC and w not in CUE_WORDS]
+    aspect = f" on {' '.join(topical)}" if 0 < len(topical) <= 4 else ""  # "on performance", not the question
     lines, cites = [f"Side by side{aspect}:"], []
     for n, h in enumerate(hits[:2], 1):
         item = h.item

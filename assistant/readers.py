@@ -19,6 +19,7 @@ a field wins. Everything is pure: a `Vocabulary` and a string in, a `Reading` ou
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import datetime, time, timedelta
 from typing import NamedTuple
@@ -239,17 +240,19 @@ def _word_match(q: str, w: str) -> bool:
     return False
 
 
-def _title_score(phrase_words: list[str], item: Item, vocab: Vocabulary) -> tuple[float, float, float]:
-    """(share of the title's idf mass the phrase names, share of the phrase's words in the title, matched idf)."""
-    tw = title_words(item)
-    if not tw or not phrase_words:
+def _title_score(near: dict[str, frozenset], item: Item, vocab: Vocabulary) -> tuple[float, float, float]:
+    """(share of the title's idf mass the phrase names, share of the phrase's words in the title, matched idf);
+    `near`: each phrase word -> the title words it matches."""
+    tw = vocab.title_text[item.id].split()
+    if not tw or not near:
         return 0.0, 0.0, 0.0
     idf = vocab.title_idf
-    matched = [w for w in tw if any(_word_match(q, w) for q in phrase_words)]
-    used = [q for q in phrase_words if any(_word_match(q, w) for w in tw)]
+    every = frozenset().union(*near.values())
+    matched = [w for w in tw if w in every]
+    used = [q for q, ws in near.items() if not ws.isdisjoint(tw)]
     mass = sum(idf.get(w, 1.0) for w in matched)
     total = sum(idf.get(w, 1.0) for w in tw)
-    return mass / total, len(used) / len(phrase_words), mass
+    return mass / total, len(used) / len(near), mass
 
 
 def _noun_kinds(phrase: str) -> tuple[str, ...]:
@@ -267,6 +270,30 @@ def _noun_kinds(phrase: str) -> tuple[str, ...]:
     }.get(word, ())
 
 
+def _near_words(q: str, vocab: Vocabulary) -> tuple[str, ...]:
+    """The title words `_word_match` pairs with a question word (memoized per vocabulary): rapidfuzz finds
+    the ones within two edits among all title words, so a large corpus is not scanned word by word in Python."""
+    if q not in vocab.near:
+        keys = vocab.title_keys
+        close = process.extract(q, keys, scorer=Levenshtein.distance, score_cutoff=2, limit=None)
+        found = {w for w, _, _ in close} | {w for w in (q, q + "s", q.rstrip("s")) if w in vocab.title_index}
+        if len(q) >= 4:
+            found |= {w for w in keys if w.startswith(q)}
+        if len(vocab.near) > 100_000:  # a long-running server's memo stays bounded
+            vocab.near.clear()
+        vocab.near[q] = tuple(w for w in found if _word_match(q, w))
+    return vocab.near[q]
+
+
+def _sharing(near: dict[str, frozenset], vocab: Vocabulary, need: int) -> list[Item]:
+    """Items whose title matches at least `need` of the phrase's words (found through the word index)."""
+    count: dict[str, int] = {}
+    for ws in near.values():
+        for i_id in {i.id for w in ws for i in vocab.title_index[w]}:
+            count[i_id] = count.get(i_id, 0) + 1
+    return [vocab.by_id[i] for i, n in count.items() if n >= need]
+
+
 def _best_item(
     phrase: str,
     vocab: Vocabulary,
@@ -280,10 +307,11 @@ def _best_item(
         return None
     best, best_key = None, (0.0, 0.0, 0.0)
     top_idf = max(vocab.title_idf.values(), default=1.0)
-    for item in vocab.program:
+    near = {q: frozenset(_near_words(q, vocab)) for q in dict.fromkeys(pw)}
+    for item in _sharing(near, vocab, max(1, math.ceil(min_precision * len(near) - 1e-9))):
         if kinds and item.kind not in kinds:
             continue
-        cover, precision, mass = _title_score(pw, item, vocab)
+        cover, precision, mass = _title_score(near, item, vocab)
         # a short reference works when it names a distinctive title word ("the Iceberg talk")
         if precision < min_precision or (cover < min_cover and (not short_ok or mass < 0.75 * top_idf)):
             continue
@@ -311,7 +339,7 @@ def _title_run(phrase: str, vocab: Vocabulary) -> Item | None:
     if len(pw) < 3:
         return None
     run = f" {' '.join(pw)} "
-    found = [i for i in vocab.program if run in f" {vocab.title_text[i.id]} "]
+    found = [i for i in vocab.title_index.get(pw[0], ()) if run in f" {vocab.title_text[i.id]} "]
     return found[0] if len(found) == 1 else None
 
 

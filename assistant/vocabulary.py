@@ -6,6 +6,7 @@ Lookups are exact where that is enough (dict by normalized key) and fuzzy where 
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -59,13 +60,20 @@ class Vocabulary:
     by_id: dict = field(default_factory=dict)  # item id -> item
     title_text: dict = field(default_factory=dict)  # item id -> its title words joined by spaces
     title_starts: dict = field(default_factory=dict)  # a title's first two words -> the items it starts
+    title_index: dict = field(default_factory=dict)  # a title word -> the items whose title has it
+    near: dict = field(default_factory=dict, compare=False, repr=False)  # word -> title words it matches (memo)
 
     @property
     def poster_sessions(self) -> tuple[Item, ...]:
         """Schedule slots where posters are shown ("Lunch & Poster Sessions", ...)."""
         return tuple(i for i in self.scheduled if re.search(KIND_WORDS["poster"], i.title.lower()))
 
-    @property
+    @functools.cached_property
+    def title_keys(self) -> tuple[str, ...]:
+        """Every title word, for fuzzy lookups."""
+        return tuple(self.title_index)
+
+    @functools.cached_property
     def program(self) -> tuple[Item, ...]:
         """Everything an attendee can go to: items other than the event record."""
         return tuple(i for i in self.items if i.kind != "event")
@@ -113,8 +121,11 @@ class Vocabulary:
         org_words = {w for o in canon for w in words(o)}
         title_text = {i.id: " ".join(title_words(i)) for i in program}
         title_starts: dict[str, list] = {}
+        title_index: dict[str, list] = {}
         for i in program:
             title_starts.setdefault(" ".join(title_text[i.id].split()[:2]), []).append(i)
+            for w in dict.fromkeys(title_words(i)):
+                title_index.setdefault(w, []).append(i)
         title_names = {
             w: i.id
             for i in program
@@ -136,6 +147,7 @@ class Vocabulary:
             {i.id: i for i in items},
             title_text,
             title_starts,
+            title_index,
         )
 
     def fuzzy_people(self) -> bool:
