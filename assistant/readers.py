@@ -286,12 +286,17 @@ def _near_words(q: str, vocab: Vocabulary) -> tuple[str, ...]:
 
 
 def _sharing(near: dict[str, frozenset], vocab: Vocabulary, need: int) -> list[Item]:
-    """Items whose title matches at least `need` of the phrase's words (found through the word index)."""
-    count: dict[str, int] = {}
-    for ws in near.values():
-        for i_id in {i.id for w in ws for i in vocab.title_index[w]}:
-            count[i_id] = count.get(i_id, 0) + 1
-    return [vocab.by_id[i] for i, n in count.items() if n >= need]
+    """Items whose title matches at least `need` of the phrase's words, through the word index. An item that
+    matches `need` of n words matches one of the n - need + 1 rarest, so only their postings are read
+    ("prefix filtering"): "python" in a 21k-talk corpus is not walked when a rarer word is there."""
+    groups = sorted(near.values(), key=lambda ws: sum(len(vocab.title_index[w]) for w in ws))
+    rare = groups[: len(groups) - need + 1]
+    candidates = {i.id for ws in rare for w in ws for i in vocab.title_index[w]}
+    if need > 1:
+        candidates = {
+            i for i in candidates if sum(not ws.isdisjoint(vocab.title_text[i].split()) for ws in groups) >= need
+        }
+    return [vocab.by_id[i] for i in candidates]
 
 
 def _best_item(
@@ -306,7 +311,7 @@ def _best_item(
     if not pw:
         return None
     best, best_key = None, (0.0, 0.0, 0.0)
-    top_idf = max(vocab.title_idf.values(), default=1.0)
+    top_idf = vocab.top_idf
     near = {q: frozenset(_near_words(q, vocab)) for q in dict.fromkeys(pw)}
     for item in _sharing(near, vocab, max(1, math.ceil(min_precision * len(near) - 1e-9))):
         if kinds and item.kind not in kinds:

@@ -93,6 +93,7 @@ class Searcher:
         self._stop_stems = set(tokenize([" ".join(sorted(GENERIC))])[0])
         # the event record answers event questions only; it is never a topical or related hit
         self._program = np.array([i.kind != "event" for i in index.items], dtype=bool)
+        self._all_program = bool(self._program.all())
 
     @property
     def items(self) -> list[Item]:
@@ -230,7 +231,8 @@ class Searcher:
         t = time.perf_counter()
         n = len(self.items)
         small = n <= 5000
-        dense = self.index.dense_scores(qvec, allowed, k=None if small else max(limit, 100))
+        every = self._all_program and allowed is self._program  # no mask for Faiss to build
+        dense = self.index.dense_scores(qvec, None if every else allowed, k=None if small else max(limit, 100))
         timings["dense_ms"] = (time.perf_counter() - t) * 1000
         t = time.perf_counter()
         terms = [t for t in self.index.lexical.terms(text) if t not in self._stop_stems]

@@ -69,6 +69,10 @@ class Vocabulary:
         return tuple(i for i in self.scheduled if re.search(KIND_WORDS["poster"], i.title.lower()))
 
     @functools.cached_property
+    def top_idf(self) -> float:
+        return max(self.title_idf.values(), default=1.0)
+
+    @functools.cached_property
     def title_keys(self) -> tuple[str, ...]:
         """Every title word, for fuzzy lookups."""
         return tuple(self.title_index)

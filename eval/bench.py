@@ -189,8 +189,11 @@ def app_launch(env, runs: int) -> dict:
     from eval.bench_app import one_launch
 
     torch_env = {**env, "TALKS_EMBED_BACKEND": "sentence-transformers"}
-    out = {"onnx": [], "torch": [], "ready": []}
+    out = {"onnx": [], "torch": [], "ready": [], "gradio": []}
     for _ in range(runs):
+        t = time.perf_counter()  # the floor under any Gradio app: importing gradio itself
+        subprocess.run([sys.executable, "-c", "import gradio"], env=env, check=True, capture_output=True)
+        out["gradio"].append(time.perf_counter() - t)
         r = one_launch(env, answers=0)
         out["onnx"].append(r["launch_to_first_answer_s"])
         out["ready"].append(r["ready_s"])
@@ -364,7 +367,9 @@ def main(argv: list[str] | None = None) -> int:
                 "app launch to first answer / 7.8 s before",
                 (
                     f"{app['ratio_before']:.2f}x ({med(app['onnx']):.2f} s; "
-                    f"{app['ratio_torch']:.2f}x the PyTorch backend's {med(app['torch']):.2f} s in this run)"
+                    f"{app['ratio_torch']:.2f}x the PyTorch backend's {med(app['torch']):.2f} s in this run; "
+                    f"`import gradio` alone takes {med(app['gradio']):.2f} s = "
+                    f"{med(app['gradio']) / APP_BEFORE_S:.2f}x)"
                 ),
                 verdict("app", app["ratio_before"]),
             )
@@ -458,6 +463,8 @@ def main(argv: list[str] | None = None) -> int:
             "|---|---|---|",
             f"| ONNX (default) | {runs_s(app['onnx'])} | {med(app['onnx']):.2f} (serving after {med(app['ready']):.2f}) |",
             f"| PyTorch (`TALKS_EMBED_BACKEND=sentence-transformers`) | {runs_s(app['torch'])} | {med(app['torch']):.2f} |",
+            f"| `python -c 'import gradio'` alone (the floor under any Gradio app) | {runs_s(app['gradio'])} | "
+            f"{med(app['gradio']):.2f} |",
             "",
         ]
     if pv:

@@ -282,7 +282,9 @@ class OnnxMiniLMEmbedder:
                 opts.intra_op_num_threads = self.threads
                 opts.inter_op_num_threads = 1
                 opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-                opts.add_session_config_entry("session.intra_op.allow_spinning", "0")  # no busy-wait between calls
+                # worker threads spin briefly before they sleep: a one-query encode p50 5.6 ms against 8.6 ms
+                # without (2 threads, 63 queries x3); idle, the process then uses under 2% of a core
+                opts.add_session_config_entry("session.intra_op.allow_spinning", "1")
                 opts.log_severity_level = 3
                 self._tokenizer = tok
                 self._session = ort.InferenceSession(str(self._model_file), opts, providers=["CPUExecutionProvider"])
