@@ -270,33 +270,49 @@ def _noun_kinds(phrase: str) -> tuple[str, ...]:
     }.get(word, ())
 
 
+MEMO_MAX = 100_000  # entries a long-running server keeps in a vocabulary's memo before it starts again
+
+
+def remember(vocab: Vocabulary, key, compute):
+    """compute(), kept in the vocabulary's memo under key (bounded: cleared when it is full)."""
+    if key not in vocab.memo:
+        if len(vocab.memo) >= MEMO_MAX:
+            vocab.memo.clear()
+        vocab.memo[key] = compute()
+    return vocab.memo[key]
+
+
 def _near_words(q: str, vocab: Vocabulary) -> tuple[str, ...]:
-    """The title words `_word_match` pairs with a question word (memoized per vocabulary): rapidfuzz finds
-    the ones within two edits among all title words, so a large corpus is not scanned word by word in Python."""
-    if q not in vocab.near:
+    """The title words `_word_match` pairs with a question word: rapidfuzz finds the ones within two edits
+    among all title words, so a large corpus is not scanned word by word in Python."""
+
+    def compute():
         keys = vocab.title_keys
         close = process.extract(q, keys, scorer=Levenshtein.distance, score_cutoff=2, limit=None)
         found = {w for w, _, _ in close} | {w for w in (q, q + "s", q.rstrip("s")) if w in vocab.title_index}
         if len(q) >= 4:
             found |= {w for w in keys if w.startswith(q)}
-        if len(vocab.near) > 100_000:  # a long-running server's memo stays bounded
-            vocab.near.clear()
-        vocab.near[q] = tuple(w for w in found if _word_match(q, w))
-    return vocab.near[q]
+        return tuple(w for w in found if _word_match(q, w))
+
+    return remember(vocab, ("near", q), compute)
 
 
 def _sharing(near: dict[str, frozenset], vocab: Vocabulary, need: int) -> list[Item]:
     """Items whose title matches at least `need` of the phrase's words, through the word index. An item that
     matches `need` of n words matches one of the n - need + 1 rarest, so only their postings are read
     ("prefix filtering"): "python" in a 21k-talk corpus is not walked when a rarer word is there."""
-    groups = sorted(near.values(), key=lambda ws: sum(len(vocab.title_index[w]) for w in ws))
-    rare = groups[: len(groups) - need + 1]
-    candidates = {i.id for ws in rare for w in ws for i in vocab.title_index[w]}
+    postings = sorted((_posting(q, vocab) for q in near), key=len)
+    candidates = set().union(*postings[: len(postings) - need + 1])
     if need > 1:
-        candidates = {
-            i for i in candidates if sum(not ws.isdisjoint(vocab.title_text[i].split()) for ws in groups) >= need
-        }
+        candidates = {i for i in candidates if sum(i in p for p in postings) >= need}
     return [vocab.by_id[i] for i in candidates]
+
+
+def _posting(q: str, vocab: Vocabulary) -> frozenset[str]:
+    """Ids of the items whose title has a word matching q (memoized)."""
+    return remember(
+        vocab, ("posting", q), lambda: frozenset(i.id for w in _near_words(q, vocab) for i in vocab.title_index[w])
+    )
 
 
 def _best_item(
@@ -391,7 +407,12 @@ POSSESSIVE = re.compile(r"\b(?:[\w-]+\s+)?[\w-]+['’]s\s+(?:[\w-]+\s+){0,3}?" +
 
 def find_references(text: str, vocab: Vocabulary, loose: bool = True) -> list[tuple[Item, int, int]]:
     """Items named in the text, with their spans, in order of appearance. `loose`: also a lowercase word
-    only one title uses ("what's tulib"), for readers that act only on a cue."""
+    only one title uses ("what's tulib"), for readers that act only on a cue. The last few answers are
+    remembered: the readers and the intent reader ask about the same question."""
+    return list(remember(vocab, ("references", text, loose), lambda: _find_references(text, vocab, loose)))
+
+
+def _find_references(text: str, vocab: Vocabulary, loose: bool) -> tuple[tuple[Item, int, int], ...]:
     found: list[tuple[Item, int, int]] = []
 
     def add(item, start, end):
@@ -436,7 +457,7 @@ def find_references(text: str, vocab: Vocabulary, loose: bool = True) -> list[tu
             or any(c.isupper() for c in word[1:])
         ):
             add(vocab.by_id[item_id], m.start(), m.end())
-    return sorted(found, key=lambda f: f[1])
+    return tuple(sorted(found, key=lambda f: f[1]))
 
 
 CUE_WORDS = {

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 import time
 from collections import Counter
 from dataclasses import replace
@@ -67,16 +68,20 @@ class LastQueries:
         self.embedder, self.size = embedder, size
         self.name, self.dim = embedder.name, embedder.dim
         self._last: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()  # the app answers on several threads
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
         if len(texts) != 1:
             return self.embedder.encode_queries(texts)
-        vec = self._last.pop(texts[0], None)
+        with self._lock:
+            vec = self._last.get(texts[0])
         if vec is None:
             vec = self.embedder.encode_queries(texts)
-        self._last[texts[0]] = vec
-        while len(self._last) > self.size:
-            self._last.pop(next(iter(self._last)))
+        with self._lock:
+            self._last.pop(texts[0], None)
+            self._last[texts[0]] = vec
+            while len(self._last) > self.size:
+                self._last.pop(next(iter(self._last)))
         return vec
 
 

@@ -61,7 +61,7 @@ class Vocabulary:
     title_text: dict = field(default_factory=dict)  # item id -> its title words joined by spaces
     title_starts: dict = field(default_factory=dict)  # a title's first two words -> the items it starts
     title_index: dict = field(default_factory=dict)  # a title word -> the items whose title has it
-    near: dict = field(default_factory=dict, compare=False, repr=False)  # word -> title words it matches (memo)
+    memo: dict = field(default_factory=dict, compare=False, repr=False)  # the readers' lookups (readers.remember)
 
     @property
     def poster_sessions(self) -> tuple[Item, ...]:
