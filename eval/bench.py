@@ -9,8 +9,8 @@ reported; the machine line records the load average before and after.
 1. export: the one-time ONNX export of MiniLM and its check against sentence-transformers;
 2. build throughput: `build_index` (ONNX) against raw ONNX encode of the same texts, and raw ONNX
    against raw sentence-transformers encode (whether ONNX may build: >= 0.95x);
-3. warm search p50 (ONNX, whole `search()`) against the sentence-transformers query-encode p50, per query
-   interleaved, topical queries of eval/data;
+3. warm search p50 (ONNX, whole `search()`) against the sentence-transformers query-encode p50, in
+   alternating blocks (one engine at a time, each call from idle), topical queries of eval/data;
 4. cold `talks search` against the sentence-transformers floor (python + import + model load + one encode),
    alternating fresh processes;
 5. app launch to first answer (`python app.py`, then /ask), against the same with the PyTorch backend
@@ -159,22 +159,15 @@ def warm_search(searcher, st, queries, rounds: int = 3) -> dict:
     searcher.search("warm up")
     st.encode_queries(["warm up"])
     st_enc, onnx_enc, srch = [], [], []
+    # in blocks, one engine at a time (interleaved, ONNX Runtime's and PyTorch's thread pools disturb each
+    # other's next call), each call starting from idle as a user's question does
     for _ in range(rounds):
-        for q in queries:
-            # each timed call starts from idle, as a user's question does: the pause lets ONNX Runtime's
-            # briefly spinning threads go to sleep, so they neither help nor slow the next call
-            time.sleep(IDLE_S)
-            t = time.perf_counter()
-            st.encode_queries([q])
-            st_enc.append((time.perf_counter() - t) * 1000)
-            time.sleep(IDLE_S)
-            t = time.perf_counter()
-            emb.encode_queries([q])
-            onnx_enc.append((time.perf_counter() - t) * 1000)
-            time.sleep(IDLE_S)
-            t = time.perf_counter()
-            searcher.search(q)
-            srch.append((time.perf_counter() - t) * 1000)
+        for fn, out in ((st.encode_queries, st_enc), (emb.encode_queries, onnx_enc), (searcher.search, srch)):
+            for q in queries:
+                time.sleep(IDLE_S)
+                t = time.perf_counter()
+                fn([q] if fn is not searcher.search else q)
+                out.append((time.perf_counter() - t) * 1000)
     return {"n": len(srch), "st": st_enc, "onnx": onnx_enc, "search": srch, "ratio": med(srch) / med(st_enc)}
 
 
@@ -446,7 +439,8 @@ def main(argv: list[str] | None = None) -> int:
         "",
         (
             f"{len(queries)} topical queries of eval/data x3, each encoded by sentence-transformers, encoded by ONNX, and "
-            "searched (whole `search()`, ONNX encode included), interleaved."
+            "searched (whole `search()`, ONNX encode included): three rounds of one block per engine (interleaved "
+            "calls let ONNX Runtime's and PyTorch's thread pools slow each other), each call after a 20 ms pause."
         ),
         "",
         "| | p50 ms | p95 ms |",
