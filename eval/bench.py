@@ -162,11 +162,16 @@ def warm_search(searcher, st, queries, rounds: int = 3) -> dict:
     # in blocks, one engine at a time (interleaved, ONNX Runtime's and PyTorch's thread pools disturb each
     # other's next call), each call starting from idle as a user's question does
     for _ in range(rounds):
-        for fn, out in ((st.encode_queries, st_enc), (emb.encode_queries, onnx_enc), (searcher.search, srch)):
+        blocks = (
+            (lambda q: st.encode_queries([q]), st_enc),
+            (lambda q: emb.encode_queries([q]), onnx_enc),
+            (searcher.search, srch),
+        )
+        for fn, out in blocks:
             for q in queries:
                 time.sleep(IDLE_S)
                 t = time.perf_counter()
-                fn([q] if fn is not searcher.search else q)
+                fn(q)
                 out.append((time.perf_counter() - t) * 1000)
     return {"n": len(srch), "st": st_enc, "onnx": onnx_enc, "search": srch, "ratio": med(srch) / med(st_enc)}
 
