@@ -205,7 +205,9 @@ def _overlap(hits, plan, index, qvec) -> tuple[str, tuple[Citation, ...]]:
             for y in program[n + 1 :]
         )
         track = " The program is a single track: talks and panels never run in parallel." if single else ""
-        return f"Nothing else runs at the same time as **{target.title}**{when} [1].{track}", tuple(cites)
+        # the cited claim is the item's own slot; that nothing else runs then comes from the whole schedule
+        slot = f" runs {clock(target)}" if clock(target) else ""
+        return f"**{target.title}**{slot} [1].\nNothing else runs at the same time.{track}", tuple(cites)
     if target.kind == "poster":
         lines = [f"**{target.title}** is a poster [1]; posters are shown during the poster sessions:"]
     else:

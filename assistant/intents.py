@@ -65,6 +65,7 @@ class ExampleIntents:
         texts = [t for ts in examples.values() for t in ts]
         self.labels = np.array([label for label, ts in examples.items() for _ in ts])
         self.names = list(examples)
+        self.rows = {name: np.flatnonzero(self.labels == name) for name in self.names}
         self.vectors = self._vectors(texts, cache_dir)
 
     def _vectors(self, texts: list[str], cache_dir: Path | None) -> np.ndarray:
@@ -90,10 +91,7 @@ class ExampleIntents:
         """The nearest kind, however far (for fitting the bars)."""
         q = np.asarray(self.embedder.encode_queries([text]), dtype=np.float32)[0]
         sims = self.vectors @ q
-        per = {}
-        for name in self.names:
-            top = np.sort(sims[self.labels == name])[-2:]
-            per[name] = float(top.mean())
+        per = {name: float(np.sort(sims[rows])[-2:].mean()) for name, rows in self.rows.items()}
         label = max(per, key=per.get)
         return Guess(label, per[label], per[label] - per[TOPIC])
 

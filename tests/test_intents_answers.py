@@ -32,6 +32,9 @@ def test_compare_is_side_by_side_and_says_when_an_abstract_is_missing(bot):
 def test_overlap_on_a_single_track(bot):
     ans = bot.answer("what overlaps with the infrastructure panel?")
     assert "Nothing else runs at the same time" in ans.text and "single track" in ans.text
+    # a short title: the cited claim is the item's slot, which its record supports (no unsupported notice)
+    ans = bot.answer("if I go to the fireside chat will I miss anything?")
+    assert ans.text.startswith("**Fireside Chat** runs 10:10–10:35 AM [1].") and not ans.notices
 
 
 def test_whole_list_says_how_many(bot):
