@@ -572,8 +572,11 @@ def read_kinds(text: str, vocab: Vocabulary) -> Reading:
     return Reading(text, {"kinds": tuple(kinds)} if kinds else {}, ("kind: " + ", ".join(kinds),) if kinds else ())
 
 
+_POSSESSIVE_S = re.compile(r"['’]s$")
+
+
 def _norm(w: str) -> str:
-    return re.sub(r"['’]s$", "", w.strip("?!,.;:()\"“”'"))
+    return _POSSESSIVE_S.sub("", w.strip("?!,.;:()\"“”'"))
 
 
 def read_orgs(text: str, vocab: Vocabulary) -> Reading:
