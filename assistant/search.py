@@ -251,22 +251,21 @@ class Searcher:
             Fusion.BLEND: lambda: scoring.blend(dense, bm25, s.blend_dense),
         }[s.fusion]()
         reachable = (np.isfinite(dense) | (bm25 > 0)) & allowed
-        order = np.argsort(-fused, kind="stable")
-        order = order[reachable[order]].tolist()
-        pool = order[: max(3 * limit, 50)]
+        candidates = np.flatnonzero(reachable)  # in fused order, ties by row as a stable sort over all rows
+        order = candidates[np.argsort(-fused[candidates], kind="stable")]
+        pool = order[: max(3 * limit, 50)].tolist()
         idf = self._query_idf(terms)
-        per_term = {
-            t_: self.index.lexical.scores([t_])
-            for t_ in idf
-            if idf[t_] > 0 and t_ in self.index.lexical.retriever.vocab_dict
-        }
+        # which query terms each pooled item contains (for term coverage): the terms' posting lists, not a
+        # BM25 score over every document per term
+        rows = np.asarray(pool, dtype=np.int64)
+        has = {t_: np.isin(rows, self.index.lexical.docs_with(t_)) for t_ in idf if idf[t_] > 0}
         finite = [float(dense[r]) for r in pool if np.isfinite(dense[r])]
         top_dense = max(finite) if finite else 0.0
         weights = {"dense": s.rel_dense, "coverage": s.rel_coverage, "gap": s.rel_gap}
         ranked = []
         for rank, row in enumerate(pool, 1):
             d = float(dense[row]) if np.isfinite(dense[row]) else 0.0
-            matched = {t_ for t_, sc in per_term.items() if sc[row] > 0}
+            matched = {t_ for t_, inside in has.items() if inside[rank - 1]}
             features = scoring.relevance_features(d, scoring.coverage(idf, matched), top_dense)
             p = scoring.relevance(features, s.rel_bias, weights)
             signals = {

@@ -80,6 +80,15 @@ class Lexical:
             return np.zeros(self.n_docs, dtype=np.float32)
         return np.asarray(self.retriever.get_scores(known), dtype=np.float32)
 
+    def docs_with(self, term: str) -> np.ndarray:
+        """Ids of the documents that contain a term: its column of bm25s's sparse score matrix, read without
+        scoring every document."""
+        tid = self.retriever.vocab_dict.get(term)
+        if tid is None or tid >= len(self._df):
+            return np.zeros(0, dtype=np.int64)
+        indptr = self.retriever.scores["indptr"]
+        return np.asarray(self.retriever.scores["indices"][indptr[tid] : indptr[tid + 1]])
+
     def matched(self, terms: list[str], doc: int) -> list[str]:
         """The query terms that occur in one document."""
         out = []
