@@ -21,7 +21,7 @@ from typing import Protocol
 import numpy as np
 
 from assistant.intent_examples import EXAMPLES
-from assistant.readers import _MEAL, _anchor, _event_items, _overlapping, find_references
+from assistant.readers import asked_of, event_items, find_references, meal_slot
 from assistant.records import Intent, Plan
 from assistant.vocabulary import Vocabulary
 
@@ -112,37 +112,20 @@ def by_example(plan: Plan, vocab: Vocabulary, model: IntentModel) -> Plan:
     label = guess.label
     if label.startswith("event:"):
         fact = label.split(":", 1)[1]
-        ids = _event_items(fact, vocab)
+        ids = event_items(fact, vocab)
         if not ids:
             return plan
         return replace(plan, intent=Intent.EVENT, event_fact=fact, schedule=ids, text="", kinds=(), notes=notes)
     intent = Intent.from_str(label)
     if intent == Intent.RECOMMEND:
         return replace(plan, intent=intent, notes=notes)
-    if intent == Intent.COMPARE:
-        # two named items; with fewer, search compares the best topical matches
-        return replace(plan, intent=intent, targets=tuple(i.id for i in refs[:2]), notes=notes)
-    if intent == Intent.OVERLAP:
-        anchor = refs[0] if refs else None
-        if anchor is None and (meal := _MEAL.search(plan.query)):
-            anchor = _anchor(meal.group(1), vocab)
-        if anchor is None:
-            return plan
-        return replace(
-            plan,
-            intent=intent,
-            targets=(anchor.id,),
-            schedule=_overlapping(anchor, vocab),
-            text="",
-            kinds=(),
-            notes=plan.notes + (f"at the same time as {anchor.title!r} ({note})",),
-        )
+    if intent == Intent.COMPARE and len(refs) < 2:  # search compares the best topical matches
+        return replace(plan, intent=intent, targets=tuple(i.id for i in refs), notes=notes)
+    if intent == Intent.OVERLAP and not refs:
+        refs = [slot] if (slot := meal_slot(plan.query, vocab)) is not None else []
     if not refs:
-        return plan  # related / about / who / when need the item the question names
-    ids = tuple(i.id for i in refs)
-    if intent == Intent.RELATED:
-        return replace(plan, intent=intent, related_to=ids[0], targets=ids[:1], notes=notes)
-    schedule = ids
-    if intent == Intent.WHEN and any(i.kind == "poster" for i in refs):
-        schedule += tuple(i.id for i in vocab.poster_sessions)
-    return replace(plan, intent=intent, targets=ids, schedule=schedule, text="", kinds=(), notes=notes)
+        return plan  # related / about / who / when / overlap need the item the question names
+    changes, what = asked_of(intent, refs, vocab)
+    if intent not in (Intent.COMPARE, Intent.RELATED):
+        changes.update(text="", kinds=())  # the named items answer: no topic, no kind filter to drop them
+    return replace(plan, **changes, notes=plan.notes + (f"{what} ({note})",))

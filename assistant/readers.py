@@ -118,7 +118,7 @@ _AFTER_MEAL = re.compile(
     r"(?:afternoon\s+|morning\s+)?(?:breaks?|lunch|breakfast|happy hour|registration)\b",
     re.I,
 )
-_MEAL = re.compile(r"\b(registration|breakfast|lunch|break|happy hour|food|coffee|networking)\b", re.I)
+MEAL = re.compile(r"\b(registration|breakfast|lunch|break|happy hour|food|coffee|networking)\b", re.I)
 
 
 def read_event(text: str, vocab: Vocabulary) -> Reading:
@@ -137,14 +137,14 @@ def read_event(text: str, vocab: Vocabulary) -> Reading:
             or dict(CUES)[Intent.OVERLAP].search(text)
         ):
             continue  # "who speaks right after lunch", "what clashes with lunch": a slot, not a question about it
-        ids = _event_items(fact, vocab)
+        ids = event_items(fact, vocab)
         if not ids:
             continue
         return Reading("", {"intent": Intent.EVENT, "event_fact": fact, "schedule": ids}, (f"event: {fact}",))
     return Reading(text, {})
 
 
-def _event_items(fact: str, vocab: Vocabulary) -> tuple[str, ...]:
+def event_items(fact: str, vocab: Vocabulary) -> tuple[str, ...]:
     event = (vocab.event.id,) if vocab.event else ()
     sched = vocab.scheduled
     if fact in ("venue", "date"):
@@ -163,7 +163,7 @@ def _event_items(fact: str, vocab: Vocabulary) -> tuple[str, ...]:
     return tuple(
         i.id
         for i in sched
-        if i.kind == "logistics" and _MEAL.search(i.title) and not re.search(r"regist", i.title, re.I)
+        if i.kind == "logistics" and MEAL.search(i.title) and not re.search(r"regist", i.title, re.I)
     )
 
 
@@ -485,7 +485,11 @@ CUE_WORDS = {
 def read_references(text: str, vocab: Vocabulary) -> Reading:
     refs = find_references(text, vocab)
     if not refs:
-        return _slot_overlap(text, vocab)
+        slot = meal_slot(text, vocab) if dict(CUES)[Intent.OVERLAP].search(text) else None
+        if slot is None:
+            return Reading(text, {})
+        changes, note = asked_of(Intent.OVERLAP, [slot], vocab)  # "what else is on while lunch is served?"
+        return Reading("", changes, (note,))
     rest = text
     for _, s, e in sorted(refs, key=lambda f: -f[1]):
         rest = rest[:s] + " " + rest[e:]
@@ -497,53 +501,45 @@ def read_references(text: str, vocab: Vocabulary) -> Reading:
             continue
         if intent == Intent.COMPARE and len(refs) < 2:
             continue
-        items = [r[0] for r in refs]
-        if intent == Intent.COMPARE:
-            return Reading(
-                _strip(rest, cue),
-                {"intent": intent, "targets": tuple(i.id for i in items[:2])},
-                (f"compare {items[0].title!r} and {items[1].title!r}",),
-            )
-        if intent == Intent.OVERLAP:
-            return Reading(
-                "",
-                {"intent": intent, "targets": (items[0].id,), "schedule": _overlapping(items[0], vocab)},
-                (f"at the same time as {items[0].title!r}",),
-            )
-        if intent == Intent.RELATED:
-            return Reading(
-                _strip(rest, cue),
-                {"intent": intent, "related_to": items[0].id, "targets": (items[0].id,)},
-                (f"related to {items[0].title!r}",),
-            )
-        ids = tuple(i.id for i in items)
-        if intent == Intent.WHEN and any(i.kind == "poster" for i in items):
-            ids += tuple(i.id for i in vocab.poster_sessions)
-        return Reading(
-            "",
-            {"intent": intent, "targets": tuple(i.id for i in items), "schedule": ids},
-            (f"{intent.value}: " + ", ".join(repr(i.title) for i in items),),
-        )
+        changes, note = asked_of(intent, [r[0] for r in refs], vocab)
+        keep = intent in (Intent.COMPARE, Intent.RELATED)  # what is asked of them ("compare A and B on cost")
+        return Reading(_strip(rest, cue) if keep else "", changes, (note,))
     return Reading(text, {})
 
 
-def _slot_overlap(text: str, vocab: Vocabulary) -> Reading:
-    """ "What else is on while lunch is served?": what runs at the same time as a named slot."""
-    cue = dict(CUES)[Intent.OVERLAP]
-    if not cue.search(text) or not (meal := _MEAL.search(text)) or (anchor := _anchor(meal.group(1), vocab)) is None:
-        return Reading(text, {})
-    return Reading(
-        "",
-        {"intent": Intent.OVERLAP, "targets": (anchor.id,), "schedule": _overlapping(anchor, vocab)},
-        (f"at the same time as {anchor.title!r}",),
+def asked_of(intent: Intent, items: list[Item], vocab: Vocabulary) -> tuple[dict, str]:
+    """The Plan fields, and a note, for a question of this intent about items it names (compare: the first
+    two; overlap and related: the first)."""
+    first = items[0]
+    if intent == Intent.COMPARE:
+        return {"intent": intent, "targets": tuple(i.id for i in items[:2])}, (
+            f"compare {items[0].title!r} and {items[1].title!r}"
+        )
+    if intent == Intent.OVERLAP:
+        changes = {"intent": intent, "targets": (first.id,), "schedule": overlapping(first, vocab)}
+        return changes, f"at the same time as {first.title!r}"
+    if intent == Intent.RELATED:
+        return {"intent": intent, "related_to": first.id, "targets": (first.id,)}, f"related to {first.title!r}"
+    ids = tuple(i.id for i in items)
+    schedule = ids
+    if intent == Intent.WHEN and any(i.kind == "poster" for i in items):
+        schedule += tuple(i.id for i in vocab.poster_sessions)
+    return {"intent": intent, "targets": ids, "schedule": schedule}, (
+        f"{intent.value}: " + ", ".join(repr(i.title) for i in items)
     )
+
+
+def meal_slot(text: str, vocab: Vocabulary) -> Item | None:
+    """The schedule slot of a meal or break the text names ("lunch", "the happy hour"), if any."""
+    meal = MEAL.search(text)
+    return slot_anchor(meal.group(1), vocab) if meal else None
 
 
 def _strip(text: str, cue: re.Pattern) -> str:
     return " ".join(cue.sub(" ", text).split())
 
 
-def _overlapping(item: Item, vocab: Vocabulary) -> tuple[str, ...]:
+def overlapping(item: Item, vocab: Vocabulary) -> tuple[str, ...]:
     """The named item first, then everything that runs at the same time (posters during poster sessions)."""
     if item.kind == "poster":
         return (item.id,) + tuple(i.id for i in vocab.poster_sessions)
@@ -723,7 +719,7 @@ def _at(vocab: Vocabulary, t: time) -> tuple[str, ...]:
     return tuple(i.id for i in later if i.start == later[0].start)
 
 
-def _anchor(phrase: str, vocab: Vocabulary) -> Item | None:
+def slot_anchor(phrase: str, vocab: Vocabulary) -> Item | None:
     """A named slot: 'lunch', 'the afternoon break', 'the keynote', a title or speaker."""
     low = phrase.lower()
     if re.match(r"(?:the\s+)?keynote\b", low):
@@ -756,7 +752,7 @@ def _program_kinds(noun: str) -> tuple[str, ...]:
 def read_time(text: str, vocab: Vocabulary) -> Reading:
     if not vocab.scheduled:
         return Reading(text, {})
-    if (m := ADJACENT.search(text)) and (anchor := _anchor(m.group(2), vocab)) is not None:
+    if (m := ADJACENT.search(text)) and (anchor := slot_anchor(m.group(2), vocab)) is not None:
         after = not re.search(r"before|precede", m.group(1), re.I)
         if after:
             pool = [i for i in vocab.scheduled if i.start_dt >= _end(anchor) and i.id != anchor.id]
@@ -802,7 +798,7 @@ def read_time(text: str, vocab: Vocabulary) -> Reading:
                 {"schedule": ids, "window": True},
                 (f"{'until' if upto else 'from'} {t.strftime('%H:%M')}",),
             )
-    if (m := RELATIVE.search(text)) and (anchor := _anchor(m.group(2), vocab)) is not None:
+    if (m := RELATIVE.search(text)) and (anchor := slot_anchor(m.group(2), vocab)) is not None:
         upto = m.group(1).lower() in ("before", "until", "till", "up to")
         day, tz = _day(vocab)
         ids = (
@@ -845,7 +841,7 @@ def read_time(text: str, vocab: Vocabulary) -> Reading:
                 "time_from": datetime.combine(day, t0, tzinfo=tz).isoformat(),
                 "time_to": datetime.combine(day, t1, tzinfo=tz).isoformat(),
             }
-            if not _MEAL.search(text):
+            if not MEAL.search(text):
                 changes["kinds"] = ("talk", "panel")  # "morning sessions" means the program, not breakfast
             return Reading(
                 re.sub(rf"\b{word}\b", " ", text, flags=re.I),

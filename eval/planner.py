@@ -37,7 +37,7 @@ from pathlib import Path
 
 from assistant.intents import ExampleIntents, Guess, by_example
 from assistant.planner import Vocabulary, plan_query
-from eval.retrieval import DATA, INDEPENDENT, RESULTS, load_queries, query_sets
+from eval.retrieval import DATA, INDEPENDENT, load_queries, publish, query_sets
 
 PLANNER = DATA / "planner"
 TOPICAL = {"topic", "list", "recommend"}
@@ -196,9 +196,7 @@ def main(argv: list[str] | None = None) -> int:
             continue
         lines += [f"- {name} {qid} ({t}): {q!r} -> {intent} {list(notes)}" for qid, t, q, intent, notes in wrong]
     text = "\n".join(lines) + "\n"
-    print(text)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "planner.md").write_text(text)
+    publish(text, "planner.md")
     return 0
 
 

@@ -27,7 +27,7 @@ import numpy as np
 from assistant.engine import open_index
 from assistant.search import Searcher
 from assistant.settings import Settings
-from eval.retrieval import RESULTS, query_sets, score_set
+from eval.retrieval import publish, query_sets, score_set
 
 
 class DenseVariant:
@@ -130,9 +130,7 @@ def main() -> int:
             "```",
         ]
     text = "\n".join(lines) + "\n"
-    print(text)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "ranking-experiments.md").write_text(text)
+    publish(text, "ranking-experiments.md")
     return 0
 
 

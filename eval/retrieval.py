@@ -290,6 +290,13 @@ def format_table(report: dict) -> str:
     return "\n".join(lines)
 
 
+def publish(text: str, name: str) -> None:
+    """Print a report and write it as eval/results/<name>."""
+    print(text)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / name).write_text(text)
+
+
 def write_report(report: dict, out_dir: Path, stem_name: str = "retrieval") -> None:
     stem = out_dir / f"{report['date']}-{stem_name}"
     stem.with_suffix(".json").write_text(json.dumps(report, indent=1) + "\n")
