@@ -117,8 +117,8 @@ def by_example(plan: Plan, vocab: Vocabulary, model: IntentModel) -> Plan:
             return plan
         return replace(plan, intent=Intent.EVENT, event_fact=fact, schedule=ids, text="", kinds=(), notes=notes)
     intent = Intent.from_str(label)
-    if intent == Intent.RECOMMEND:
-        return replace(plan, intent=intent, notes=notes)
+    if intent == Intent.RECOMMEND:  # "any talks on X" is a list the readers read; "I do X, what's good?" is not
+        return plan if plan.intent == Intent.LIST else replace(plan, intent=intent, notes=notes)
     if intent == Intent.COMPARE and len(refs) < 2:  # search compares the best topical matches
         return replace(plan, intent=intent, targets=tuple(i.id for i in refs), notes=notes)
     if intent == Intent.OVERLAP and not refs:

@@ -1,6 +1,6 @@
 """Turn a plain-language question into a `Plan`: a short fold over the readers in `assistant/readers.py`.
 
-    question -> read_event -> read_references -> read_time -> read_orgs -> read_people -> read_kinds
+    question -> read_spelling -> read_event -> read_references -> read_time -> read_orgs -> read_people -> read_kinds
              -> read_intent -> settle -> [by_example] -> Plan
 
 Each reader takes the text the ones before it left and may set Plan fields; the first to set a field
@@ -23,6 +23,7 @@ from assistant.readers import (
     read_orgs,
     read_people,
     read_references,
+    read_spelling,
     read_time,
 )
 from assistant.records import Intent, Plan
@@ -30,7 +31,7 @@ from assistant.vocabulary import GENERIC, KIND_WORDS, STOP, Vocabulary, words
 
 __all__ = ["GENERIC", "PART_OF_DAY", "STOP", "Vocabulary", "plan_query"]
 
-READERS = (read_event, read_references, read_time, read_orgs, read_people, read_kinds, read_intent)
+READERS = (read_spelling, read_event, read_references, read_time, read_orgs, read_people, read_kinds, read_intent)
 
 
 def plan_query(query: str, vocab: Vocabulary, intents: IntentModel | None = None) -> Plan:
@@ -70,6 +71,9 @@ def settle(plan: Plan, vocab: Vocabulary) -> Plan:
     generic = GENERIC - {"poster", "posters", "panel", "panels", "talk", "talks"} if scheduled_only else GENERIC
     topical = [w for w in words(plan.text) if w not in generic]
     changes["text"] = " ".join(plan.text.split()) if topical else ""
+    bare = not (plan.orgs or plan.people or plan.time_from or plan.time_to or plan.schedule)
+    if plan.intent == Intent.TOPIC and plan.kinds and bare and not changes["text"]:
+        changes["intent"] = Intent.LIST  # "posters?"
     if plan.whole_list and changes["text"] and not plan.kinds:
         changes["whole_list"] = False  # "all the talks on agents" is a topical list; "all the posters" is whole
     return replace(plan, **changes)

@@ -2,6 +2,8 @@
 
     reader(text, vocab) -> Reading(rest, changes, notes)
 
+  read_spelling     a title word typed in two ("ice berg" for "Iceberg"), the event's own name ("atscale ai &
+                    data") read as "the event"
   read_event        venue, date, start/end, registration, breaks, poster sessions, the full schedule
   read_references   agenda items named anywhere ("the Iceberg talk", a title, quoted or not, a speaker's
                     talk) and what is asked of them: related / compare / overlap / about / who / when
@@ -32,7 +34,7 @@ from corpus.normalize import org_key
 
 from assistant.lexicon import ordinary_words
 from assistant.records import Intent
-from assistant.vocabulary import GENERIC, KIND_WORDS, STOP, Vocabulary, title_words, words
+from assistant.vocabulary import GENERIC, KIND_WORDS, STOP, WORD, Vocabulary, title_words, words
 
 
 class Reading(NamedTuple):
@@ -45,16 +47,79 @@ def _cut(text: str, start: int, end: int) -> str:
     return " ".join((text[:start] + " " + text[end:]).split())
 
 
+# ---------------------------------------------------------------- spelling
+
+
+CHAT = {  # chat spellings of the words the readers key on, as attendees type them
+    "whats": "what's",
+    "wats": "what's",
+    "wat": "what",
+    "wen": "when",
+    "whens": "when's",
+    "whos": "who's",
+    "wheres": "where's",
+    "hows": "how's",
+    "w": "with",
+    "w/": "with",
+    "abt": "about",
+    "r": "are",
+    "u": "you",
+    "ur": "your",
+    "gimme": "give me",
+    "lemme": "let me",
+    "pls": "please",
+    "plz": "please",
+    "tmrw": "tomorrow",
+    "b4": "before",
+}
+_CHAT_WORD = re.compile(r"(?<![\w'/-])(?:" + "|".join(map(re.escape, CHAT)) + r")(?![\w'/-])")  # lowercase only: "R" stays
+
+
+def read_spelling(text: str, vocab: Vocabulary) -> Reading:
+    """The text with chat spellings written out ("wen" -> "when", "w/" -> "with"), a distinctive title word
+    typed as two words rejoined ("ice berg" -> "iceberg"), and the event's own name in any spelling close
+    to it ("atscale ai & data", "@Scale AI and Data 2025") read as "the event", so the readers after this
+    one see one word for each."""
+    ws = _CHAT_WORD.sub(lambda m: CHAT[m.group(0)], text).split()
+    for i in range(len(ws) - 1, 0, -1):
+        joined = (ws[i - 1] + ws[i]).lower()
+        if joined.isalpha() and joined in vocab.title_names:
+            ws[i - 1 : i + 1] = [ws[i - 1] + ws[i]]
+    name = _event_key(vocab)
+    if name:
+        keys = ["".join(words(w.replace("@", "at").replace("&", "and"))) for w in ws]
+        spans = [
+            (max(fuzz.ratio(key, k) for k in name.split("|")), n, i)
+            for n in range(1, min(len(ws), 8) + 1)
+            for i in range(len(ws) - n + 1)
+            if len(key := "".join(keys[i : i + n])) >= 6
+        ]
+        score, n, i = max(spans, default=(0, 0, 0))
+        if score >= 88:
+            return Reading(" ".join(ws[:i] + ["the event"] + ws[i + n :]), {}, ("the event named",))
+    return Reading(" ".join(ws), {})
+
+
+def _event_key(vocab: Vocabulary) -> str:
+    """The event's name as lowercase letters and digits, with and without its year ("atscaleaianddata2025|
+    atscaleaianddata"), or "" for a corpus with no event record."""
+    if vocab.event is None:
+        return ""
+    full = "".join(words(vocab.event.title.replace("@", "at").replace("&", "and")))
+    bare = re.sub(r"(?:19|20)\d\d$", "", full)
+    return "|".join(dict.fromkeys(k for k in (full, bare) if len(k) >= 6))
+
+
 # ---------------------------------------------------------------- event facts
 
-_SCOPE = r"(?:it|this|the (?:conference|event|day|program(?:me)?|summit|agenda)|@?scale|things?)"
+_SCOPE = r"(?:it|this|the (?:conference|event|day|program(?:me)?|summit|agenda)|@?scale|things?|everything|it all)"
 EVENT_FACTS = (
     (
         "schedule",
         re.compile(
             r"\b(?:full|whole|entire|complete|overall|day'?s|today'?s)\s+(?:schedule|agenda|program(?:me)?|"
             r"line-?up|timetable|run of show)\b|\bwhat'?s the (?:schedule|agenda|program(?:me)?|line-?up)\b|"
-            r"\bschedule for the day\b|\b(?:schedule|agenda|program(?:me)?|line-?up|timetable) in (?:time )?order\b|"
+            r"\bschedule for the day\b|\bin (?:time|chronological) order\b|\b(?:schedule|agenda|program(?:me)?|line-?up|timetable) in (?:time )?order\b|"
             r"\beverything (?:that'?s )?(?:on|happening) (?:today|that day)\b",
             re.I,
         ),
@@ -90,7 +155,7 @@ EVENT_FACTS = (
         "end",
         re.compile(
             r"\b(?:when|what time) (?:does|do|will) " + _SCOPE + r" (?:end|finish|wrap up|close|wind down|be over)\b|"
-            r"\bend time\b|\bhow late\b|\bwhen is (?:it|everything|the (?:last \w+|day|event|conference)) (?:over|done)\b",
+            r"\bend time\b|\bhow late\b|\b(?:when|what time) is (?:it|everything|the (?:last \w+|day|event|conference)) (?:over|done)\b",
             re.I,
         ),
     ),
@@ -108,7 +173,7 @@ EVENT_FACTS = (
         re.compile(
             r"\b(?:when|what time|is there|are there|any|where)\b.{0,30}\b(?:breaks?|lunch|breakfast|food|"
             r"meals?|coffee|snacks?|happy hour|drinks|networking)\b|\b(?:breaks?|lunch|breakfast|food|meals?|"
-            r"coffee|happy hour|drinks)\s*\?*$",
+            r"coffee|happy hour|drinks)\s*(?:time|hours?)?\s*\?*$",
             re.I,
         ),
     ),
@@ -171,8 +236,8 @@ def event_items(fact: str, vocab: Vocabulary) -> tuple[str, ...]:
 
 REF_NOUN = r"(?:talk|poster|panel|session|presentation|keynote|chat|one|discussion)"
 QUOTED = re.compile(r"[\"“”‘’']([^\"“”‘’']{3,120})[\"“”‘’']")
-THE_X = re.compile(
-    r"\b(?:the|that|this)\s+((?:(?!(?:the|that|this)\b)[\w&@.:()'’-]+\s+){0,8}?)"
+THE_X = re.compile(  # "the X talk", and "the X panel and Y panel"
+    r"\b(?:(?:the|that|this)\s+|(?<=talk |alks |anel |nels |ster |ters | one |ones )(?:and|or|vs\.?|versus)\s+)((?:(?!(?:the|that|this|and|or|vs|versus)\b)[\w&@.:()'’-]+\s+){0,8}?)"
     + REF_NOUN
     + r"s?\b(?:\s+(?:by|from|on|about)\s+"
     r"(?:[A-Z][\w.-]+\s*){1,3})?",
@@ -182,7 +247,7 @@ CUES = (
     (
         Intent.COMPARE,
         re.compile(
-            r"\bcompar\w*|\bdiffer\w*|\bseparates?\b|\bsets? \w+ apart\b|\bversus\b|\bvs\.?\s|\bcontrast\w*|\bstack up\b|\bside by side\b|"
+            r"\bcompar\w*|\bdiffer\w*|\bdiff\b|\bseparates?\b|\bsets? \w+ apart\b|\bversus\b|\bvs\.?\s|\bcontrast\w*|\bstack up\b|\bside by side\b|"
             r"\bsimilarities\b|\bin common\b|\bwhich (?:one )?(?:is|was) (?:better|more)\b",
             re.I,
         ),
@@ -191,7 +256,7 @@ CUES = (
         Intent.OVERLAP,
         re.compile(
             r"\bsame time\b|\boverlap\w*|\bclash\w*|\bconflict\w*|\bconcurrent\w*|\bin parallel\b|"
-            r"\bparallel (?:to|with)\b|\bcompet\w*|\bcollid\w*|\bduring\b|\bat once\b|\bsimultaneous\w*|"
+            r"\bparallel (?:to|with)\b|\bcompet\w*|\bcollid\w*|\bduring\b(?! the (?:day|event|conference))|\bat once\b|\bsimultaneous\w*|"
             r"\bopposite\b|\bagainst\b|\bwhile\b|\balongside\b|\bmiss\b",
             re.I,
         ),
@@ -202,30 +267,36 @@ CUES = (
             r"(?<!would )(?<!'d )\b(?:more|other|others|else|similar\w*|like|likes|same (?:vein|lines?|spirit|theme|topic|"
             r"area|direction)|in that (?:direction|vein)|along (?:those|the same|similar) lines|"
             r"relate[sd]?|related|resembl\w*|in the spirit|liked|enjoyed|loved|fans? of|follow[- ]?ups?|"
-            r"also|next(?! (?:after|before|to|up)\b)|akin|comparable|kin|neighbou?rs?|adjacent|close to|builds? on|further|deeper)\b",
-            re.I,
-        ),
-    ),
-    (
-        Intent.ABOUT,
-        re.compile(
-            r"\btell me (?:more )?about\b|\bwhat(?:'s| is| was)\b.*\babout\b|\bsummar\w*|\bdescribe\b|"
-            r"\bdetails?\b|\babstract\b|\bexplain\w*|\bwhat does\b.*\b(?:cover|say)\b|\bgist\b|"
-            r"\bwhat(?:'s| is) (?:in|on) (?:it|that)\b|\bbreak down\b|^\s*(?:what(?:'s| is| are| was)?|whats)\s*[?.!]*\s*$",
+            r"also|next(?! (?:after|before|to|up)\b)|pairs? well|goes? (?:well )?with|complements?|akin|comparable|kin|neighbou?rs?|adjacent|close to|builds? on|further|deeper)\b",
             re.I,
         ),
     ),
     (
         Intent.WHO,
         re.compile(
-            r"^\s*(?:who|whom|whos)\b|\bwho(?:'s| is| are)\b|\bspeakers?\b|\bpresenters?\b|\bauthors?\b|"
+            r"^\s*(?:who|whom|whos)\b|\bwho\s*\?*\s*$|\bwho(?:'s| is| are)\b|\bspeakers?\b|\bpresenters?\b|\bauthors?\b|"
             r"\bpresented by\b|\bwho (?:gives|gave|presents|runs|leads|moderates)\b",
             re.I,
         ),
     ),
     (
+        Intent.ABOUT,
+        re.compile(
+            r"\btell me (?:more )?about\b|\b(?:talk|speak|present)\w* about\s*\?*\s*$|\bwhat(?:'s| is| was)\b.*\babout\b|\bsummar\w*|\bdescribe\b|"
+            r"\bdetails?\b|\babstract\b|\bexplain\w*|\bwhat does\b.*\b(?:cover|say)\b|\bgist\b|"
+            r"\bwhat(?:'s| is) (?:in|on) (?:it|that)\b|\bbreak down\b|"
+            r"^\W*(?:so\s+)?(?:what(?:'s| is| are| was)?|whats)(?:\s+(?:is|it|this|that|the|exactly|again|even|thing|"
+            r"talk|poster|panel|session|one))*\W*$",
+            re.I,
+        ),
+    ),
+    (
         Intent.WHEN,
-        re.compile(r"^\s*when\b|\bwhat time\b|\bwhich slot\b|\bwhen(?:'s| is| does| do)\b|\bschedul\w*\b", re.I),
+        re.compile(
+            r"^\s*when\b|\bwhat time\b|\bwhich slot\b|\bwhen(?:'s| is| does| do)\b|\bschedul\w*\b|"
+            r"\b(?:when|time)\s*\?*\s*$",
+            re.I,
+        ),
     ),
 )
 
@@ -342,12 +413,15 @@ def _best_item(
     return best
 
 
-def _title_run(phrase: str, vocab: Vocabulary) -> Item | None:
-    """The one item whose title starts with a run of two or more of the phrase's words ("more like Table
-    Compare", "Beyond RAG"), or holds three or more of them as a run; two words mid-title ("data quality")
-    are a topic, not a reference."""
+def _title_runs(phrase: str, vocab: Vocabulary) -> list[Item]:
+    """The items whose title starts with a run of two or more of the phrase's words ("more like Table
+    Compare", "how is Growth Analytics Agent different from Scaling Business AI Agents"), or else the one
+    that holds three or more of them as a run; two words mid-title ("data quality") are a topic, not a
+    reference."""
     every = [w for w in words(re.sub(r"[()]", "", phrase)) if w not in GENERIC and len(w) > 1]
-    for i in range(len(every) - 1):
+    found: list[Item] = []
+    i = 0
+    while i < len(every) - 1:
         for j in range(len(every), i + 1, -1):
             hits = [
                 it
@@ -355,13 +429,18 @@ def _title_run(phrase: str, vocab: Vocabulary) -> Item | None:
                 if (vocab.title_text[it.id] + " ").startswith(" ".join(every[i:j]) + " ")
             ]
             if len(hits) == 1:
-                return hits[0]
+                found.append(hits[0])
+                i = j - 1
+                break
+        i += 1
+    if found:
+        return found
     pw = [w for w in every if w not in CUE_WORDS]
     if len(pw) < 3:
-        return None
+        return []
     run = f" {' '.join(pw)} "
     found = [i for i in vocab.title_index.get(pw[0], ()) if run in f" {vocab.title_text[i.id]} "]
-    return found[0] if len(found) == 1 else None
+    return found if len(found) == 1 else []
 
 
 def _speaker_item(phrase: str, vocab: Vocabulary) -> Item | None:
@@ -372,7 +451,13 @@ def _speaker_item(phrase: str, vocab: Vocabulary) -> Item | None:
     orgs = set(read_orgs(phrase, vocab).changes.get("orgs", ()))
     if not names and not orgs:
         return None
-    kinds = _noun_kinds(phrase) or ("talk", "panel", "poster")
+    return their_item(vocab, names, orgs, _noun_kinds(phrase))
+
+
+def their_item(vocab: Vocabulary, names: set[str], orgs: set[str] = frozenset(), kinds=()) -> Item | None:
+    """The one program item (of these kinds) on which one of these people (casefolded names), or else one of
+    these orgs, speaks; a session of six or more people does not count ("the Q&A")."""
+    kinds = kinds or ("talk", "panel", "poster")
     on = [
         i
         for i in vocab.program
@@ -402,6 +487,7 @@ def _title_span(part: str, item: Item, offset: int) -> tuple[int, int]:
 _PARTS = re.compile(r"\s*(?:,|;|\?|\band\b|\bor\b|\bvs\.?|\bversus\b|\bwith\b|\bto\b|\bthan\b|\bas\b)\s*", re.I)
 
 
+FIRST_X = re.compile(r"^\W*((?:[\w&@.:()'’-]+\s+){1,6}?)" + REF_NOUN + r"\b(?!s)", re.I)  # "data loading poster or ..."
 POSSESSIVE = re.compile(r"\b(?:[\w-]+\s+)?[\w-]+['’]s\s+(?:[\w-]+\s+){0,3}?" + REF_NOUN + r"s?\b", re.I)
 
 
@@ -427,20 +513,31 @@ def _find_references(text: str, vocab: Vocabulary, loose: bool) -> tuple[tuple[I
         add(_best_item(m.group(1), vocab, 0.4, 0.5) or _speaker_item(m.group(1), vocab), m.start(), m.end())
     for m in THE_X.finditer(text):
         phrase = m.group(0)
+        start = m.start() if re.match(r"th(?:e|at|is)\b", phrase, re.I) else m.start(1)  # "... or Y poster": Y
         add(
             _best_item(m.group(1) or "", vocab, 0.5, 0.6, kinds=_noun_kinds(phrase)) or _speaker_item(phrase, vocab),
-            m.start(),
+            start,
             m.end(),
         )
+    for m in FIRST_X.finditer(text):  # "data loading poster or ...": the title's words only
+        item = _best_item(m.group(1), vocab, 0.5, 0.6, kinds=_noun_kinds(m.group(0)))
+        if item is not None:
+            add(item, *_title_span(m.group(1), item, m.start(1)))
     for m in POSSESSIVE.finditer(text):  # "gade's talk", "krishna gade's observability talk"
         add(_speaker_item(m.group(0), vocab), m.start(), m.end())
+    tokens = list(WORD.finditer(text.lower()))
+    for n in (3, 2, 1):  # a short title said whole, with no noun ("the q&a", "does the event welcome overlap")
+        for i in range(len(tokens) - n + 1):
+            item_id = vocab.short_titles.get(" ".join(t.group(0) for t in tokens[i : i + n]))
+            if item_id is not None:
+                add(vocab.by_id[item_id], tokens[i].start(), tokens[i + n - 1].end())
     # unquoted titles ("compare Beyond RAG and Agentic Observability"): most of a title, or a run of two or
     # more of its words in the title's order
     for part in _PARTS.split(text):
         if len(words(part)) >= 2:
-            item = _best_item(part, vocab, 0.6, 0.5, short_ok=False) or _title_run(part, vocab)
-            if item is not None:
-                start = text.find(part)
+            best, runs = _best_item(part, vocab, 0.6, 0.5, short_ok=False), _title_runs(part, vocab)
+            start = text.find(part)
+            for item in runs if len(runs) > 1 or not best else [best]:
                 add(item, *_title_span(part, item, start))
     # a word only one item of the corpus uses, in its title, written as a name ("what separates SEVmate from
     # ...") or standing alone between "vs", "or", "and" ("nimble vs tulib", "faiss poster or tidb poster");
@@ -482,29 +579,80 @@ CUE_WORDS = {
 }
 
 
+VERSUS = re.compile(r"(?<=\w)\s+(?:vs\.?|versus)\s+(?=\w)", re.I)
+
+
+PERSON_CUES = (Intent.COMPARE, Intent.OVERLAP, Intent.ABOUT, Intent.WHEN)  # "more by gade" stays a person filter
+
+
 def read_references(text: str, vocab: Vocabulary) -> Reading:
-    refs = find_references(text, vocab)
-    if not refs:
+    """Items the question names and what it asks of them. A person with one talk names that talk for the
+    questions in PERSON_CUES ("when is gade on", "hollan or gade?"); "A vs B" and "compare the posters on X"
+    naming fewer than two items compare the closest matches (search fills the rest)."""
+    titled = find_references(text, vocab)
+    spoken, by = [], {}
+    for name, s, e in people_spans(text, vocab):
+        item = their_item(vocab, {name.casefold()})
+        if (
+            item is not None
+            and all(e <= s2 or s >= e2 for _, s2, e2 in titled)
+            and all(item.id != t[0].id for t in titled)
+            and item not in by
+        ):
+            spoken.append((item, s, e))
+            by[item] = f"person: {name}"
+    every = sorted(titled + spoken, key=lambda f: f[1])
+    compare = dict(CUES)[Intent.COMPARE]
+    if len(every) < 2 and (
+        (VERSUS.search(text) and (every or re.search(r"\b" + REF_NOUN, text, re.I) or _side_items(text, [], vocab)))
+        or re.match(r"\W*(?:compare|contrast)\s+(?:the\s+)?(?:two|both|" + REF_NOUN + r"s\b)", text, re.I)
+    ):
+        items = [r[0] for r in every] + [i for i in _side_items(text, every, vocab) if i not in (r[0] for r in every)]
+        rest = " ".join(VERSUS.sub(" ", text).split())
+        return Reading(rest, {"intent": Intent.COMPARE, "targets": tuple(i.id for i in items[:2])}, ("compare",))
+    if not every:
         slot = meal_slot(text, vocab) if dict(CUES)[Intent.OVERLAP].search(text) else None
         if slot is None:
             return Reading(text, {})
         changes, note = asked_of(Intent.OVERLAP, [slot], vocab)  # "what else is on while lunch is served?"
         return Reading("", changes, (note,))
-    rest = text
-    for _, s, e in sorted(refs, key=lambda f: -f[1]):
-        rest = rest[:s] + " " + rest[e:]
-    rest = " ".join(rest.split())
-    joiner = r"\s*(?:" + REF_NOUN + r"s?)?\s*,?\s*(?:or|vs\.?|versus)\s*(?:the\s+)?"
-    either = len(refs) >= 2 and re.fullmatch(joiner, text[refs[0][2] : refs[1][1]], re.I)  # "A or B", "A vs B"
     for intent, cue in CUES:
-        if not (cue.search(text if intent == Intent.COMPARE else rest) or (intent == Intent.COMPARE and either)):
+        refs = every if intent in PERSON_CUES else titled
+        if not refs:
+            continue
+        rest = text
+        for _, s, e in sorted(refs, key=lambda f: -f[1]):
+            rest = rest[:s] + " " + rest[e:]
+        rest = " ".join(rest.split())
+        joiner = r"\s*(?:" + REF_NOUN + r"s?)?\s*,?\s*(?:or|vs\.?|versus)\s*(?:the\s+)?"
+        either = len(refs) >= 2 and re.fullmatch(joiner, text[refs[0][2] : refs[1][1]], re.I)  # "A or B"
+        if not (cue.search(rest) or (intent == Intent.COMPARE and either)):
             continue
         if intent == Intent.COMPARE and len(refs) < 2:
-            continue
-        changes, note = asked_of(intent, [r[0] for r in refs], vocab)
-        keep = intent in (Intent.COMPARE, Intent.RELATED)  # what is asked of them ("compare A and B on cost")
-        return Reading(_strip(rest, cue) if keep else "", changes, (note,))
+            if not re.search(r"\b" + REF_NOUN + r"\b(?!s)", rest, re.I):
+                continue  # "compare X" with no other item described ("X compared to the data loading poster")
+            changes, note = {"intent": intent, "targets": (refs[0][0].id,)}, f"compare {refs[0][0].title!r}"
+        else:
+            changes, note = asked_of(intent, [r[0] for r in refs], vocab)
+        keep = intent in (Intent.COMPARE, Intent.RELATED, Intent.ABOUT)  # what is asked ("compare A and B on cost")
+        return Reading(_strip(rest, cue) if keep else "", changes, (note, *(by[r[0]] for r in refs if r[0] in by)))
     return Reading(text, {})
+
+
+def _side_items(text: str, refs: list, vocab: Vocabulary) -> list[Item]:
+    """For "A vs B" with a side that names no item outright: the item whose title best matches that side's
+    words ("the log collection poster" -> "Meta Log Collection: ...")."""
+    found = []
+    offset = 0
+    for side in VERSUS.split(text, maxsplit=1):
+        start = text.find(side, offset)
+        offset = start + len(side)
+        if any(start <= s < offset for _, s, _ in refs):
+            continue
+        item = _best_item(side, vocab, 0.3, 0.5, kinds=_noun_kinds(side))
+        if item is not None:
+            found.append(item)
+    return found
 
 
 def asked_of(intent: Intent, items: list[Item], vocab: Vocabulary) -> tuple[dict, str]:
@@ -601,9 +749,27 @@ def read_orgs(text: str, vocab: Vocabulary) -> Reading:
 
 
 def read_people(text: str, vocab: Vocabulary) -> Reading:
-    """People named in the text: full names (any case, misspelled), or a unique surname alone."""
-    ws = text.split()
-    found: list[str] = []
+    """People named in the text: full names (any case, misspelled), a unique surname alone, or a first name
+    only one person has that is not an ordinary word ("jelena", not "will")."""
+    spans = people_spans(text, vocab)
+    if not spans:
+        return Reading(text, {})
+    rest = text
+    for _, s, e in sorted(spans, key=lambda f: -f[1]):
+        rest = rest[:s] + rest[e:]
+    found = tuple(dict.fromkeys(name for name, _, _ in spans))
+    return Reading(" ".join(rest.split()), {"people": found}, ("person: " + ", ".join(found),))
+
+
+def people_spans(text: str, vocab: Vocabulary) -> list[tuple[str, int, int]]:
+    """(canonical name, start, end) of each person named in the text, longest names first."""
+    return remember(vocab, ("people", text), lambda: _people_spans(text, vocab))
+
+
+def _people_spans(text: str, vocab: Vocabulary) -> list[tuple[str, int, int]]:
+    tokens = list(re.finditer(r"\S+", text))
+    ws = [t.group(0) for t in tokens]
+    found: list[tuple[str, int, int]] = []
     keep = [True] * len(ws)
     fuzzy = vocab.fuzzy_people()
     names, surnames = (list(vocab.people), list(vocab.surnames)) if fuzzy else ([], [])
@@ -618,16 +784,15 @@ def read_people(text: str, vocab: Vocabulary) -> Reading:
                     match = process.extractOne(phrase, names, scorer=fuzz.ratio, score_cutoff=86)
                     name = vocab.people[match[0]] if match else None
             else:
-                name = vocab.surnames.get(phrase)
+                name = vocab.surnames.get(phrase) or vocab.first_names.get(phrase)
                 if name is None and fuzzy and len(phrase) >= 6 and phrase not in vocab.common and phrase not in GENERIC:
                     match = process.extractOne(phrase, surnames, scorer=fuzz.ratio, score_cutoff=85)
                     name = vocab.surnames[match[0]] if match else None
-            if name is None or name in found:
+            if name is None or any(name == f[0] for f in found):
                 continue
-            found.append(name)
+            found.append((name, tokens[i].start(), tokens[i + n - 1].end()))
             keep[i : i + n] = [False] * n
-    rest = " ".join(w for w, k in zip(ws, keep) if k)
-    return Reading(rest, {"people": tuple(found)} if found else {}, ("person: " + ", ".join(found),) if found else ())
+    return found
 
 
 # ---------------------------------------------------------------- time
@@ -855,13 +1020,14 @@ def read_time(text: str, vocab: Vocabulary) -> Reading:
 
 RECOMMEND = re.compile(
     r"\brecommend(?:s|ed|ing)?\b|\bsuggest\w*|\bunmissable\b|\bplan my\b|"
-    r"\bget the most (?:out of|from)\b|\bfor an? \w+ (?:person|folks?|people|type)\b|\bshould i (?:see|attend|go|check|catch|watch|visit|prioriti[sz]e|hit|"
-    r"not miss)\b|\bworth (?:seeing|attending|checking|visiting|my time|it)\b|\bmust[- ]see\b|"
+    r"\bget the most (?:out of|from)\b|\bfor an? \w+ (?:person|folks?|people|type)\b|\bshould (?:i|we|(?:a|an) \w+(?: \w+)?|someone(?: \w+)?) (?:see|attend|go|check|catch|watch|visit|prioriti[sz]e|hit|"
+    r"not miss)\b|\bworth (?:seeing|attending|checking|visiting|my time|it)\b|\bmust[- ]sees?\b|\bhighlights?\b|\bpicks? for\b|\b(?:talk|poster|panel|session|one)s? (?:is|are) (?:the )?best\b|"
     r"\bdon'?t miss\b|\bi'?m (?:into|interested in|keen on|curious about|working on|a|an)\b|"
     r"\bfor (?:someone|somebody|people|a person|folks|me)\b|\b(?:as|being) an? \w+ (?:engineer|"
     r"scientist|manager|researcher|person|lead|developer)\b|\bbest (?:talks|posters|sessions|ones) "
     r"(?:for|on|about)\b|\bwhat would you (?:pick|choose)\b|\bpick for me\b|\bi care about\b|"
-    r"\bmy interests?\b|\bif i (?:only|just) have time\b|\btop picks?\b|\bwhere should i (?:go|spend)\b",
+    r"\bmy interests?\b|\bif i (?:only|just) have time\b|\btop picks?\b|\bwhere should i (?:go|spend|start)\b|"
+    r"\brecs\b|\bwhat should (?:a|an) \w+ (?:go to|see|attend|catch)\b",
     re.I,
 )
 _RECOMMEND_FILLER = re.compile(
@@ -869,7 +1035,7 @@ _RECOMMEND_FILLER = re.compile(
     r"curious about|working on|i'?m|i am|should i|worth|must[- ]see|best|pick|choose|top|"
     r"picks?|would you|recommend\w*|suggest\w*|see|attend|go to|check out|catch|visit|"
     r"prioriti[sz]e|not miss|don'?t miss|my|interests?|care about|i care|time|if i only have|"
-    r"where should i (?:go|spend))\b",
+    r"where should i (?:go|spend|start)|recs|what should (?:a|an))\b",
     re.I,
 )
 WHOLE = re.compile(
@@ -884,7 +1050,7 @@ def read_intent(text: str, vocab: Vocabulary) -> Reading:
     if RECOMMEND.search(low):
         rest = _RECOMMEND_FILLER.sub(" ", RECOMMEND.sub(" ", text))
         return Reading(" ".join(rest.split()), {"intent": Intent.RECOMMEND}, ("recommend",))
-    if re.match(r"^(?:who|whom)\b", low) or re.search(
+    if re.match(r"^(?:who|whom|whos)\b", low) or re.search(
         r"\bwho(?:'s| is| are)\s+(?:speaking|presenting|on|giving|"
         r"running|behind)\b",
         low,

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from corpus.item import Item
 from corpus.normalize import ORG_ALIASES, org_key
 
+from assistant.lexicon import ordinary_words
+
 STOP = set(
     """a an the of to in on for and or with about at by from is are was were be been do does did what which who
 whom whose when where how why any anything something some all list show me tell give there their this that these those
@@ -29,15 +31,18 @@ GENERIC = STOP | set(
 work working works doing bring bringing lineup program where hear see catch find attend listen watch meet anyone
 someone anybody somebody everything everyone involved appear appearing appears participate participating happens
 happen going slot slots scheduled running runs here there every each entire whole complete full pls plz please
-thanks thx shown displayed discussion discussions many""".split()
+thanks thx shown displayed discussion discussions many wanna gonna enumerate titles just them""".split()
 )
 
 KIND_WORDS = {"poster": r"\bposters?\b", "panel": r"\bpanels?\b|\bpanel discussions?\b"}
 FUZZY_PEOPLE_MAX = 5_000  # fuzzy name matching over at most this many people (a few ms); exact lookups above
 
 
+WORD = re.compile(r"[a-z0-9][a-z0-9&'-]*[a-z0-9]|[a-z0-9]")
+
+
 def words(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9][a-z0-9&'-]*[a-z0-9]|[a-z0-9]", text.lower())
+    return WORD.findall(text.lower())
 
 
 def title_words(item: Item) -> list[str]:
@@ -61,6 +66,7 @@ class Vocabulary:
     title_text: dict = field(default_factory=dict)  # item id -> its title words joined by spaces
     title_starts: dict = field(default_factory=dict)  # a title's first two words -> the items it starts
     title_index: dict = field(default_factory=dict)  # a title word -> the items whose title has it
+    first_names: dict = field(default_factory=dict)  # a first name only one person has, not a word ("jelena")
     memo: dict = field(default_factory=dict, compare=False, repr=False)  # the readers' lookups (readers.remember)
 
     @property
@@ -76,6 +82,20 @@ class Vocabulary:
     def title_keys(self) -> tuple[str, ...]:
         """Every title word, for fuzzy lookups."""
         return tuple(self.title_index)
+
+    @functools.cached_property
+    def short_titles(self) -> dict[str, str]:
+        """Titles of one to three content words that name one item, said whole ("fireside chat", "q&a"): a
+        single word only when it is not an ordinary word. Schedule slots are read as slots, not titles."""
+        count = Counter(self.title_text.values())
+        return {
+            t: i
+            for i, t in self.title_text.items()
+            if t
+            and count[t] == 1
+            and self.by_id[i].kind != "logistics"
+            and (len(t.split()) in (2, 3) or (len(t.split()) == 1 and t not in ordinary_words() and t not in GENERIC))
+        }
 
     @functools.cached_property
     def program(self) -> tuple[Item, ...]:
@@ -113,6 +133,16 @@ class Vocabulary:
             s: next(iter(ns))
             for s, ns in by_surname.items()
             if len(ns) == 1 and len(s) >= 3 and s not in STOP and s not in common
+        }
+        by_first = Counter(n.split()[0].lower() for n in people.values() if len(n.split()) > 1)
+        first_names = {
+            n.split()[0].lower(): n
+            for n in people.values()
+            if len(n.split()) > 1
+            and by_first[f := n.split()[0].lower()] == 1
+            and len(f) >= 4
+            and f.isalpha()
+            and f not in common | STOP | surnames.keys() | ordinary_words()
         }
         single_event = len({i.event for i in program}) == 1
         scheduled = tuple(
@@ -152,6 +182,7 @@ class Vocabulary:
             title_text,
             title_starts,
             title_index,
+            first_names,
         )
 
     def fuzzy_people(self) -> bool:
