@@ -600,7 +600,7 @@ def read_references(text: str, vocab: Vocabulary) -> Reading:
             and item not in by
         ):
             spoken.append((item, s, e))
-            by[item] = f"person: {name}"
+            by[item] = name
     every = sorted(titled + spoken, key=lambda f: f[1])
     compare = dict(CUES)[Intent.COMPARE]
     if len(every) < 2 and (
@@ -633,10 +633,18 @@ def read_references(text: str, vocab: Vocabulary) -> Reading:
                 continue  # "compare X" with no other item described ("X compared to the data loading poster")
             changes, note = {"intent": intent, "targets": (refs[0][0].id,)}, f"compare {refs[0][0].title!r}"
         else:
-            changes, note = asked_of(intent, [r[0] for r in refs], vocab)
+            items = [r[0] for r in refs]
+            if intent == Intent.WHEN:  # "when is shishir on": their talk, then the sessions they share
+                items += [i for r in refs if r[0] in by for i in _sessions_of(by[r[0]], vocab) if i not in items]
+            changes, note = asked_of(intent, items, vocab)
         keep = intent in (Intent.COMPARE, Intent.RELATED, Intent.ABOUT)  # what is asked ("compare A and B on cost")
-        return Reading(_strip(rest, cue) if keep else "", changes, (note, *(by[r[0]] for r in refs if r[0] in by)))
+        notes = (note, *(f"person: {by[r[0]]}" for r in refs if r[0] in by))
+        return Reading(_strip(rest, cue) if keep else "", changes, notes)
     return Reading(text, {})
+
+
+def _sessions_of(name: str, vocab: Vocabulary) -> list[Item]:
+    return [i for i in vocab.program if name in i.names()]
 
 
 def _side_items(text: str, refs: list, vocab: Vocabulary) -> list[Item]:

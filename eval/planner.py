@@ -27,7 +27,8 @@ Four sets of wordings:
 
 A wording (dev, heldout) is read right when the plan's intent is the labeled one, with the labeled items:
   topic: a topical plan (topic, list, or "who" with no named item); list: a list with no topic words;
-  schedule: items or bounds from the times; who / when / about: that intent and those items; related: that
+  schedule: items or bounds from the times; who / about: that intent and those items; when: that intent
+  and those items first; related: that
   intent, related to the item; compare: that intent and both items (any two when none is labeled);
   overlap: that intent and that item; recommend: that intent; event: that intent and that fact.
 A question of the independent set is read right when the plan has what its type needs: person: a person
@@ -82,7 +83,9 @@ def wording_right(row: dict, plan) -> bool:
         return not targets or set(plan.targets) == set(targets)
     if want == "overlap":
         return not targets or plan.targets[:1] == tuple(targets[:1])
-    if want in ("who", "when", "about"):
+    if want == "when":  # the labeled items first; a person's shared sessions may follow ("when is X on")
+        return list(plan.targets[: len(targets)]) == targets
+    if want in ("who", "about"):
         return list(plan.targets) == targets
     return True
 
