@@ -72,7 +72,9 @@ CHAT = {  # chat spellings of the words the readers key on, as attendees type th
     "tmrw": "tomorrow",
     "b4": "before",
 }
-_CHAT_WORD = re.compile(r"(?<![\w'/-])(?:" + "|".join(map(re.escape, CHAT)) + r")(?![\w'/-])")  # lowercase only: "R" stays
+_CHAT_WORD = re.compile(
+    r"(?<![\w'/-])(?:" + "|".join(map(re.escape, CHAT)) + r")(?![\w'/-])"
+)  # lowercase only: "R" stays
 
 
 def read_spelling(text: str, vocab: Vocabulary) -> Reading:
@@ -85,11 +87,11 @@ def read_spelling(text: str, vocab: Vocabulary) -> Reading:
         joined = (ws[i - 1] + ws[i]).lower()
         if joined.isalpha() and joined in vocab.title_names:
             ws[i - 1 : i + 1] = [ws[i - 1] + ws[i]]
-    name = _event_key(vocab)
-    if name:
-        keys = ["".join(words(w.replace("@", "at").replace("&", "and"))) for w in ws]
+    names = _event_key(vocab)
+    keys = ["".join(words(w.replace("@", "at").replace("&", "and"))) for w in ws] if names else []
+    if names and max(fuzz.partial_ratio(k, "".join(keys)) for k in names) >= 88:  # one C call rules most out
         spans = [
-            (max(fuzz.ratio(key, k) for k in name.split("|")), n, i)
+            (max(fuzz.ratio(key, k) for k in names), n, i)
             for n in range(1, min(len(ws), 8) + 1)
             for i in range(len(ws) - n + 1)
             if len(key := "".join(keys[i : i + n])) >= 6
@@ -100,14 +102,14 @@ def read_spelling(text: str, vocab: Vocabulary) -> Reading:
     return Reading(" ".join(ws), {})
 
 
-def _event_key(vocab: Vocabulary) -> str:
-    """The event's name as lowercase letters and digits, with and without its year ("atscaleaianddata2025|
-    atscaleaianddata"), or "" for a corpus with no event record."""
+def _event_key(vocab: Vocabulary) -> tuple[str, ...]:
+    """The event's name as lowercase letters and digits, with and without its year ("atscaleaianddata2025",
+    "atscaleaianddata"); none for a corpus with no event record."""
     if vocab.event is None:
-        return ""
+        return ()
     full = "".join(words(vocab.event.title.replace("@", "at").replace("&", "and")))
     bare = re.sub(r"(?:19|20)\d\d$", "", full)
-    return "|".join(dict.fromkeys(k for k in (full, bare) if len(k) >= 6))
+    return tuple(dict.fromkeys(k for k in (full, bare) if len(k) >= 6))
 
 
 # ---------------------------------------------------------------- event facts
@@ -602,7 +604,6 @@ def read_references(text: str, vocab: Vocabulary) -> Reading:
             spoken.append((item, s, e))
             by[item] = name
     every = sorted(titled + spoken, key=lambda f: f[1])
-    compare = dict(CUES)[Intent.COMPARE]
     if len(every) < 2 and (
         (VERSUS.search(text) and (every or re.search(r"\b" + REF_NOUN, text, re.I) or _side_items(text, [], vocab)))
         or re.match(r"\W*(?:compare|contrast)\s+(?:the\s+)?(?:two|both|" + REF_NOUN + r"s\b)", text, re.I)

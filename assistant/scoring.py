@@ -45,6 +45,17 @@ def coverage(term_idf: dict[str, float], matched: set[str]) -> float:
     return sum(v for t, v in term_idf.items() if t in matched) / total
 
 
+def coverages(term_idf: dict[str, float], contains: dict[str, np.ndarray], n: int) -> np.ndarray:
+    """`coverage` for n documents at once; contains: term -> bool array over the documents."""
+    total = sum(term_idf.values())
+    out = np.zeros(n, dtype=np.float64)
+    if total <= 0:
+        return out
+    for t, inside in contains.items():
+        out += np.where(inside, term_idf[t], 0.0)
+    return out / total
+
+
 def sigmoid(x):
     return 1.0 / (1.0 + np.exp(-x))
 
@@ -59,9 +70,10 @@ def relevance_features(dense: float, cov: float, top_dense: float) -> dict[str, 
     return {"dense": dense, "coverage": cov, "gap": top_dense - dense}
 
 
-def relevance(features: dict[str, float], bias: float, weights: dict[str, float]) -> float:
-    """P(relevant) from a logistic model over the features."""
-    return float(sigmoid(bias + sum(weights[f] * features[f] for f in FEATURES)))
+def relevance(features: dict, bias: float, weights: dict[str, float]):
+    """P(relevant) from a logistic model over the features (floats, or arrays of one value per candidate)."""
+    p = sigmoid(bias + sum(weights[f] * np.asarray(features[f], dtype=np.float64) for f in FEATURES))
+    return float(p) if np.ndim(p) == 0 else p
 
 
 def label(p: float, match: float, possible: float) -> str:

@@ -259,29 +259,32 @@ class Searcher:
         # BM25 score over every document per term
         rows = np.asarray(pool, dtype=np.int64)
         has = {t_: np.isin(rows, self.index.lexical.docs_with(t_)) for t_ in idf if idf[t_] > 0}
-        finite = [float(dense[r]) for r in pool if np.isfinite(dense[r])]
-        top_dense = max(finite) if finite else 0.0
+        raw = dense[rows]
+        ok = np.isfinite(raw)
+        top_dense = float(raw[ok].max()) if ok.any() else 0.0
+        d_pool = np.where(ok, raw, 0.0)
+        features = scoring.relevance_features(d_pool, scoring.coverages(idf, has, len(rows)), top_dense)
         weights = {"dense": s.rel_dense, "coverage": s.rel_coverage, "gap": s.rel_gap}
+        probs = scoring.relevance(features, s.rel_bias, weights)
+        columns = {  # one list per signal, read row by row below (floats, not numpy scalars)
+            **{f: np.asarray(v, dtype=np.float64).tolist() for f, v in features.items()},
+            "dense_rank": dense_rank[rows].tolist(),
+            "bm25": bm25[rows].astype(np.float64).tolist(),
+            "bm25_rank": bm25_rank[rows].tolist(),
+            "fused": fused[rows].astype(np.float64).tolist(),
+            "relevance": np.asarray(probs, dtype=np.float64).tolist(),
+        }
+        terms_in = [[t_ for t_, inside in has.items() if inside[i]] for i in range(len(rows))]
         ranked = []
-        for rank, row in enumerate(pool, 1):
-            d = float(dense[row]) if np.isfinite(dense[row]) else 0.0
-            matched = {t_ for t_, inside in has.items() if inside[rank - 1]}
-            features = scoring.relevance_features(d, scoring.coverage(idf, matched), top_dense)
-            p = scoring.relevance(features, s.rel_bias, weights)
-            signals = {
-                **features,
-                "dense_rank": int(dense_rank[row]),
-                "bm25": float(bm25[row]),
-                "bm25_rank": int(bm25_rank[row]),
-                "fused": float(fused[row]),
-                "relevance": p,
-                "matched_terms": sorted(matched),
-            }
+        for i, row in enumerate(pool):
+            signals = {name: col[i] for name, col in columns.items()}
+            signals["matched_terms"] = sorted(terms_in[i])
+            p = signals["relevance"]
             ranked.append(
                 Hit(
                     item=self.items[row],
-                    score=float(fused[row]),
-                    rank=rank,
+                    score=signals["fused"],
+                    rank=i + 1,
                     signals=signals,
                     relevance=p,
                     label=Label(scoring.label(p, s.rel_match, s.rel_possible)),
@@ -308,6 +311,16 @@ class Searcher:
 
     # ------------------------------------------------------------ related
 
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 - one searcher per process; items do not change under it
+    def _stems(self, row: int) -> frozenset[str]:
+        """The BM25 stems of an item's indexed text."""
+        return frozenset(tokenize([bm25_text(self.items[row])])[0])
+
+    @functools.lru_cache(maxsize=4096)  # noqa: B019
+    def _surface(self, row: int) -> dict[str, str]:
+        return _surface_words(self.items[row])
+
+    @functools.lru_cache(maxsize=4096)  # noqa: B019
     def _terms_of(self, row: int, top: int = 12) -> dict[str, float]:
         """An item's most telling terms: tf-idf over its title (counted twice) and abstract, people left out."""
         item = self.items[row]
@@ -362,9 +375,10 @@ class Searcher:
         return hits
 
     def _reason(self, a: Item, b: Item, a_terms: dict[str, float]) -> str:
-        b_tokens = set(tokenize([bm25_text(b)])[0])
+        b_tokens = self._stems(self.index.by_id[b.id])
         shared = [t for t in a_terms if t in b_tokens]
-        words = _surface_words(a, shared)[:4]
+        surface = self._surface(self.index.by_id[a.id])
+        words = [surface[t] for t in shared if t in surface][:4]
         parts = []
         if words:
             parts.append("shared topics: " + ", ".join(words))
@@ -382,11 +396,11 @@ class Searcher:
         return "; ".join(parts)
 
 
-def _surface_words(item: Item, stems: list[str]) -> list[str]:
-    """Readable words of an item for BM25 stems ("agent" -> "agents"), in the stems' order."""
+def _surface_words(item: Item) -> dict[str, str]:
+    """An item's BM25 stems -> a readable word of its text for each ("agent" -> "agents")."""
     words = re.findall(r"[A-Za-z][A-Za-z0-9-]+", f"{item.title} {item.abstract}")
-    stem_of = {}
+    stem_of: dict[str, str] = {}
     for w, toks in zip(words, tokenize(words) if words else []):
         if toks:
             stem_of.setdefault(toks[0], w.lower() if not w.isupper() else w)
-    return [stem_of[s] for s in stems if s in stem_of]
+    return stem_of
