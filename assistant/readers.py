@@ -27,7 +27,7 @@ from datetime import datetime, time, timedelta
 from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 
 from corpus.item import Item
 from corpus.normalize import org_key
@@ -71,18 +71,35 @@ CHAT = {  # chat spellings of the words the readers key on, as attendees type th
     "plz": "please",
     "tmrw": "tomorrow",
     "b4": "before",
+    "btwn": "between",
+    "thru": "through",
+    "til": "until",
+    "n": "and",
 }
 _CHAT_WORD = re.compile(
     r"(?<![\w'/-])(?:" + "|".join(map(re.escape, CHAT)) + r")(?![\w'/-])"
 )  # lowercase only: "R" stays
 
 
+KIND_NOUNS = ("poster", "posters", "panel", "panels", "talks", "session", "sessions", "speaker", "speakers")
+
+
+def _kind_noun(word: str) -> str:
+    """A kind noun typed with one slip ("postres", "pannels"); ordinary words ("posted") stay as they are."""
+    w = word.lower()
+    if len(w) < 5 or not w.isalpha() or w in KIND_NOUNS or w in ordinary_words():
+        return word
+    near = [k for k in KIND_NOUNS if OSA.distance(w, k) <= 1]
+    return near[0] if near else word
+
+
 def read_spelling(text: str, vocab: Vocabulary) -> Reading:
-    """The text with chat spellings written out ("wen" -> "when", "w/" -> "with"), a distinctive title word
+    """The text with chat spellings written out ("wen" -> "when", "w/" -> "with"), kind nouns typed with a
+    slip corrected ("postres" -> "posters"), a distinctive title word
     typed as two words rejoined ("ice berg" -> "iceberg"), and the event's own name in any spelling close
     to it ("atscale ai & data", "@Scale AI and Data 2025") read as "the event", so the readers after this
     one see one word for each."""
-    ws = _CHAT_WORD.sub(lambda m: CHAT[m.group(0)], text).split()
+    ws = [_kind_noun(w) for w in _CHAT_WORD.sub(lambda m: CHAT[m.group(0)], text).split()]
     for i in range(len(ws) - 1, 0, -1):
         joined = (ws[i - 1] + ws[i]).lower()
         if joined.isalpha() and joined in vocab.title_names:
@@ -120,7 +137,7 @@ EVENT_FACTS = (
         "schedule",
         re.compile(
             r"\b(?:full|whole|entire|complete|overall|day'?s|today'?s)\s+(?:schedule|agenda|program(?:me)?|"
-            r"line-?up|timetable|run of show)\b|\bwhat'?s the (?:schedule|agenda|program(?:me)?|line-?up)\b|"
+            r"line-?up|timetable|run of show)\b|\bwhat'?s the (?:schedule|agenda|program(?:me)?|line-?up)\b(?! for (?:the )?posters)|"
             r"\bschedule for the day\b|\bin (?:time|chronological) order\b|\b(?:schedule|agenda|program(?:me)?|line-?up|timetable) in (?:time )?order\b|"
             r"\beverything (?:that'?s )?(?:on|happening) (?:today|that day)\b",
             re.I,
@@ -157,7 +174,7 @@ EVENT_FACTS = (
         "end",
         re.compile(
             r"\b(?:when|what time) (?:does|do|will) " + _SCOPE + r" (?:end|finish|wrap up|close|wind down|be over)\b|"
-            r"\bend time\b|\bhow late\b|\b(?:when|what time) is (?:it|everything|the (?:last \w+|day|event|conference)) (?:over|done)\b",
+            r"\bend time\b|\bhow late\b|\b(?:when|what time) is (?:it(?: all)?|everything|the (?:last \w+|day|event|conference)) (?:over|done)\b",
             re.I,
         ),
     ),
@@ -166,7 +183,7 @@ EVENT_FACTS = (
         "poster_sessions",
         re.compile(
             r"\b(?:when|what time)\b.{0,40}\bposters?\b(?!.{0,40}\b(?:about|on(?! (?:display|show|view))|from|by|like)\b)|"
-            r"\bposter (?:session|hall|hours)s?\b",
+            r"\bposter (?:session|hall|hours)s?\b|\bschedule for (?:the )?posters\b",
             re.I,
         ),
     ),
@@ -197,8 +214,8 @@ def read_event(text: str, vocab: Vocabulary) -> Reading:
             continue
         if fact == "schedule" and (BOUND.search(text) or WINDOW.search(text)):
             continue  # "the schedule after 2pm": a time window (read_time)
-        if fact == "poster_sessions" and find_references(text, vocab):
-            continue  # "when is the Faiss poster?": about that poster (read_references)
+        if fact in ("poster_sessions", "start", "end") and find_references(text, vocab):
+            continue  # "when is the Faiss poster?", "genai panel start time?": that item's time (read_references)
         if fact in ("breaks", "registration") and (
             (_AFTER_MEAL.search(text) and not re.match(r"\s*(when|what time)", text, re.I))
             or dict(CUES)[Intent.OVERLAP].search(text)
@@ -249,7 +266,7 @@ CUES = (
     (
         Intent.COMPARE,
         re.compile(
-            r"\bcompar\w*|\bdiffer\w*|\bdiff\b|\bseparates?\b|\bsets? \w+ apart\b|\bversus\b|\bvs\.?\s|\bcontrast\w*|\bstack up\b|\bside by side\b|"
+            r"\bcompar\w*|\bdiffer\w*|\bdiff\b|\bseparates?\b|\bsets? \w+ apart\b|\bversus\b|\bvs\b|\bcontrast\w*|\bstack up\b|\bside by side\b|"
             r"\bsimilarities\b|\bin common\b|\bwhich (?:one )?(?:is|was) (?:better|more)\b",
             re.I,
         ),
@@ -259,24 +276,25 @@ CUES = (
         re.compile(
             r"\bsame time\b|\boverlap\w*|\bclash\w*|\bconflict\w*|\bconcurrent\w*|\bin parallel\b|"
             r"\bparallel (?:to|with)\b|\bcompet\w*|\bcollid\w*|\bduring\b(?! the (?:day|event|conference))|\bat once\b|\bsimultaneous\w*|"
-            r"\bopposite\b|\bagainst\b|\bwhile\b|\balongside\b|\bmiss\b",
+            r"\bopposite\b|\bagainst\b|\bwhile\b|\balongside\b|\bmiss(?:ing)?\b|\bmeanwhile\b|"
+            r"\b(?:anything|what) else (?:is )?(?:running|happening|going on)\b",
             re.I,
         ),
     ),
     (
         Intent.RELATED,
         re.compile(
-            r"(?<!would )(?<!'d )\b(?:more|other|others|else|similar\w*|like|likes|same (?:vein|lines?|spirit|theme|topic|"
+            r"(?<!would )(?<!'d )\b(?:more(?! (?:about|abt|info|details?)\b)|other|others|else|similar\w*|like|likes|same (?:vein|lines?|spirit|theme|topic|"
             r"area|direction)|in that (?:direction|vein)|along (?:those|the same|similar) lines|"
             r"relate[sd]?|related|resembl\w*|in the spirit|liked|enjoyed|loved|fans? of|follow[- ]?ups?|"
-            r"also|next(?! (?:after|before|to|up)\b)|pairs? well|goes? (?:well )?with|complements?|akin|comparable|kin|neighbou?rs?|adjacent|close to|builds? on|further|deeper)\b",
+            r"also|next(?!(?: \w+)? (?:after|before|to|up)\b)|pairs? well|goes? (?:well )?with|complements?|akin|comparable|kin|neighbou?rs?|adjacent|close to|builds? on|further|deeper)\b",
             re.I,
         ),
     ),
     (
         Intent.WHO,
         re.compile(
-            r"^\s*(?:who|whom|whos)\b|\bwho\s*\?*\s*$|\bwho(?:'s| is| are)\b|\bspeakers?\b|\bpresenters?\b|\bauthors?\b|"
+            r"^\s*(?:who|whom|whos)\b|\bwho\s*\?*\s*$|\bwhose\b|\bwho(?:'s| is| are)\b|\bspeakers?\b|\bpresenters?\b|\bauthors?\b|"
             r"\bpresented by\b|\bwho (?:gives|gave|presents|runs|leads|moderates)\b",
             re.I,
         ),
@@ -284,7 +302,7 @@ CUES = (
     (
         Intent.ABOUT,
         re.compile(
-            r"\btell me (?:more )?about\b|\b(?:talk|speak|present)\w* about\s*\?*\s*$|\bwhat(?:'s| is| was)\b.*\babout\b|\bsummar\w*|\bdescribe\b|"
+            r"\btell me (?:more )?about\b|\bwhat (?:is|are|'s|will)\b.*\b(?:presenting|showing|covering)\b|\b(?:talk|speak|present)\w* about\s*\?*\s*$|\bwhat(?:'s| is| was)\b.*\babout\b|\bsummar\w*|\bdescribe\b|"
             r"\bdetails?\b|\babstract\b|\bexplain\w*|\bwhat does\b.*\b(?:cover|say)\b|\bgist\b|"
             r"\bwhat(?:'s| is) (?:in|on) (?:it|that)\b|\bbreak down\b|"
             r"^\W*(?:so\s+)?(?:what(?:'s| is| are| was)?|whats)(?:\s+(?:is|it|this|that|the|exactly|again|even|thing|"
@@ -458,21 +476,22 @@ def _speaker_item(phrase: str, vocab: Vocabulary) -> Item | None:
 
 def their_item(vocab: Vocabulary, names: set[str], orgs: set[str] = frozenset(), kinds=()) -> Item | None:
     """The one program item (of these kinds) on which one of these people (casefolded names), or else one of
-    these orgs, speaks; a session of six or more people does not count ("the Q&A")."""
+    these orgs, speaks. A session of six or more people ("the Q&A") counts only when they have no other."""
     kinds = kinds or ("talk", "panel", "poster")
     on = [
         i
         for i in vocab.program
-        if i.kind in kinds
-        and len(i.people) < 6
-        and ((names & {n.casefold() for n in i.names()}) or (not names and orgs & set(i.orgs)))
+        if i.kind in kinds and ((names & {n.casefold() for n in i.names()}) or (not names and orgs & set(i.orgs)))
     ]
-    return on[0] if len(on) == 1 else None
+    small = [i for i in on if len(i.people) < 6]
+    pick = small if small else on
+    return pick[0] if len(pick) == 1 else None
 
 
 def _title_span(part: str, item: Item, offset: int) -> tuple[int, int]:
     """The span of a part from its first to its last word in the item's title (not the words around it)."""
     tw = title_words(item)
+    tw += [p for w in tw if "-" in w for p in w.split("-")]  # "zero copy cloning" for "Zero-Copy Cloning"
     best, run = (), []
     for m in re.finditer(r"[\w&'-]+", part):  # the longest streak of title words (stop words may sit inside)
         w = m.group(0).lower()
@@ -635,7 +654,7 @@ def read_references(text: str, vocab: Vocabulary) -> Reading:
             changes, note = {"intent": intent, "targets": (refs[0][0].id,)}, f"compare {refs[0][0].title!r}"
         else:
             items = [r[0] for r in refs]
-            if intent == Intent.WHEN:  # "when is shishir on": their talk, then the sessions they share
+            if intent in (Intent.WHEN, Intent.ABOUT):  # "when is shishir on": their talk, then shared sessions
                 items += [i for r in refs if r[0] in by for i in _sessions_of(by[r[0]], vocab) if i not in items]
             changes, note = asked_of(intent, items, vocab)
         keep = intent in (Intent.COMPARE, Intent.RELATED, Intent.ABOUT)  # what is asked ("compare A and B on cost")
@@ -688,8 +707,7 @@ def asked_of(intent: Intent, items: list[Item], vocab: Vocabulary) -> tuple[dict
 
 def meal_slot(text: str, vocab: Vocabulary) -> Item | None:
     """The schedule slot of a meal or break the text names ("lunch", "the happy hour"), if any."""
-    meal = MEAL.search(text)
-    return slot_anchor(meal.group(1), vocab) if meal else None
+    return next((slot for m in MEAL.finditer(text) if (slot := slot_anchor(m.group(1), vocab))), None)
 
 
 def _strip(text: str, cue: re.Pattern) -> str:
@@ -759,7 +777,7 @@ def read_orgs(text: str, vocab: Vocabulary) -> Reading:
 
 def read_people(text: str, vocab: Vocabulary) -> Reading:
     """People named in the text: full names (any case, misspelled), a unique surname alone, or a first name
-    only one person has that is not an ordinary word ("jelena", not "will")."""
+    only one person has that the corpus does not use as a word ("jelena", "krishna")."""
     spans = people_spans(text, vocab)
     if not spans:
         return Reading(text, {})
@@ -791,11 +809,12 @@ def _people_spans(text: str, vocab: Vocabulary) -> list[tuple[str, int, int]]:
                 name = vocab.people.get(phrase)
                 if name is None and fuzzy and len(phrase) >= 8 and not all(w in GENERIC for w in phrase.split()):
                     match = process.extractOne(phrase, names, scorer=fuzz.ratio, score_cutoff=86)
-                    name = vocab.people[match[0]] if match else None
+                    # as many words as the name: "is miles gordenker" is not a spelling of "miles gordenker"
+                    name = vocab.people[match[0]] if match and len(match[0].split()) == n else None
             else:
                 name = vocab.surnames.get(phrase) or vocab.first_names.get(phrase)
                 if name is None and fuzzy and len(phrase) >= 6 and phrase not in vocab.common and phrase not in GENERIC:
-                    match = process.extractOne(phrase, surnames, scorer=fuzz.ratio, score_cutoff=85)
+                    match = process.extractOne(phrase, surnames, scorer=fuzz.ratio, score_cutoff=80)
                     name = vocab.surnames[match[0]] if match else None
             if name is None or any(name == f[0] for f in found):
                 continue
@@ -1030,7 +1049,7 @@ def read_time(text: str, vocab: Vocabulary) -> Reading:
 RECOMMEND = re.compile(
     r"\brecommend(?:s|ed|ing)?\b|\bsuggest\w*|\bunmissable\b|\bplan my\b|"
     r"\bget the most (?:out of|from)\b|\bfor an? \w+ (?:person|folks?|people|type)\b|\bshould (?:i|we|(?:a|an) \w+(?: \w+)?|someone(?: \w+)?) (?:see|attend|go|check|catch|watch|visit|prioriti[sz]e|hit|"
-    r"not miss)\b|\bworth (?:seeing|attending|checking|visiting|my time|it)\b|\bmust[- ]sees?\b|\bhighlights?\b|\bpicks? for\b|\b(?:talk|poster|panel|session|one)s? (?:is|are) (?:the )?best\b|"
+    r"not miss)\b|\bworth (?:seeing|attending|checking|visiting|my time|it)\b|\bmust[- ]sees?\b|\b(?:fits?|suits?) me\b|\bhighlights?\b|\bpicks? for\b|\b(?:talk|poster|panel|session|one)s? (?:is|are) (?:the )?best\b|"
     r"\bdon'?t miss\b|\bi'?m (?:into|interested in|keen on|curious about|working on|a|an)\b|"
     r"\bfor (?:someone|somebody|people|a person|folks|me)\b|\b(?:as|being) an? \w+ (?:engineer|"
     r"scientist|manager|researcher|person|lead|developer)\b|\bbest (?:talks|posters|sessions|ones) "
@@ -1070,6 +1089,7 @@ def read_intent(text: str, vocab: Vocabulary) -> Reading:
     changes: dict = {}
     if (
         re.match(r"^(?:which|list|name|show|give me|what are|are there|any|enumerate|how many)\b", low)
+        or re.match(r"^what (?:talks|posters|panels|sessions) (?:are|r)\b", low)
         or re.search(r"\b(?:which|all|every|any)\s+(?:the\s+)?(?:talks|posters|panels|sessions)\b", low)
         or re.search(r"\blist\b", low)
         or WHOLE.search(low)

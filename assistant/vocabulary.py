@@ -31,7 +31,7 @@ GENERIC = STOP | set(
 work working works doing bring bringing lineup program where hear see catch find attend listen watch meet anyone
 someone anybody somebody everything everyone involved appear appearing appears participate participating happens
 happen going slot slots scheduled running runs here there every each entire whole complete full pls plz please
-thanks thx shown displayed discussion discussions many wanna gonna enumerate titles just them""".split()
+thanks thx shown displayed discussion discussions many wanna gonna enumerate titles just them need want browse""".split()
 )
 
 KIND_WORDS = {"poster": r"\bposters?\b", "panel": r"\bpanels?\b|\bpanel discussions?\b"}
@@ -66,7 +66,7 @@ class Vocabulary:
     title_text: dict = field(default_factory=dict)  # item id -> its title words joined by spaces
     title_starts: dict = field(default_factory=dict)  # a title's first two words -> the items it starts
     title_index: dict = field(default_factory=dict)  # a title word -> the items whose title has it
-    first_names: dict = field(default_factory=dict)  # a first name only one person has, not a word ("jelena")
+    first_names: dict = field(default_factory=dict)  # a first name only one person has, not a corpus word ("jelena")
     memo: dict = field(default_factory=dict, compare=False, repr=False)  # the readers' lookups (readers.remember)
 
     @property
@@ -142,7 +142,7 @@ class Vocabulary:
             and by_first[f := n.split()[0].lower()] == 1
             and len(f) >= 4
             and f.isalpha()
-            and f not in common | STOP | surnames.keys() | ordinary_words()
+            and f not in common | STOP | GENERIC | surnames.keys()
         }
         single_event = len({i.event for i in program}) == 1
         scheduled = tuple(

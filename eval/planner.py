@@ -20,15 +20,21 @@ Four sets of wordings:
                overall). Its misses showed general gaps (chat spellings, "what is X" with nothing else, a
                person named for their one talk, short titles said whole, a kind-and-topic side of "A vs B");
                those were fixed, so D is a development set now too
-  heldout (E)  eval/data/planner/heldout4.jsonl: written afterwards the same way by someone who saw none of
-               the above, and run once the readers were frozen a third time: the held-out figure
+  E            eval/data/planner/heldout4.jsonl: written afterwards the same way by someone who saw none of
+               the above, and run once the readers were frozen a third time (0.80 overall). Its misses
+               showed more general gaps (kind nouns typed with a slip, first names, "whose", "more about X"
+               is about, a kind said names a session of any size, start/end of a named item); fixed, so E
+               is a development set now too
+  heldout (F)  eval/data/planner/heldout5.jsonl: written afterwards by someone who saw none of the above, in
+               five attendees' voices, and run once the readers were frozen a fourth time: the held-out
+               figure
   independent  eval/data/independent: the retrieval set's 89 questions, checked by their type (below);
                its planner misses were listed in an earlier report, so it is not clean either
 
 A wording (dev, heldout) is read right when the plan's intent is the labeled one, with the labeled items:
   topic: a topical plan (topic, list, or "who" with no named item); list: a list with no topic words;
-  schedule: items or bounds from the times; who / about: that intent and those items; when: that intent
-  and those items first; related: that
+  schedule: items or bounds from the times; who: that intent and those items; when / about: that intent
+  and those items first (a person's shared sessions may follow their own talk); related: that
   intent, related to the item; compare: that intent and both items (any two when none is labeled);
   overlap: that intent and that item; recommend: that intent; event: that intent and that fact.
 A question of the independent set is read right when the plan has what its type needs: person: a person
@@ -83,9 +89,9 @@ def wording_right(row: dict, plan) -> bool:
         return not targets or set(plan.targets) == set(targets)
     if want == "overlap":
         return not targets or plan.targets[:1] == tuple(targets[:1])
-    if want == "when":  # the labeled items first; a person's shared sessions may follow ("when is X on")
+    if want in ("when", "about"):  # the labeled items first; a person's shared sessions may follow
         return list(plan.targets[: len(targets)]) == targets
-    if want in ("who", "about"):
+    if want == "who":
         return list(plan.targets) == targets
     return True
 
@@ -190,7 +196,8 @@ def main(argv: list[str] | None = None) -> int:
         "B (seen)": load_wordings(PLANNER / "heldout.jsonl"),
         "C (seen)": load_wordings(PLANNER / "heldout2.jsonl"),
         "D (seen)": load_wordings(PLANNER / "heldout3.jsonl"),
-        "heldout (E)": load_wordings(PLANNER / "heldout4.jsonl"),
+        "E (seen)": load_wordings(PLANNER / "heldout4.jsonl"),
+        "heldout (F)": load_wordings(PLANNER / "heldout5.jsonl"),
         "independent": load_queries(INDEPENDENT / "queries.jsonl"),
     }
     lines = ["# Planner accuracy per intent", "", (__doc__ or "").strip(), ""]

@@ -173,7 +173,9 @@ def test_time_windows(vocab, items):
 
 
 def test_people_and_orgs_loosely_typed(vocab):
-    assert plan_query("what is Krishna Gaade presenting", vocab).people == ("Krishna Gade",)
+    assert "person: Krishna Gade" in plan_query("what is Krishna Gaade presenting", vocab).notes  # his one talk
+    assert plan_query("talks by Krishna Gaade", vocab).people == ("Krishna Gade",)
+    assert plan_query("when does krishna speak", vocab).notes[-1] == "person: Krishna Gade"  # a first name
     assert plan_query("sessions with Serhii Sokolenko", vocab).people == ("Serhii Sokolenko",)
     assert plan_query("anything by stoica", vocab).people == ("Ion Stoica",)
     assert plan_query("is snowflak presenting anything", vocab).orgs == ("Snowflake",)
