@@ -81,6 +81,20 @@ _CHAT_WORD = re.compile(
 )  # lowercase only: "R" stays
 
 
+_NUMBERS = "one two three four five six seven eight nine ten eleven twelve".split()
+_PAST = re.compile(r"\b(half|quarter) (past|to) (\d{1,2}|" + "|".join(_NUMBERS) + r")\b", re.I)
+
+
+def _past_clock(m: re.Match) -> str:
+    """ "half past two" -> "2:30", "quarter to 4" -> "3:45" (read_time reads digits)."""
+    word = m.group(3).lower()
+    h = int(word) if word.isdigit() else _NUMBERS.index(word) + 1
+    minutes = 30 if m.group(1).lower() == "half" else 15
+    if m.group(2).lower() == "to":
+        h, minutes = (h - 2) % 12 + 1, 60 - minutes
+    return f"{h}:{minutes:02d}"
+
+
 KIND_NOUNS = ("poster", "posters", "panel", "panels", "talks", "session", "sessions", "speaker", "speakers")
 
 
@@ -99,7 +113,8 @@ def read_spelling(text: str, vocab: Vocabulary) -> Reading:
     typed as two words rejoined ("ice berg" -> "iceberg"), and the event's own name in any spelling close
     to it ("atscale ai & data", "@Scale AI and Data 2025") read as "the event", so the readers after this
     one see one word for each."""
-    ws = [_kind_noun(w) for w in _CHAT_WORD.sub(lambda m: CHAT[m.group(0)], text).split()]
+    text = _PAST.sub(_past_clock, _CHAT_WORD.sub(lambda m: CHAT[m.group(0)], text))
+    ws = [_kind_noun(w) for w in text.split()]
     for i in range(len(ws) - 1, 0, -1):
         joined = (ws[i - 1] + ws[i]).lower()
         if joined.isalpha() and joined in vocab.title_names:
@@ -156,7 +171,7 @@ EVENT_FACTS = (
         "date",
         re.compile(
             r"\b(?:what|which) (?:date|day)\b|\bwhen is " + _SCOPE + r"\s*\??$|\bwhat'?s the date\b|"
-            r"\bdate of " + _SCOPE,
+            r"\bdate of " + _SCOPE + r"|\bis " + _SCOPE + r" on (?:\w+ \d|\d)",
             re.I,
         ),
     ),
@@ -192,7 +207,8 @@ EVENT_FACTS = (
         re.compile(
             r"\b(?:when|what time|is there|are there|any|where)\b.{0,30}\b(?:breaks?|lunch|breakfast|food|"
             r"meals?|coffee|snacks?|happy hour|drinks|networking)\b|\b(?:breaks?|lunch|breakfast|food|meals?|"
-            r"coffee|happy hour|drinks)\s*(?:time|hours?)?\s*\?*$",
+            r"coffee|happy hour|drinks)\s*(?:time|hours?)?\s*\?*$|\bwhat (?:breaks|meals?|food|snacks)\b|\bhow many breaks\b|"
+            r"\b(?:is|are) (?:lunch|breakfast|food|coffee|drinks|snacks|meals?) (?:provided|included|served|available)\b",
             re.I,
         ),
     ),
@@ -214,7 +230,7 @@ def read_event(text: str, vocab: Vocabulary) -> Reading:
             continue
         if fact == "schedule" and (BOUND.search(text) or WINDOW.search(text)):
             continue  # "the schedule after 2pm": a time window (read_time)
-        if fact in ("poster_sessions", "start", "end") and find_references(text, vocab):
+        if fact in ("poster_sessions", "start", "end", "date") and find_references(text, vocab):
             continue  # "when is the Faiss poster?", "genai panel start time?": that item's time (read_references)
         if fact in ("breaks", "registration") and (
             (_AFTER_MEAL.search(text) and not re.match(r"\s*(when|what time)", text, re.I))
@@ -253,7 +269,7 @@ def event_items(fact: str, vocab: Vocabulary) -> tuple[str, ...]:
 
 # ---------------------------------------------------------------- item references
 
-REF_NOUN = r"(?:talk|poster|panel|session|presentation|keynote|chat|one|discussion)"
+REF_NOUN = r"(?:talk|poster|panel|session|presentation|keynote|chat|one|discussion|thing)"
 QUOTED = re.compile(r"[\"“”‘’']([^\"“”‘’']{3,120})[\"“”‘’']")
 THE_X = re.compile(  # "the X talk", and "the X panel and Y panel"
     r"\b(?:(?:the|that|this)\s+|(?<=talk |alks |anel |nels |ster |ters | one |ones )(?:and|or|vs\.?|versus)\s+)((?:(?!(?:the|that|this|and|or|vs|versus)\b)[\w&@.:()'’-]+\s+){0,8}?)"
@@ -284,7 +300,7 @@ CUES = (
     (
         Intent.RELATED,
         re.compile(
-            r"(?<!would )(?<!'d )\b(?:more(?! (?:about|abt|info|details?)\b)|other|others|else|similar\w*|like|likes|same (?:vein|lines?|spirit|theme|topic|"
+            r"(?<!would )(?<!'d )\b(?:more(?! (?:about|abt|info|information|details?)\b)|other|others|(?<!something )(?<!someone )else|similar\w*|like|likes|same (?:vein|lines?|spirit|theme|topic|"
             r"area|direction)|in that (?:direction|vein)|along (?:those|the same|similar) lines|"
             r"relate[sd]?|related|resembl\w*|in the spirit|liked|enjoyed|loved|fans? of|follow[- ]?ups?|"
             r"also|next(?!(?: \w+)? (?:after|before|to|up)\b)|pairs? well|goes? (?:well )?with|complements?|akin|comparable|kin|neighbou?rs?|adjacent|close to|builds? on|further|deeper)\b",
@@ -302,7 +318,8 @@ CUES = (
     (
         Intent.ABOUT,
         re.compile(
-            r"\btell me (?:more )?about\b|\bwhat (?:is|are|'s|will)\b.*\b(?:presenting|showing|covering)\b|\b(?:talk|speak|present)\w* about\s*\?*\s*$|\bwhat(?:'s| is| was)\b.*\babout\b|\bsummar\w*|\bdescribe\b|"
+            r"\btell me (?:more )?about\b|\bwhat does (?:it|this|that|\w+) (?:\w+ )?do\b|\b(?:is|was) (?:it|this|that) about\b|"
+            r"\bmore (?:info|information|details?) (?:on|about)\b|^\W*what(?:'s| is) in\W*$|\bwhat (?:is|are|'s|will)\b.*\b(?:presenting|showing|covering)\b|\b(?:talk|speak|present)\w* about\s*\?*\s*$|\bwhat(?:'s| is| was)\b.*\babout\b|\bsummar\w*|\bdescribe\b|"
             r"\bdetails?\b|\babstract\b|\bexplain\w*|\bwhat does\b.*\b(?:cover|say)\b|\bgist\b|"
             r"\bwhat(?:'s| is) (?:in|on) (?:it|that)\b|\bbreak down\b|"
             r"^\W*(?:so\s+)?(?:what(?:'s| is| are| was)?|whats)(?:\s+(?:is|it|this|that|the|exactly|again|even|thing|"
@@ -313,7 +330,7 @@ CUES = (
     (
         Intent.WHEN,
         re.compile(
-            r"^\s*when\b|\bwhat time\b|\bwhich slot\b|\bwhen(?:'s| is| does| do)\b|\bschedul\w*\b|"
+            r"^\s*when\b|\bwhat time\b|\b(?:what|which) hour\b|\bwhich slot\b|\bwhen(?:'s| is| does| do)\b|\bschedul\w*\b|"
             r"\b(?:when|time)\s*\?*\s*$",
             re.I,
         ),
@@ -1049,7 +1066,7 @@ def read_time(text: str, vocab: Vocabulary) -> Reading:
 RECOMMEND = re.compile(
     r"\brecommend(?:s|ed|ing)?\b|\bsuggest\w*|\bunmissable\b|\bplan my\b|"
     r"\bget the most (?:out of|from)\b|\bfor an? \w+ (?:person|folks?|people|type)\b|\bshould (?:i|we|(?:a|an) \w+(?: \w+)?|someone(?: \w+)?) (?:see|attend|go|check|catch|watch|visit|prioriti[sz]e|hit|"
-    r"not miss)\b|\bworth (?:seeing|attending|checking|visiting|my time|it)\b|\bmust[- ]sees?\b|\b(?:fits?|suits?) me\b|\bhighlights?\b|\bpicks? for\b|\b(?:talk|poster|panel|session|one)s? (?:is|are) (?:the )?best\b|"
+    r"not miss)\b|\bworth (?:seeing|attending|checking|visiting|my time|it)\b|\bmust[- ]sees?\b|\bwould help (?:me|us)\b|\bmost (?:useful|relevant|helpful) (?:for|to) (?:me|us)\b|\b(?:fits?|suits?) me\b|\bhighlights?\b|\bpicks? for\b|\b(?:talk|poster|panel|session|one)s? (?:is|are) (?:the )?best\b|"
     r"\bdon'?t miss\b|\bi'?m (?:into|interested in|keen on|curious about|working on|a|an)\b|"
     r"\bfor (?:someone|somebody|people|a person|folks|me)\b|\b(?:as|being) an? \w+ (?:engineer|"
     r"scientist|manager|researcher|person|lead|developer)\b|\bbest (?:talks|posters|sessions|ones) "
@@ -1073,9 +1090,12 @@ WHOLE = re.compile(
 )
 
 
+_ASKS_ADVICE = re.compile(r"\b(?:recommend\w*|suggest\w*|should|worth|must[- ]sees?|best|picks?|help)\b")
+
+
 def read_intent(text: str, vocab: Vocabulary) -> Reading:
     low = text.lower().strip()
-    if RECOMMEND.search(low):
+    if RECOMMEND.search(low) and not (WHOLE.search(low) and not _ASKS_ADVICE.search(low)):  # "i'm a student, list all"
         rest = _RECOMMEND_FILLER.sub(" ", RECOMMEND.sub(" ", text))
         return Reading(" ".join(rest.split()), {"intent": Intent.RECOMMEND}, ("recommend",))
     if re.match(r"^(?:who|whom|whos)\b", low) or re.search(
@@ -1084,7 +1104,7 @@ def read_intent(text: str, vocab: Vocabulary) -> Reading:
         low,
     ):
         return Reading(text, {"intent": Intent.WHO})
-    if re.match(r"^(?:when|what time|at what time)\b", low):
+    if re.match(r"^(?:when|what time|at what time|(?:at )?what hour)\b", low):
         return Reading(text, {"intent": Intent.WHEN})
     changes: dict = {}
     if (

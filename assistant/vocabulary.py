@@ -31,7 +31,8 @@ GENERIC = STOP | set(
 work working works doing bring bringing lineup program where hear see catch find attend listen watch meet anyone
 someone anybody somebody everything everyone involved appear appearing appears participate participating happens
 happen going slot slots scheduled running runs here there every each entire whole complete full pls plz please
-thanks thx shown displayed discussion discussions many wanna gonna enumerate titles just them need want browse""".split()
+thanks thx shown displayed discussion discussions many wanna gonna enumerate titles just them need want browse called provide only presented needed details
+times they that's it's they're don't dont no""".split()
 )
 
 KIND_WORDS = {"poster": r"\bposters?\b", "panel": r"\bpanels?\b|\bpanel discussions?\b"}

@@ -113,6 +113,18 @@ def test_readings_of_typed_names(vocab):
     assert plan_query("if i sit through the q&a what do i miss", vocab).targets[:1] == ("q-a-session",)
     assert plan_query("wen is barr moses speaking", vocab).intent == Intent.WHEN
     assert plan_query("fireside chat w who?", vocab).intent == Intent.WHO
+    # clock words, a kind noun typed with a slip, "more info on" is about, "something else" is not "more"
+    assert plan_query("what's on at half past two", vocab).intent == Intent.SCHEDULE
+    assert plan_query("i wanna browse all the postres", vocab).kinds == ("poster",)
+    assert plan_query("more info on the tidb 500k databases thing", vocab).intent == Intent.ABOUT
+    plan = plan_query("the meta log collection poster, is it about logging infra or something else?", vocab)
+    assert plan.intent == Intent.ABOUT
+    # "what day is X": that item's time, not the event's date; "is lunch provided": the breaks
+    assert plan_query("what day is the iceberg talk, and at what time", vocab).intent == Intent.WHEN
+    assert plan_query("Is lunch provided, and how many breaks are there?", vocab).event_fact == "breaks"
+    # an explicit whole list beats a profile ("i'm a student"); advice words keep it a recommendation
+    assert plan_query("i'm a student, could you list me all the talks?", vocab).intent == Intent.LIST
+    assert plan_query("i'm a student, which talks should i see", vocab).intent == Intent.RECOMMEND
     # a kind alone is a list of it; chat fillers are not topic words
     assert plan_query("posters?", vocab).intent == Intent.LIST
     assert plan_query("how many talks r there", vocab).text == ""
