@@ -21,7 +21,7 @@ from typing import Protocol
 import numpy as np
 
 from assistant.intent_examples import EXAMPLES
-from assistant.readers import asked_of, event_items, find_references, meal_slot
+from assistant.readers import TOPICAL_FRAME, asked_of, event_items, find_references, meal_slot
 from assistant.records import Intent, Plan
 from assistant.vocabulary import Vocabulary
 
@@ -112,6 +112,8 @@ def by_example(plan: Plan, vocab: Vocabulary, model: IntentModel) -> Plan:
     label = guess.label
     if label.startswith("event:"):
         fact = label.split(":", 1)[1]
+        if (plan.intent == Intent.LIST and fact != "schedule") or TOPICAL_FRAME.search(plan.query):
+            return plan  # "browse the poster titles", "talks about registration systems": not event facts
         ids = event_items(fact, vocab)
         if not ids:
             return plan

@@ -136,12 +136,14 @@ def read_spelling(text: str, vocab: Vocabulary) -> Reading:
 
 def _event_key(vocab: Vocabulary) -> tuple[str, ...]:
     """The event's name as lowercase letters and digits, with and without its year ("atscaleaianddata2025",
-    "atscaleaianddata"); none for a corpus with no event record."""
+    "atscaleaianddata"), and its leading "@Name" word; none for a corpus with no event record."""
     if vocab.event is None:
         return ()
-    full = "".join(words(vocab.event.title.replace("@", "at").replace("&", "and")))
+    title = vocab.event.title.replace("@", "at").replace("&", "and")
+    full = "".join(words(title))
     bare = re.sub(r"(?:19|20)\d\d$", "", full)
-    return tuple(dict.fromkeys(k for k in (full, bare) if len(k) >= 6))
+    lead = words(title)[0] if title.startswith("at") else ""  # "@Scale" alone ("an @Scale event")
+    return tuple(dict.fromkeys(k for k in (full, bare, lead) if len(k) >= 6))
 
 
 # ---------------------------------------------------------------- event facts
@@ -198,7 +200,8 @@ EVENT_FACTS = (
         "poster_sessions",
         re.compile(
             r"\b(?:when|what time)\b.{0,40}\bposters?\b(?!.{0,40}\b(?:about|on(?! (?:display|show|view))|from|by|like)\b)|"
-            r"\bposter (?:session|hall|hours)s?\b|\bschedule for (?:the )?posters\b",
+            r"\bposter (?:session|hall|hours)s?\b|\bschedule for (?:the )?posters\b|"
+            r"\bposters? (?:only )?(?:shown|up|on display|displayed)\b(?!.{0,40}\b(?:about|on|from|by)\b)",
             re.I,
         ),
     ),
@@ -221,13 +224,21 @@ _AFTER_MEAL = re.compile(
 MEAL = re.compile(r"\b(registration|breakfast|lunch|break|happy hour|food|coffee|networking)\b", re.I)
 
 
+TOPICAL_FRAME = re.compile(
+    r"\b(?:talks?|sessions?|posters?|panels?|presentations?|research|work)\s+"
+    r"(?:about|on(?! (?:display|show|view|stage))|covering|regarding)\b",
+    re.I,
+)
+
+
 def read_event(text: str, vocab: Vocabulary) -> Reading:
     if not vocab.scheduled and vocab.event is None:
         return Reading(text, {})
+    topical = TOPICAL_FRAME.search(text)
     for fact, pattern in EVENT_FACTS:
         m = pattern.search(text)
-        if not m:
-            continue
+        if not m or (topical and fact != "schedule"):
+            continue  # "talks about registration systems" is a topic, not a question about registering
         if fact == "schedule" and (BOUND.search(text) or WINDOW.search(text)):
             continue  # "the schedule after 2pm": a time window (read_time)
         if fact in ("poster_sessions", "start", "end", "date") and find_references(text, vocab):
@@ -238,6 +249,9 @@ def read_event(text: str, vocab: Vocabulary) -> Reading:
         ):
             continue  # "who speaks right after lunch", "what clashes with lunch": a slot, not a question about it
         ids = event_items(fact, vocab)
+        named = re.search(r"\b(?:lunch|breakfast|happy hour)\b", text, re.I) if fact == "breaks" else None
+        if named and (slot := slot_anchor(named.group(0), vocab)) is not None:
+            ids = (slot.id,)  # "is lunch provided": that meal, not every break
         if not ids:
             continue
         return Reading("", {"intent": Intent.EVENT, "event_fact": fact, "schedule": ids}, (f"event: {fact}",))
@@ -282,7 +296,7 @@ CUES = (
     (
         Intent.COMPARE,
         re.compile(
-            r"\bcompar\w*|\bdiffer\w*|\bdiff\b|\bseparates?\b|\bsets? \w+ apart\b|\bversus\b|\bvs\b|\bcontrast\w*|\bstack up\b|\bside by side\b|"
+            r"\bcompar\w*|\bdiffer\w*|\bdiff\b|\bseparates?\b|\bsets? \w+ apart\b|\bversus\b|\bvs\b|\b(?:basically |really )?the same (?:idea|thing)\b|\bcontrast\w*|\bstack up\b|\bside by side\b|"
             r"\bsimilarities\b|\bin common\b|\bwhich (?:one )?(?:is|was) (?:better|more)\b",
             re.I,
         ),
@@ -292,7 +306,7 @@ CUES = (
         re.compile(
             r"\bsame time\b|\boverlap\w*|\bclash\w*|\bconflict\w*|\bconcurrent\w*|\bin parallel\b|"
             r"\bparallel (?:to|with)\b|\bcompet\w*|\bcollid\w*|\bduring\b(?! the (?:day|event|conference))|\bat once\b|\bsimultaneous\w*|"
-            r"\bopposite\b|\bagainst\b|\bwhile\b|\balongside\b|\bmiss(?:ing)?\b|\bmeanwhile\b|"
+            r"\bopposite\b|\bagainst\b|\bwhile\b|\balongside\b|\bmiss(?:ing)?\b|\bskip(?:ping)?\b|\bmeanwhile\b|"
             r"\b(?:anything|what) else (?:is )?(?:running|happening|going on)\b",
             re.I,
         ),
@@ -310,7 +324,7 @@ CUES = (
     (
         Intent.WHO,
         re.compile(
-            r"^\s*(?:who|whom|whos)\b|\bwho\s*\?*\s*$|\bwhose\b|\bwho(?:'s| is| are)\b|\bspeakers?\b|\bpresenters?\b|\bauthors?\b|"
+            r"^(?!.*\baimed at\b)(?:\s*(?:who|whom|whos)\b|.*\bwho(?:'s| is| are)\b)|\bwho\s*\?*\s*$|\bwhose\b|\bspeakers?\b|\bpresenters?\b|\bauthors?\b|"
             r"\bpresented by\b|\bwho (?:gives|gave|presents|runs|leads|moderates)\b",
             re.I,
         ),
@@ -318,7 +332,7 @@ CUES = (
     (
         Intent.ABOUT,
         re.compile(
-            r"\btell me (?:more )?about\b|\bwhat does (?:it|this|that|\w+) (?:\w+ )?do\b|\b(?:is|was) (?:it|this|that) about\b|"
+            r"\btell me (?:more )?about\b|\baimed at\b|\bthe angle\b|\bwhat problems?\b|\bwhat does (?:it|this|that) solve\b|\bwhat does (?:it|this|that|\w+) (?:\w+ )?do\b|\b(?:is|was) (?:it|this|that) about\b|"
             r"\bmore (?:info|information|details?) (?:on|about)\b|^\W*what(?:'s| is) in\W*$|\bwhat (?:is|are|'s|will)\b.*\b(?:presenting|showing|covering)\b|\b(?:talk|speak|present)\w* about\s*\?*\s*$|\bwhat(?:'s| is| was)\b.*\babout\b|\bsummar\w*|\bdescribe\b|"
             r"\bdetails?\b|\babstract\b|\bexplain\w*|\bwhat does\b.*\b(?:cover|say)\b|\bgist\b|"
             r"\bwhat(?:'s| is) (?:in|on) (?:it|that)\b|\bbreak down\b|"
@@ -330,7 +344,7 @@ CUES = (
     (
         Intent.WHEN,
         re.compile(
-            r"^\s*when\b|\bwhat time\b|\b(?:what|which) hour\b|\bwhich slot\b|\bwhen(?:'s| is| does| do)\b|\bschedul\w*\b|"
+            r"^\s*when\b|\bwhat time\b|\b(?:morning|afternoon) or (?:the )?(?:morning|afternoon)\b|\bbefore or after\b|\b(?:what|which) hour\b|\bwhich slot\b|\bwhen(?:'s| is| does| do)\b|\bschedul\w*\b|"
             r"\b(?:when|time)\s*\?*\s*$",
             re.I,
         ),
@@ -653,8 +667,9 @@ def read_references(text: str, vocab: Vocabulary) -> Reading:
             return Reading(text, {})
         changes, note = asked_of(Intent.OVERLAP, [slot], vocab)  # "what else is on while lunch is served?"
         return Reading("", changes, (note,))
+    owned = titled + [r for r in spoken if text[r[2] - 2 : r[2]] in ("'s", "’s")]  # "Gade's": his talk, any cue
     for intent, cue in CUES:
-        refs = every if intent in PERSON_CUES else titled
+        refs = every if intent in PERSON_CUES else sorted(owned, key=lambda f: f[1])
         if not refs:
             continue
         rest = text
@@ -663,8 +678,13 @@ def read_references(text: str, vocab: Vocabulary) -> Reading:
         rest = " ".join(rest.split())
         joiner = r"\s*(?:" + REF_NOUN + r"s?)?\s*,?\s*(?:or|vs\.?|versus)\s*(?:the\s+)?"
         either = len(refs) >= 2 and re.fullmatch(joiner, text[refs[0][2] : refs[1][1]], re.I)  # "A or B"
+        between = text[refs[0][2] : refs[1][1]] if len(refs) >= 2 else ""
+        if intent == Intent.COMPARE and dict(CUES)[Intent.RELATED].search(between):
+            either = True  # "is the faiss poster anything like the realtime graph one": A against B
         if not (cue.search(rest) or (intent == Intent.COMPARE and either)):
             continue
+        if intent == Intent.RELATED and not _related_cue(text, refs):
+            continue  # "like" / "also" as filler ("who is it aimed at, like what's the angle")
         if intent == Intent.COMPARE and len(refs) < 2:
             if not re.search(r"\b" + REF_NOUN + r"\b(?!s)", rest, re.I):
                 continue  # "compare X" with no other item described ("X compared to the data loading poster")
@@ -678,6 +698,26 @@ def read_references(text: str, vocab: Vocabulary) -> Reading:
         notes = (note, *(f"person: {by[r[0]]}" for r in refs if r[0] in by))
         return Reading(_strip(rest, cue) if keep else "", changes, notes)
     return Reading(text, {})
+
+
+_FILLER_CUES = re.compile(r"\b(?:like|also)\b", re.I)
+
+
+def _related_cue(text: str, refs: list) -> bool:
+    """A RELATED cue that is not filler: any cue but "like" / "also", or one of those right before a named
+    item or "it/this/that" ("more like X", "anything like it"); "like what's the angle" is filler."""
+    cue = dict(CUES)[Intent.RELATED]
+    starts = {s for _, s, _ in refs}
+    for m in cue.finditer(text):
+        if not _FILLER_CUES.fullmatch(m.group(0)):
+            return True
+        after = text[m.end() :]
+        gap = len(after) - len(after.lstrip())
+        if m.end() + gap in starts or re.match(
+            r"\s*(?:the\s+)?(?:it|this|that|these|those|them|one|ones)\b", after, re.I
+        ):
+            return True
+    return False
 
 
 def _sessions_of(name: str, vocab: Vocabulary) -> list[Item]:
@@ -1066,7 +1106,7 @@ def read_time(text: str, vocab: Vocabulary) -> Reading:
 RECOMMEND = re.compile(
     r"\brecommend(?:s|ed|ing)?\b|\bsuggest\w*|\bunmissable\b|\bplan my\b|"
     r"\bget the most (?:out of|from)\b|\bfor an? \w+ (?:person|folks?|people|type)\b|\bshould (?:i|we|(?:a|an) \w+(?: \w+)?|someone(?: \w+)?) (?:see|attend|go|check|catch|watch|visit|prioriti[sz]e|hit|"
-    r"not miss)\b|\bworth (?:seeing|attending|checking|visiting|my time|it)\b|\bmust[- ]sees?\b|\bwould help (?:me|us)\b|\bmost (?:useful|relevant|helpful) (?:for|to) (?:me|us)\b|\b(?:fits?|suits?) me\b|\bhighlights?\b|\bpicks? for\b|\b(?:talk|poster|panel|session|one)s? (?:is|are) (?:the )?best\b|"
+    r"not miss)\b|\bworth (?:seeing|attending|checking|visiting|my time|it)\b|\bmust[- ]sees?\b|\bshould(?:n'?t| not) (?:i )?miss\b|\bpoint (?:a|an|me|us)\b.{0,40}\bto\b|\bwhat should (?:a|an) (?:\w+ ){1,6}?(?:go to|see|attend|catch|check out)\b|\bwould help (?:me|us)\b|\bmost (?:useful|relevant|helpful) (?:for|to) (?:me|us)\b|\b(?:fits?|suits?) me\b|\bhighlights?\b|\bpicks? for\b|\b(?:talk|poster|panel|session|one)s? (?:is|are) (?:the )?best\b|"
     r"\bdon'?t miss\b|\bi'?m (?:into|interested in|keen on|curious about|working on|a|an)\b|"
     r"\bfor (?:someone|somebody|people|a person|folks|me)\b|\b(?:as|being) an? \w+ (?:engineer|"
     r"scientist|manager|researcher|person|lead|developer)\b|\bbest (?:talks|posters|sessions|ones) "
@@ -1108,7 +1148,8 @@ def read_intent(text: str, vocab: Vocabulary) -> Reading:
         return Reading(text, {"intent": Intent.WHEN})
     changes: dict = {}
     if (
-        re.match(r"^(?:which|list|name|show|give me|what are|are there|any|enumerate|how many)\b", low)
+        re.match(r"^(?:just\s+)?(?:which|list|name|show|give me|what are|are there|any|enumerate|how many)\b", low)
+        or re.search(r"\bbrowse\b|\bpull (?:them |it )?up\b|\b(?:poster|talk|panel|session) (?:lineup|list)\b", low)
         or re.match(r"^what (?:talks|posters|panels|sessions) (?:are|r)\b", low)
         or re.search(r"\b(?:which|all|every|any)\s+(?:the\s+)?(?:talks|posters|panels|sessions)\b", low)
         or re.search(r"\blist\b", low)

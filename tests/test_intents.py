@@ -125,6 +125,14 @@ def test_readings_of_typed_names(vocab):
     # an explicit whole list beats a profile ("i'm a student"); advice words keep it a recommendation
     assert plan_query("i'm a student, could you list me all the talks?", vocab).intent == Intent.LIST
     assert plan_query("i'm a student, which talks should i see", vocab).intent == Intent.RECOMMEND
+    # "like" between two items compares them; "like" as filler is not "related"; "Gade's" is his talk
+    plan = plan_query("is the faiss poster anything like the realtime graph one", vocab)
+    assert plan.intent == Intent.COMPARE and len(plan.targets) == 2
+    assert plan_query("who is the metamate talk aimed at, like what's the angle", vocab).intent == Intent.ABOUT
+    assert plan_query("similar sessions to Krishna Gade's", vocab).intent == Intent.RELATED
+    # a talk about registration is a topic; "@Scale" alone is the event, not the org Anyscale
+    assert plan_query("any talks about registration systems or user sign-up flows", vocab).intent != Intent.EVENT
+    assert plan_query("first time at an @Scale event, what shouldn't I miss", vocab).orgs == ()
     # a kind alone is a list of it; chat fillers are not topic words
     assert plan_query("posters?", vocab).intent == Intent.LIST
     assert plan_query("how many talks r there", vocab).text == ""
