@@ -55,13 +55,19 @@ class Settings:
     # ranked hit labeled match (>= rel_match), possible (>= rel_possible) or weak; a question is refused when
     # its best hit is below rel_refuse. Fitted on the tuning half of eval/data only, by
     # `python -m eval.calibrate` (eval/results/calibration.md); judged on the held-out half and eval/data/independent.
-    rel_bias: float = -3.965
-    rel_dense: float = 7.724
-    rel_coverage: float = 3.578
-    rel_gap: float = -7.801
-    rel_match: float = 0.27
-    rel_possible: float = 0.08
-    rel_refuse: float = 0.27
+    rel_bias: float = -3.779
+    rel_dense: float = 7.454
+    rel_coverage: float = 3.776
+    rel_gap: float = -8.542
+    rel_match: float = 0.45
+    rel_possible: float = 0.09
+    rel_refuse: float = 0.375
+    # The judge (assistant/judge.py): when nothing is a match, a cross-encoder reads the question with each of
+    # the top `judge_top` items, and the question is refused when none scores above `judge_refuse` (then
+    # rel_refuse is not used). Fitted on the tuning half of eval/data only, by `python -m eval.calibrate`.
+    judge: bool = True
+    judge_top: int = 3
+    judge_refuse: float = -9.5
     closest_n: int = 3  # "closest, not matching" items shown when nothing matches
     mmr_lambda: float = 0.7  # related(): relevance vs. diversity
     k_related: int = 5  # related items shown for "posters like X"
