@@ -18,6 +18,7 @@ from assistant.records import Citation, Hit, Intent, Label, SearchResult
 from assistant.vocabulary import GENERIC, words
 
 LABEL = "_Composed from the talk and poster abstracts (grounded answerer, no LLM)._"
+POSSIBLE_N = 3  # "possibly relevant" items named after the matches: the next best few, not the rest of the list
 RECOMMEND_N = 5  # a recommendation is a short list
 
 
@@ -94,7 +95,7 @@ def order_hits(result: SearchResult) -> tuple[Hit, ...]:
         hits = [h for h in hits if h.label != Label.WEAK][:RECOMMEND_N]
     matches = [h for h in hits if h.label == Label.MATCH]
     possible = [h for h in hits if h.label == Label.POSSIBLE]
-    return tuple(_grouped(matches) + possible)
+    return tuple(_grouped(matches) + (possible[:POSSIBLE_N] if matches else possible))
 
 
 def _grouped(matches: list[Hit]) -> list[Hit]:
@@ -140,7 +141,8 @@ def _topical(hits, plan, index, qvec, total=None, head=None) -> tuple[str, tuple
         cites += gcites
         n += len(group)
     if possible:
-        # named briefly, one per line (each a claim its own item supports), after the matches
+        # named briefly, one per line (each a claim its own item supports): after the matches, the next best
+        # few (order_hits keeps POSSIBLE_N); with no match, the closest items are the answer
         lines.append("\nPossibly relevant:" if matches else "")
         for h in possible:
             lines.append(f"- {h.item.title} ({h.item.kind}) [{n}]")

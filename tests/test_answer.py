@@ -8,6 +8,7 @@ from dataclasses import replace
 import pytest
 
 from assistant.answer import Assistant, Delta
+from assistant.extractive import POSSIBLE_N
 from assistant.records import Answer
 from corpus import DEFAULT_CORPUS, load_items
 from corpus.jsonl import write_items
@@ -47,6 +48,9 @@ def test_grounded_list_answer_quotes_and_cites(grounded):
             assert f"- {hit.item.title} ({hit.item.kind}) [{c.n}]" in possible_part
         assert c.supported
     assert [c.n for c in ans.citations] == list(range(1, len(ans.hits) + 1))
+    # after the matches, only the next best few are named as possibly relevant
+    ranked = grounded.searcher.search("Which talks cover data quality for agents?").hits
+    assert 0 < possible_part.count("\n- ") <= POSSIBLE_N < sum(h.label == "possible" for h in ranked)
     assert ans.trace["citation_check"]["citation_recall"] == 1.0
 
 
