@@ -28,7 +28,6 @@ from index.text import bm25_text
 
 from assistant import scoring
 from assistant.intents import ExampleIntents
-from assistant.judge import Judge, default_judge, judge_text
 from assistant.planner import GENERIC, PART_OF_DAY, STOP, Vocabulary, plan_query
 from assistant.readers import find_references
 from assistant.records import Filters, Hit, Intent, Label, Plan, SearchResult
@@ -112,11 +111,6 @@ class Searcher:
         if not (s.planner and s.intent_examples):
             return None
         return ExampleIntents(self.encoder, s.intent_min_similarity, s.intent_min_margin, cache_dir=s.cache_dir)
-
-    @functools.cached_property
-    def judge(self) -> Judge | None:
-        """The cross-encoder that decides refusals (None when switched off or not installed)."""
-        return default_judge() if self.settings.judge else None
 
     # ------------------------------------------------------------ helpers
 
@@ -300,31 +294,14 @@ class Searcher:
             # a person or org the question names is exact evidence: the items on it are never refused, and
             # at least possibly relevant, whatever the rest of the wording scores
             ranked = [h if h.label != Label.WEAK else replace(h, label=Label.POSSIBLE) for h in ranked]
-        refused = False if plan.people or plan.orgs else self._refuse(text, ranked, timings)
+        best = max((h.relevance for h in ranked), default=0.0)
+        refused = best < s.rel_refuse and not (plan.people or plan.orgs)
         hits = () if refused else tuple(ranked[:limit])
         closest = tuple(ranked[: s.closest_n]) if refused else ()
         timings["total_ms"] = (time.perf_counter() - t0) * 1000
         return SearchResult(
             plan, hits, closest=closest, ranked=tuple(ranked), timings=timings, query_vec=qvec, total=len(order)
         )
-
-    def _refuse(self, text: str, ranked: list[Hit], timings: dict) -> bool:
-        """Whether nothing on the agenda answers the question. A question with a match is answered; one whose best
-        hit is below rel_refuse is refused; in between, the judge reads the top few items (both bars were fitted
-        on the tuning half to refuse no in-scope question there)."""
-        s = self.settings
-        best = max((h.relevance for h in ranked), default=0.0)
-        if self.judge is None:
-            return best < s.rel_refuse
-        if best >= s.rel_match or not ranked:
-            return not ranked
-        if best < s.rel_refuse:
-            return True
-        t = time.perf_counter()
-        scores = self.judge.score(text, [judge_text(h.item) for h in ranked[: s.judge_top]])
-        timings["judge_ms"] = (time.perf_counter() - t) * 1000
-        timings["judge"] = max(scores)
-        return max(scores) < s.judge_refuse
 
     def _query_idf(self, terms: list[str]) -> dict[str, float]:
         """idf per query term; a term the corpus never uses gets the highest idf (it cannot be matched)."""

@@ -62,12 +62,6 @@ class Settings:
     rel_match: float = 0.45
     rel_possible: float = 0.09
     rel_refuse: float = 0.375
-    # The judge (assistant/judge.py): when nothing is a match and the best hit is above rel_refuse, a
-    # cross-encoder reads the question with each of the top `judge_top` items, and the question is refused
-    # when none scores above `judge_refuse`. Fitted on the tuning half of eval/data only (`python -m eval.calibrate`).
-    judge: bool = True
-    judge_top: int = 3
-    judge_refuse: float = -9.5
     closest_n: int = 3  # "closest, not matching" items shown when nothing matches
     mmr_lambda: float = 0.7  # related(): relevance vs. diversity
     k_related: int = 5  # related items shown for "posters like X"

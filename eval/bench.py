@@ -33,7 +33,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import replace
 from datetime import date
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -174,16 +173,7 @@ def warm_search(searcher, st, queries, rounds: int = 3) -> dict:
                 t = time.perf_counter()
                 fn(q)
                 out.append((time.perf_counter() - t) * 1000)
-    judged = [ms for q in queries if (ms := searcher.search(q).timings.get("judge_ms")) is not None]
-    return {
-        "n": len(srch),
-        "st": st_enc,
-        "onnx": onnx_enc,
-        "search": srch,
-        "ratio": med(srch) / med(st_enc),
-        "judged": len(judged),
-        "judge_ms": med(judged) if judged else None,
-    }
+    return {"n": len(srch), "st": st_enc, "onnx": onnx_enc, "search": srch, "ratio": med(srch) / med(st_enc)}
 
 
 def cold(env, runs: int) -> dict:
@@ -253,11 +243,7 @@ def pyvideo_scale(small_searcher, onnx, settings, queries, rounds: int = 3) -> d
     report = build_index(items, folder, SyntheticPassages(onnx), cache_dir=settings.data_dir / "pyvideo-cache")
     build_s = time.perf_counter() - t
     t = time.perf_counter()
-    # the judge is off on both sides: with synthetic vectors nearly nothing is a match, so it would be asked
-    # about every question at 21.7k items and few at 48; its cost per question is reported with the warm search
-    unjudged = replace(settings, judge=False)
-    small_searcher = Searcher(small_searcher.index, unjudged)
-    big = Searcher(Index(folder, onnx, items=items), unjudged)
+    big = Searcher(Index(folder, onnx, items=items), settings)
     open_s = time.perf_counter() - t
     big.search("warm up")
     index = big.index
@@ -468,12 +454,6 @@ def main(argv: list[str] | None = None) -> int:
         f"| ONNX query encode | {med(warm['onnx']):.1f} | {pct(warm['onnx'], 95):.1f} |",
         f"| `search()` | {med(warm['search']):.1f} | {pct(warm['search'], 95):.1f} |",
         "",
-        (
-            f"The refusal judge (assistant/judge.py) was asked about {warm['judged']} of the {len(queries)} questions "
-            "(those with no match)"
-            + (f", {warm['judge_ms']:.0f} ms each (median)." if warm["judge_ms"] is not None else ".")
-        ),
-        "",
         "## 4. Cold `talks search` against the sentence-transformers floor",
         "",
         "| command | runs (s) | median s |",
@@ -505,9 +485,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"{pv['items']:,} items imported from `{PYVIDEO.name}` in {pv['import_s']:.1f} s; {pv['passages']:,} passages "
                 f"with **synthetic** vectors (eval/bench_scale.py's clustered unit vectors: embedding them for real takes about "
                 f"29 min here), real BM25, real ONNX query encodes; index `{pv['faiss']}` built in {pv['build_s']:.1f} s, "
-                f"opened in {pv['open_s']:.2f} s. The same {len(queries)} queries x3, interleaved with the 48-item index; "
-                "the refusal judge off on both (with synthetic vectors nearly nothing matches, so it would be asked "
-                "about every question at this size and few at 48 items: its cost is in section 3)."
+                f"opened in {pv['open_s']:.2f} s. The same {len(queries)} queries x3, interleaved with the 48-item index."
             ),
             "",
             "| index | search p50 ms | p95 ms |",

@@ -13,9 +13,6 @@ search and calibration compute them in one place. Labels: grade >= 1.
 - rel_refuse: per question, the best candidate's probability; among the cut-offs that refuse no in-scope
   tuning question and as many out-of-scope ones as possible, the middle one, capped at rel_match (a question
   with a match is never refused).
-- judge_refuse: the same, over the judge's best score on the top `judge_top` candidates
-  (assistant/judge.py), over every tuning question; search asks the judge only about questions with no
-  match that rel_refuse did not refuse, and refuses those the judge scores below the cut.
 The fitted numbers are copied into assistant/settings.py (rel_*).
 """
 
@@ -29,19 +26,16 @@ from pathlib import Path
 import numpy as np
 
 from assistant.engine import open_index
-from assistant.judge import default_judge, judge_text
 from assistant.scoring import FEATURES
 from assistant.search import Searcher
 from assistant.settings import Settings
 from eval.retrieval import OUT_OF_SCOPE, RESULTS, query_sets
 
 GRID = np.round(np.arange(0.02, 0.96, 0.01), 2)
-JUDGE_GRID = np.round(np.arange(-12.0, 6.0, 0.1), 1)
 
 
-def collect(searcher: Searcher, queries, qrels, depth: int = 30, judge=None, judge_top: int = 3):
-    """Per topical query: its candidates' feature rows, 0/1 labels, whether it is out of scope, and the
-    judge's best score on the top candidates (None without a judge)."""
+def collect(searcher: Searcher, queries, qrels, depth: int = 30):
+    """Per topical query: its candidates' feature rows, 0/1 labels, and whether it is out of scope."""
     groups = []
     for q in queries:
         res = searcher.search(q["query"])
@@ -51,18 +45,8 @@ def collect(searcher: Searcher, queries, qrels, depth: int = 30, judge=None, jud
         x = np.array([[h.signals[f] for f in FEATURES] for h in ranked])
         rel = qrels.get(q["qid"], {})
         y = np.array([1.0 if rel.get(h.item.id, 0) >= 1 else 0.0 for h in ranked])
-        texts = [judge_text(h.item) for h in ranked[:judge_top]]
-        judged = max(judge.score(res.plan.text or res.plan.query, texts)) if judge is not None else None
         groups.append(
-            {
-                "qid": q["qid"],
-                "type": q["type"],
-                "x": x,
-                "y": y,
-                "n_rel": len(rel),
-                "out": q["type"] == OUT_OF_SCOPE,
-                "judge": judged,
-            }
+            {"qid": q["qid"], "type": q["type"], "x": x, "y": y, "n_rel": len(rel), "out": q["type"] == OUT_OF_SCOPE}
         )
     return groups
 
@@ -102,14 +86,11 @@ def possible_cut(groups, w, tau_match: float, target: float = 0.9) -> float:
     return float(max(ok)) if ok else float(GRID[0])
 
 
-def refuse_cut(groups, w, grid=GRID, score=None) -> tuple[float, dict]:
-    """The cut-off on a question's score (default: its best candidate's probability) that refuses no in-scope
-    tuning question and as many out-of-scope ones as possible; the middle of the range that does as well."""
-    score = score or (lambda g: probs(g, w).max())
-    best_in = [score(g) for g in groups if not g["out"] and g["n_rel"]]
-    best_out = [score(g) for g in groups if g["out"]]
+def refuse_cut(groups, w) -> tuple[float, dict]:
+    best_in = [probs(g, w).max() for g in groups if not g["out"] and g["n_rel"]]
+    best_out = [probs(g, w).max() for g in groups if g["out"]]
     rows = []
-    for t in grid:
+    for t in GRID:
         false_ref = sum(b < t for b in best_in)
         refused = sum(b < t for b in best_out)
         rows.append((false_ref, -refused, -t, t))
@@ -131,19 +112,11 @@ def calibrate(groups) -> dict:
     f1s = [set_f1(groups, w, t) for t in GRID]
     tau = float(GRID[int(np.argmax(f1s))])
     refuse, refuse_stats = refuse_cut(groups, w)
-    judged = {}
-    if all(g["judge"] is not None for g in groups):
-        # the cut is fitted over every tuning question (what a judge score means does not depend on when it
-        # is asked); search asks the judge only about questions with no match
-        cut, stats = refuse_cut(groups, w, JUDGE_GRID, score=lambda g: g["judge"])
-        asked = sum(probs(g, w).max() < tau for g in groups)
-        judged = {"judge_refuse": cut, "judge_on_tune": {**stats, "asked_no_match": int(asked)}}
     return {
         "weights": dict(zip(("bias",) + FEATURES, map(float, w))),
         "rel_match": tau,
         "rel_possible": possible_cut(groups, w, tau),
         "rel_refuse": min(refuse, tau),
-        **judged,
         "tune_set_f1": max(f1s),
         "refusal_on_tune": refuse_stats,
         "queries": len(groups),
@@ -155,8 +128,8 @@ def calibrate(groups) -> dict:
 def main() -> int:
     settings = Settings.from_env({}, data_dir=Path(sys.argv[1]) if len(sys.argv) > 1 else None)
     queries, qrels = query_sets()["tune"]
-    searcher = Searcher(open_index(settings), replace(settings, rel_refuse=0.0, judge=False))
-    groups = collect(searcher, queries, qrels, judge=default_judge(), judge_top=settings.judge_top)
+    searcher = Searcher(open_index(settings), replace(settings, rel_refuse=0.0))
+    groups = collect(searcher, queries, qrels)
     result = calibrate(groups)
     text = json.dumps(result, indent=1)
     print(text)
