@@ -253,12 +253,12 @@ class Searcher:
         reachable = (np.isfinite(dense) | (bm25 > 0)) & allowed
         candidates = np.flatnonzero(reachable)  # in fused order, ties by row as a stable sort over all rows
         order = candidates[np.argsort(-fused[candidates], kind="stable")]
-        pool = order[: max(3 * limit, 50)].tolist()
+        pool = order[: max(3 * limit, 30)].tolist()  # labeled candidates; calibration reads the top 30
         idf = self._query_idf(terms)
         # which query terms each pooled item contains (for term coverage): the terms' posting lists, not a
         # BM25 score over every document per term
         rows = np.asarray(pool, dtype=np.int64)
-        has = {t_: np.isin(rows, self.index.lexical.docs_with(t_)) for t_ in idf if idf[t_] > 0}
+        has = {t_: self.index.lexical.contains(t_, rows) for t_ in idf if idf[t_] > 0}
         raw = dense[rows]
         ok = np.isfinite(raw)
         top_dense = float(raw[ok].max()) if ok.any() else 0.0

@@ -59,6 +59,11 @@ class Lexical:
 
     def __init__(self, folder: Path):
         self.retriever = _bm25s().BM25.load(str(folder), mmap=True)
+        # still memory-mapped, as plain arrays: slicing an np.memmap builds a memmap object per slice, which
+        # costs more than the slice on every query (bm25s slices these per query term)
+        self.retriever.scores = {
+            k: np.asarray(v) if isinstance(v, np.memmap) else v for k, v in self.retriever.scores.items()
+        }
         indptr = self.retriever.scores["indptr"]
         self.n_docs = int(self.retriever.scores["num_docs"])
         self._df = np.diff(indptr)
@@ -79,6 +84,12 @@ class Lexical:
         if not known:
             return np.zeros(self.n_docs, dtype=np.float32)
         return np.asarray(self.retriever.get_scores(known), dtype=np.float32)
+
+    def contains(self, term: str, rows: np.ndarray) -> np.ndarray:
+        """Whether each of these documents contains the term (one pass over its postings, no sort)."""
+        inside = np.zeros(self.n_docs, dtype=bool)
+        inside[self.docs_with(term)] = True
+        return inside[rows]
 
     def docs_with(self, term: str) -> np.ndarray:
         """Ids of the documents that contain a term: its column of bm25s's sparse score matrix, read without
