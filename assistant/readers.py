@@ -114,6 +114,7 @@ def read_spelling(text: str, vocab: Vocabulary) -> Reading:
     to it ("atscale ai & data", "@Scale AI and Data 2025") read as "the event", so the readers after this
     one see one word for each."""
     text = _PAST.sub(_past_clock, _CHAT_WORD.sub(lambda m: CHAT[m.group(0)], text))
+    text = re.sub(r"\bwhat o'?clock\b", "what time", re.sub(r"(\d)ish\b", r"\1", text, flags=re.I), flags=re.I)
     ws = [_kind_noun(w) for w in text.split()]
     for i in range(len(ws) - 1, 0, -1):
         joined = (ws[i - 1] + ws[i]).lower()
@@ -182,6 +183,7 @@ EVENT_FACTS = (
         re.compile(
             r"\b(?:what time|when) (?:should|do|must|can) (?:i|we) (?:show up|arrive|get there|be there)\b|"
             r"\b(?:when|what time) (?:does|do|will) " + _SCOPE + r" (?:start|begin|kick off|open|get going)\b|"
+            r"\b(?:when|what time)\b.{0,10}\b" + _SCOPE + r" (?:is )?(?:starting|beginning)\b|"
             r"\b(?:start|opening) time\b|\bdoors open\b|\bhow early\b|\bwhen do (?:the )?doors\b|"
             r"\bwhen (?:does|do) (?:things|it all) (?:start|begin|kick off)\b",
             re.I,
@@ -208,7 +210,7 @@ EVENT_FACTS = (
     (
         "breaks",
         re.compile(
-            r"\b(?:when|what time|is there|are there|any|where)\b.{0,30}\b(?:breaks?|lunch|breakfast|food|"
+            r"\b(?:when|what time|is there|are there|any|where)\b.{0,30}\b(?:breaks?|lunch|breakfast|food|eat|"
             r"meals?|coffee|snacks?|happy hour|drinks|networking)\b|\b(?:breaks?|lunch|breakfast|food|meals?|"
             r"coffee|happy hour|drinks)\s*(?:time|hours?)?\s*\?*$|\bwhat (?:breaks|meals?|food|snacks)\b|\bhow many breaks\b|"
             r"\b(?:is|are) (?:lunch|breakfast|food|coffee|drinks|snacks|meals?) (?:provided|included|served|available)\b",
@@ -218,7 +220,7 @@ EVENT_FACTS = (
 )
 _AFTER_MEAL = re.compile(
     r"\b(?:after|before|following|during|until|till|right|just|follows?|precedes?)\s+(?:the\s+)?"
-    r"(?:afternoon\s+|morning\s+)?(?:breaks?|lunch|breakfast|happy hour|registration)\b",
+    r"(?:afternoon\s+|morning\s+|[\d:]+\s*(?:am|pm)?\s+)?(?:breaks?|lunch|breakfast|happy hour|registration)\b",
     re.I,
 )
 MEAL = re.compile(r"\b(registration|breakfast|lunch|break|happy hour|food|coffee|networking)\b", re.I)
@@ -296,7 +298,7 @@ CUES = (
     (
         Intent.COMPARE,
         re.compile(
-            r"\bcompar\w*|\bdiffer\w*|\bdiff\b|\bseparates?\b|\bsets? \w+ apart\b|\bversus\b|\bvs\b|\b(?:basically |really )?the same (?:idea|thing)\b|\bcontrast\w*|\bstack up\b|\bside by side\b|"
+            r"\bcompar\w*|\bdiffer\w*|\bdiff\b|\bseparates?\b|\bsets? \w+ apart\b|\bversus\b|\bvs\b|\bpros\b.{0,5}\bcons\b|\b(?:basically |really )?the same (?:idea|thing)\b|\bcontrast\w*|\bstack up\b|\bside by side\b|"
             r"\bsimilarities\b|\bin common\b|\bwhich (?:one )?(?:is|was) (?:better|more)\b",
             re.I,
         ),
@@ -304,20 +306,20 @@ CUES = (
     (
         Intent.OVERLAP,
         re.compile(
-            r"\bsame time\b|\boverlap\w*|\bclash\w*|\bconflict\w*|\bconcurrent\w*|\bin parallel\b|"
+            r"\bsame time\b|\boverlap\w*\b(?! (?:topic-?wise|topically|in (?:topic|subject|content)))|\bclash\w*|\bconflict\w*|\bconcurrent\w*|\bin parallel\b|"
             r"\bparallel (?:to|with)\b|\bcompet\w*|\bcollid\w*|\bduring\b(?! the (?:day|event|conference))|\bat once\b|\bsimultaneous\w*|"
             r"\bopposite\b|\bagainst\b|\bwhile\b|\balongside\b|\bmiss(?:ing)?\b|\bskip(?:ping)?\b|\bmeanwhile\b|"
-            r"\b(?:anything|what) else (?:is )?(?:running|happening|going on)\b",
+            r"\b(?:anything|what) else (?:is )?(?:running|happen\w*|going on)\b|^when\b.{0,60},\s*(?:what|anything) else\b",
             re.I,
         ),
     ),
     (
         Intent.RELATED,
         re.compile(
-            r"(?<!would )(?<!'d )\b(?:more(?! (?:about|abt|info|information|details?)\b)|other|others|(?<!something )(?<!someone )else|similar\w*|like|likes|same (?:vein|lines?|spirit|theme|topic|"
+            r"(?<!would )(?<!'d )\b(?:more(?! (?:about|abt|info|information|details?|a|an|of a)\b)|other|others|(?<!something )(?<!someone )else|similar\w*|like|likes|same (?:vein|lines?|spirit|theme|topic|"
             r"area|direction)|in that (?:direction|vein)|along (?:those|the same|similar) lines|"
             r"relate[sd]?|related|resembl\w*|in the spirit|liked|enjoyed|loved|fans? of|follow[- ]?ups?|"
-            r"also|next(?!(?: \w+)? (?:after|before|to|up)\b)|pairs? well|goes? (?:well )?with|complements?|akin|comparable|kin|neighbou?rs?|adjacent|close to|builds? on|further|deeper)\b",
+            r"also|next(?!(?: \w+)? (?:after|before|to|up)\b)|pairs? well|goes? (?:well )?with|complements?|(?:near|close) in (?:subject|topic)|overlap\w* (?:topic-?wise|topically|in (?:topic|subject|content))|akin|comparable|kin|neighbou?rs?|adjacent|close to|builds? on|further|deeper)\b",
             re.I,
         ),
     ),
@@ -325,14 +327,15 @@ CUES = (
         Intent.WHO,
         re.compile(
             r"^(?!.*\baimed at\b)(?:\s*(?:who|whom|whos)\b|.*\bwho(?:'s| is| are)\b)|\bwho\s*\?*\s*$|\bwhose\b|\bspeakers?\b|\bpresenters?\b|\bauthors?\b|"
-            r"\bpresented by\b|\bwho (?:gives|gave|presents|runs|leads|moderates)\b",
+            r"\bpresented by\b|\bwho (?:gives|gave|presents|runs|leads|moderates)\b|\b(?:people|team|folks) behind\b|"
+            r"\bnames? of the (?:people|speakers|authors|presenters)\b",
             re.I,
         ),
     ),
     (
         Intent.ABOUT,
         re.compile(
-            r"\btell me (?:more )?about\b|\baimed at\b|\bthe angle\b|\bwhat problems?\b|\bwhat does (?:it|this|that) solve\b|\bwhat does (?:it|this|that|\w+) (?:\w+ )?do\b|\b(?:is|was) (?:it|this|that) about\b|"
+            r"\btell me (?:more )?about\b|\bwhat (?:gets|is|will be) (?:discussed|covered|talked about)\b|\baimed at\b|\bthe angle\b|\bwhat problems?\b|\bwhat does (?:it|this|that) solve\b|\bwhat does (?:it|this|that|\w+) (?:\w+ )?do\b|\b(?:is|was) (?:it|this|that) about\b|"
             r"\bmore (?:info|information|details?) (?:on|about)\b|^\W*what(?:'s| is) in\W*$|\bwhat (?:is|are|'s|will)\b.*\b(?:presenting|showing|covering)\b|\b(?:talk|speak|present)\w* about\s*\?*\s*$|\bwhat(?:'s| is| was)\b.*\babout\b|\bsummar\w*|\bdescribe\b|"
             r"\bdetails?\b|\babstract\b|\bexplain\w*|\bwhat does\b.*\b(?:cover|say)\b|\bgist\b|"
             r"\bwhat(?:'s| is) (?:in|on) (?:it|that)\b|\bbreak down\b|"
@@ -539,6 +542,7 @@ def _title_span(part: str, item: Item, offset: int) -> tuple[int, int]:
 _PARTS = re.compile(r"\s*(?:,|;|\?|\band\b|\bor\b|\bvs\.?|\bversus\b|\bwith\b|\bto\b|\bthan\b|\bas\b)\s*", re.I)
 
 
+NOUN_OF = re.compile(r"\bthe\s+(" + REF_NOUN + r")\s+(?:of|on|about)\s+((?:[\w&@.:()'’-]+\s*){1,8})", re.I)
 FIRST_X = re.compile(r"^\W*((?:[\w&@.:()'’-]+\s+){1,6}?)" + REF_NOUN + r"\b(?!s)", re.I)  # "data loading poster or ..."
 POSSESSIVE = re.compile(r"\b(?:[\w-]+\s+)?[\w-]+['’]s\s+(?:[\w-]+\s+){0,3}?" + REF_NOUN + r"s?\b", re.I)
 
@@ -575,6 +579,10 @@ def _find_references(text: str, vocab: Vocabulary, loose: bool) -> tuple[tuple[I
         item = _best_item(m.group(1), vocab, 0.5, 0.6, kinds=_noun_kinds(m.group(0)))
         if item is not None:
             add(item, *_title_span(m.group(1), item, m.start(1)))
+    for m in NOUN_OF.finditer(text):  # "the poster of data loading optimization", "the panel on infrastructure"
+        item = _best_item(m.group(2), vocab, 0.5, 0.6, kinds=_noun_kinds(m.group(1)))
+        if item is not None:
+            add(item, *_title_span(m.group(0), item, m.start()))
     for m in POSSESSIVE.finditer(text):  # "gade's talk", "krishna gade's observability talk"
         add(_speaker_item(m.group(0), vocab), m.start(), m.end())
     tokens = list(WORD.finditer(text.lower()))
@@ -679,7 +687,7 @@ def read_references(text: str, vocab: Vocabulary) -> Reading:
         joiner = r"\s*(?:" + REF_NOUN + r"s?)?\s*,?\s*(?:or|vs\.?|versus)\s*(?:the\s+)?"
         either = len(refs) >= 2 and re.fullmatch(joiner, text[refs[0][2] : refs[1][1]], re.I)  # "A or B"
         between = text[refs[0][2] : refs[1][1]] if len(refs) >= 2 else ""
-        if intent == Intent.COMPARE and dict(CUES)[Intent.RELATED].search(between):
+        if intent == Intent.COMPARE and _ALIKE.search(between):
             either = True  # "is the faiss poster anything like the realtime graph one": A against B
         if not (cue.search(rest) or (intent == Intent.COMPARE and either)):
             continue
@@ -700,6 +708,7 @@ def read_references(text: str, vocab: Vocabulary) -> Reading:
     return Reading(text, {})
 
 
+_ALIKE = re.compile(r"\b(?:like|similar|same|akin|comparable)\b", re.I)  # "is A anything like B": A against B
 _FILLER_CUES = re.compile(r"\b(?:like|also)\b", re.I)
 
 
@@ -1106,7 +1115,7 @@ def read_time(text: str, vocab: Vocabulary) -> Reading:
 RECOMMEND = re.compile(
     r"\brecommend(?:s|ed|ing)?\b|\bsuggest\w*|\bunmissable\b|\bplan my\b|"
     r"\bget the most (?:out of|from)\b|\bfor an? \w+ (?:person|folks?|people|type)\b|\bshould (?:i|we|(?:a|an) \w+(?: \w+)?|someone(?: \w+)?) (?:see|attend|go|check|catch|watch|visit|prioriti[sz]e|hit|"
-    r"not miss)\b|\bworth (?:seeing|attending|checking|visiting|my time|it)\b|\bmust[- ]sees?\b|\bshould(?:n'?t| not) (?:i )?miss\b|\bpoint (?:a|an|me|us)\b.{0,40}\bto\b|\bwhat should (?:a|an) (?:\w+ ){1,6}?(?:go to|see|attend|catch|check out)\b|\bwould help (?:me|us)\b|\bmost (?:useful|relevant|helpful) (?:for|to) (?:me|us)\b|\b(?:fits?|suits?) me\b|\bhighlights?\b|\bpicks? for\b|\b(?:talk|poster|panel|session|one)s? (?:is|are) (?:the )?best\b|"
+    r"not miss)\b|\bworth (?:seeing|attending|checking|visiting|my time|it)\b|\bmust[- ]sees?\b|\bwhat (?:do|should) i (?:attend|see|go to)\b|\bwhat should (?:she|he|they|we|my \w+) (?:go to|see|attend)\b|(?<!n't )(?<!not )\bcares? (?:mostly |most |a lot )?about\b|\bpick (?:\d+|a few|some|two|three|five)\b|\bgood for (?:beginners|newcomers|someone|me|us)\b|\bshould(?:n'?t| not) (?:i )?miss\b|\bpoint (?:a|an|me|us)\b.{0,40}\bto\b|\bwhat should (?:a|an) (?:\w+ ){1,6}?(?:go to|see|attend|catch|check out)\b|\bwould help (?:me|us)\b|\bmost (?:useful|relevant|helpful) (?:for|to) (?:me|us)\b|\b(?:fits?|suits?) me\b|\bhighlights?\b|\bpicks? for\b|\b(?:talk|poster|panel|session|one)s? (?:is|are) (?:the )?best\b|"
     r"\bdon'?t miss\b|\bi'?m (?:into|interested in|keen on|curious about|working on|a|an)\b|"
     r"\bfor (?:someone|somebody|people|a person|folks|me)\b|\b(?:as|being) an? \w+ (?:engineer|"
     r"scientist|manager|researcher|person|lead|developer)\b|\bbest (?:talks|posters|sessions|ones) "
@@ -1149,7 +1158,9 @@ def read_intent(text: str, vocab: Vocabulary) -> Reading:
     changes: dict = {}
     if (
         re.match(r"^(?:just\s+)?(?:which|list|name|show|give me|what are|are there|any|enumerate|how many)\b", low)
-        or re.search(r"\bbrowse\b|\bpull (?:them |it )?up\b|\b(?:poster|talk|panel|session) (?:lineup|list)\b", low)
+        or re.search(
+            r"\bbrowse\b|\bdump\b|\bpull (?:them |it )?up\b|\b(?:poster|talk|panel|session) (?:lineup|list|wall)\b", low
+        )
         or re.match(r"^what (?:talks|posters|panels|sessions) (?:are|r)\b", low)
         or re.search(r"\b(?:which|all|every|any)\s+(?:the\s+)?(?:talks|posters|panels|sessions)\b", low)
         or re.search(r"\blist\b", low)
