@@ -70,7 +70,7 @@ def settle(plan: Plan, vocab: Vocabulary) -> Plan:
     scheduled_only = changes.get("scheduled_only", plan.scheduled_only)
     generic = GENERIC - {"poster", "posters", "panel", "panels", "talk", "talks"} if scheduled_only else GENERIC
     topical = [w for w in words(plan.text) if w not in generic]
-    if plan.whole_list and plan.kinds and not any(w in vocab.common for w in topical):
+    if plan.whole_list and not any(w in vocab.common for w in topical):
         topical = []  # "every poster, my colleague wants the titles": no word the corpus uses is a topic
     changes["text"] = " ".join(plan.text.split()) if topical else ""
     bare = not (plan.orgs or plan.people or plan.time_from or plan.time_to or plan.schedule)

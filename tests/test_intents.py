@@ -135,12 +135,16 @@ def test_readings_of_typed_names(vocab):
     assert plan_query("first time at an @Scale event, what shouldn't I miss", vocab).orgs == ()
     # "the poster of X" names it; a topical overlap is "related", a clock overlap is "overlap"
     plan = plan_query("what is near in subject to the poster of data loading optimization", vocab)
-    assert plan.intent == Intent.RELATED and plan.related_to == "optimizing-data-loading-for-efficient-ai-model-training"
+    assert (
+        plan.intent == Intent.RELATED and plan.related_to == "optimizing-data-loading-for-efficient-ai-model-training"
+    )
     assert plan_query("anything that overlaps topic-wise with the runbooks poster?", vocab).intent == Intent.RELATED
     assert plan_query("breakfast window - what else happens then", vocab).intent == Intent.OVERLAP
     # "I don't care about times" is not an interest; "my boss cares about AI governance" is
     assert plan_query("list the posters, I don't care about times", vocab).intent == Intent.LIST
-    assert plan_query("my boss cares mostly about AI governance, what should she go to", vocab).intent == Intent.RECOMMEND
+    assert (
+        plan_query("my boss cares mostly about AI governance, what should she go to", vocab).intent == Intent.RECOMMEND
+    )
     # a kind alone is a list of it; chat fillers are not topic words
     assert plan_query("posters?", vocab).intent == Intent.LIST
     assert plan_query("how many talks r there", vocab).text == ""
