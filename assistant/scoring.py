@@ -17,6 +17,26 @@ def ranks(scores: np.ndarray) -> np.ndarray:
     return out
 
 
+def rank_of(scores: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """`ranks(scores)[rows]` without sorting every entry: count the entries above each row (ties in row order).
+    For the few rows a search labels, out of thousands of BM25 matches in a large corpus."""
+    ok = np.flatnonzero(np.isfinite(scores))
+    vals, mine = scores[ok], scores[rows]
+    above = (vals[None, :] > mine[:, None]).sum(axis=1)
+    tied_before = ((vals[None, :] == mine[:, None]) & (ok[None, :] < rows[:, None])).sum(axis=1)
+    return np.where(np.isfinite(mine), 1 + above + tied_before, 0)
+
+
+def top_rows(scores: np.ndarray, rows: np.ndarray, n: int) -> np.ndarray:
+    """The n of `rows` with the highest scores, best first, ties in row order: what a stable sort of all of
+    them would start with, from a partition instead of a full sort."""
+    if len(rows) > n:
+        vals = scores[rows]
+        kth = np.partition(vals, len(vals) - n)[len(vals) - n]
+        rows = rows[vals >= kth]  # the n best, and any tied with the n-th
+    return rows[np.lexsort((rows, -scores[rows]))][:n]
+
+
 def rrf(rank_lists: list[np.ndarray], k: int = 60) -> np.ndarray:
     """Reciprocal rank fusion (Cormack, Clarke & Buettcher, SIGIR 2009): sum of 1 / (k + rank).
 

@@ -243,17 +243,17 @@ class Searcher:
         terms = [t for t in self.index.lexical.terms(text) if t not in self._stop_stems]
         bm25 = np.where(allowed, self.index.lexical.scores(terms), 0.0)
         timings["bm25_ms"] = (time.perf_counter() - t) * 1000
-        dense_rank, bm25_rank = scoring.ranks(dense), scoring.ranks(np.where(bm25 > 0, bm25, -np.inf))
+        bm25_scores = np.where(bm25 > 0, bm25, -np.inf)
         fused = {
-            Fusion.RRF: lambda: scoring.rrf([dense_rank, bm25_rank], s.rrf_k),
+            Fusion.RRF: lambda: scoring.rrf([scoring.ranks(dense), scoring.ranks(bm25_scores)], s.rrf_k),
             Fusion.DENSE: lambda: np.where(np.isfinite(dense), dense, -1.0),
             Fusion.BM25: lambda: bm25.astype(np.float64),
             Fusion.BLEND: lambda: scoring.blend(dense, bm25, s.blend_dense),
         }[s.fusion]()
         reachable = (np.isfinite(dense) | (bm25 > 0)) & allowed
-        candidates = np.flatnonzero(reachable)  # in fused order, ties by row as a stable sort over all rows
-        order = candidates[np.argsort(-fused[candidates], kind="stable")]
-        pool = order[: max(3 * limit, 30)].tolist()  # labeled candidates; calibration reads the top 30
+        candidates = np.flatnonzero(reachable)
+        # the labeled candidates (calibration reads the top 30), in fused order, ties by row
+        pool = scoring.top_rows(fused, candidates, max(3 * limit, 30)).tolist()
         idf = self._query_idf(terms)
         # which query terms each pooled item contains (for term coverage): the terms' posting lists, not a
         # BM25 score over every document per term
@@ -268,9 +268,9 @@ class Searcher:
         probs = scoring.relevance(features, s.rel_bias, weights)
         columns = {  # one list per signal, read row by row below (floats, not numpy scalars)
             **{f: np.asarray(v, dtype=np.float64).tolist() for f, v in features.items()},
-            "dense_rank": dense_rank[rows].tolist(),
+            "dense_rank": scoring.rank_of(dense, rows).tolist(),
             "bm25": bm25[rows].astype(np.float64).tolist(),
-            "bm25_rank": bm25_rank[rows].tolist(),
+            "bm25_rank": scoring.rank_of(bm25_scores, rows).tolist(),
             "fused": fused[rows].astype(np.float64).tolist(),
             "relevance": np.asarray(probs, dtype=np.float64).tolist(),
         }
@@ -300,7 +300,7 @@ class Searcher:
         closest = tuple(ranked[: s.closest_n]) if refused else ()
         timings["total_ms"] = (time.perf_counter() - t0) * 1000
         return SearchResult(
-            plan, hits, closest=closest, ranked=tuple(ranked), timings=timings, query_vec=qvec, total=len(order)
+            plan, hits, closest=closest, ranked=tuple(ranked), timings=timings, query_vec=qvec, total=len(candidates)
         )
 
     def _query_idf(self, terms: list[str]) -> dict[str, float]:

@@ -137,14 +137,15 @@ class Vocabulary:
             if len(ns) == 1 and len(s) >= 3 and s not in STOP and s not in common
         }
         by_first = Counter(n.split()[0].lower() for n in people.values() if len(n.split()) > 1)
+        taken = common | STOP | GENERIC | surnames.keys()  # words a first name alone must not be
         first_names = {
-            n.split()[0].lower(): n
+            f: n
             for n in people.values()
             if len(n.split()) > 1
             and by_first[f := n.split()[0].lower()] == 1
             and len(f) >= 4
             and f.isalpha()
-            and f not in common | STOP | GENERIC | surnames.keys()
+            and f not in taken
         }
         single_event = len({i.event for i in program}) == 1
         scheduled = tuple(

@@ -41,20 +41,24 @@ from index.text import PASSAGE_PARAMS, bm25_text, passages, sentences
 # The Faiss index by size (eval/results/bench-<date>.md "pyvideo scale", eval/results/scale-1m-<date>.md):
 # - exact up to FLAT_MAX_PASSAGES, searched as one numpy product over the memory-mapped vectors (no Faiss
 #   load): about 1 ms at 20k passages, but at pyvideo's 40k as much as a whole query encode;
-# - IVF-Flat above, with about 2 sqrt(n) lists. How many lists to probe depends on the vectors (synthetic
-#   ones needed 2 of 2048 at a million but 128 of 256 at 20k; replicated real ones 32 of 4096 at a
-#   million), so each build measures it: the smallest nprobe whose recall@10 against exact search, for a
-#   sample of the corpus's own passages as queries, reaches IVF_RECALL (recorded in the manifest).
-# HNSW reached recall 0.995 at efSearch 64 (on 100k), but inserts about 230 vectors/s on 2 busy cores (about 86
-# minutes for a million, against 4-7 minutes for IVF's k-means and assignment); it stays selectable.
+# - HNSW up to HNSW_MAX_PASSAGES: at 50k synthetic passages 0.28 ms at recall@10 0.97 (efSearch 32), where
+#   IVF-Flat needed 128 of 512 lists at pyvideo's 40k (1.5-2.5 ms); it inserts about 2,400 vectors/s on a
+#   quiet 2-core machine (230/s on a busy one), so it stops where building it would take minutes;
+# - IVF-Flat above, with about 2 sqrt(n) lists (at a million: 2 probes of 2048, 0.27 ms, against HNSW's
+#   86-minute build on a busy machine).
+# How far either searches depends on the vectors, so each build measures it: the smallest nprobe / efSearch
+# whose recall@10 against exact search, for a sample of the corpus's own passages as queries, reaches
+# RECALL_TARGET (recorded in the manifest).
 # IVF-PQ (48-byte codes) topped out at recall 0.37; IVF-SQ8 matched IVF-Flat's speed at a quarter of the RAM
 # with recall 0.974: the next step if RAM, not latency, becomes the limit.
 FLAT_MAX_PASSAGES = 20_000
-APPROXIMATE = "IVF"  # or "HNSW"
-IVF_RECALL = 0.95
+HNSW_MAX_PASSAGES = 200_000
+APPROXIMATE = "auto"  # by size as above; or "IVF" / "HNSW" whatever the size
+RECALL_TARGET = 0.95
 IVF_NPROBE = 32  # what replicated real vectors needed at 1M (bench_scale reports it); builds tune their own
 IVF_TRAIN_PER_LIST = 50  # k-means sample: this many vectors per list (at most the whole corpus)
-HNSW_M, HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH = 32, 80, 128
+HNSW_M, HNSW_EF_CONSTRUCTION = 32, 80
+HNSW_EF_SEARCH = (16, 32, 64, 128, 256)  # tried in order at build time
 SENTENCES_MAX_ITEMS = 5_000  # precompute sentence vectors (for quoting) up to this many items
 
 
@@ -80,9 +84,10 @@ def ivf_lists(n: int) -> int:
     return int(2 ** round(np.log2(2 * np.sqrt(max(n, 1)))))
 
 
-def tune_nprobe(index, vectors: np.ndarray, nlist: int, k: int = 10, n_queries: int = 200) -> tuple[int, float]:
-    """The smallest power-of-two nprobe whose recall@k against exact search reaches IVF_RECALL, for a
-    sample of the indexed passages as queries (each one's own row left out); (nprobe, recall)."""
+def tune_search(index, vectors: np.ndarray, apply, settings, k: int = 10, n_queries: int = 200) -> tuple[int, float]:
+    """The first of `settings` (increasing: nprobe or efSearch) whose recall@k against exact search reaches
+    RECALL_TARGET, for a sample of the indexed passages as queries (each one's own row left out), applied with
+    `apply`; (setting, recall). The last setting when none does."""
     import faiss
 
     n = len(vectors)
@@ -95,19 +100,39 @@ def tune_nprobe(index, vectors: np.ndarray, nlist: int, k: int = 10, n_queries: 
         hit = [len((set(a) - {r}) & (set(b[: k + 1]) - {r})) / k for a, b, r in zip(ids, truth, rows)]
         return float(np.mean(hit))
 
-    nprobe = 1
-    while True:
-        faiss.extract_index_ivf(index).nprobe = nprobe
+    for setting in settings:
+        apply(setting)
         measured = recall()
-        if measured >= IVF_RECALL or nprobe >= nlist:
-            return nprobe, measured
-        nprobe = min(2 * nprobe, nlist)
+        if measured >= RECALL_TARGET or setting == settings[-1]:
+            return setting, measured
+    raise ValueError("no settings to try")
 
 
-def faiss_index(vectors: np.ndarray, flat_max: int = FLAT_MAX_PASSAGES, approximate: str = APPROXIMATE):
+def tune_nprobe(index, vectors: np.ndarray, nlist: int, k: int = 10, n_queries: int = 200) -> tuple[int, float]:
+    """The smallest power-of-two nprobe reaching RECALL_TARGET (tune_search); (nprobe, recall)."""
+    import faiss
+
+    ivf = faiss.extract_index_ivf(index)
+    probes = sorted({min(2**i, nlist) for i in range(int(np.log2(max(nlist, 1))) + 2)})
+
+    def apply(p):
+        ivf.nprobe = p
+
+    return tune_search(index, vectors, apply, probes, k, n_queries)
+
+
+def faiss_index(
+    vectors: np.ndarray,
+    flat_max: int = FLAT_MAX_PASSAGES,
+    approximate: str = APPROXIMATE,
+    hnsw_max: int | None = None,
+):
     import faiss
 
     n, dim = vectors.shape
+    hnsw_max = HNSW_MAX_PASSAGES if hnsw_max is None else hnsw_max
+    if approximate == "auto":
+        approximate = "HNSW" if n <= hnsw_max else "IVF"
     if n <= flat_max:
         index, params = faiss.IndexFlatIP(dim), {"type": "IndexFlatIP", "exact": True}
     elif approximate == "IVF":
@@ -125,23 +150,32 @@ def faiss_index(vectors: np.ndarray, flat_max: int = FLAT_MAX_PASSAGES, approxim
             "nlist": nlist,
             "nprobe": ivf.nprobe,
             "recall_at_10": round(measured, 4),
-            "recall_target": IVF_RECALL,
+            "recall_target": RECALL_TARGET,
         }
         params["flat_max_passages"] = flat_max
         return index, params
     elif approximate == "HNSW":
         index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
-        index.hnsw.efSearch = HNSW_EF_SEARCH
+        index.add(vectors)
+
+        def apply(ef):
+            index.hnsw.efSearch = ef
+
+        ef, measured = tune_search(index, vectors, apply, HNSW_EF_SEARCH)
         params = {
             "type": "IndexHNSWFlat",
             "exact": False,
             "M": HNSW_M,
             "efConstruction": HNSW_EF_CONSTRUCTION,
-            "efSearch": HNSW_EF_SEARCH,
+            "efSearch": ef,
+            "recall_at_10": round(measured, 4),
+            "recall_target": RECALL_TARGET,
+            "flat_max_passages": flat_max,
         }
+        return index, params
     else:
-        raise ValueError(f"unknown approximate index {approximate!r}; valid: IVF, HNSW")
+        raise ValueError(f"unknown approximate index {approximate!r}; valid: auto, IVF, HNSW")
     index.add(vectors)
     params["flat_max_passages"] = flat_max
     return index, params

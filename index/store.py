@@ -167,8 +167,8 @@ class Index:
     ) -> np.ndarray:
         """Cosine score per item (its best passage), -inf for items not reached or not allowed.
 
-        Searches the top `k` items' worth of passages (all when k is None), restricted to `allowed`
-        item rows through a Faiss ID selector so filters never starve the result list.
+        Searches the top `k` items' worth of passages, restricted to `allowed` item rows through a Faiss ID
+        selector so filters never starve the result list; with k None every passage is scored exactly.
         """
         n_items, n_pass = len(self.items), len(self.passage_item)
         out = np.full(n_items, -np.inf, dtype=np.float32)
@@ -179,7 +179,7 @@ class Index:
             return out
         per_item = max(1, n_pass // max(1, n_items))
         want = total if k is None else min(total, max(k * per_item * 4, 64))
-        if self.exact:
+        if self.exact or k is None:  # every item asked for: scored exactly, whatever the index type
             scores = np.asarray(self.vectors @ q)
             if keep is not None:
                 scores[~keep] = -np.inf

@@ -104,12 +104,14 @@ def test_faiss_topk_equals_numpy_bruteforce():
     assert (ids == expected).all()
 
 
-def test_hnsw_past_the_size_limit_finds_the_true_neighbours():
+def test_hnsw_past_the_exact_limit_finds_the_true_neighbours():
     rng = np.random.default_rng(3)
     docs = rng.normal(size=(2000, 32)).astype(np.float32)
     docs /= np.linalg.norm(docs, axis=1, keepdims=True)
-    index, params = faiss_index(docs, flat_max=1000, approximate="HNSW")
+    index, params = faiss_index(docs, flat_max=1000)  # past the exact limit, under HNSW_MAX_PASSAGES
     assert params["type"] == "IndexHNSWFlat" and not params["exact"]
+    assert params["recall_at_10"] >= params["recall_target"] and params["efSearch"] in (16, 32, 64, 128, 256)
+    assert index.hnsw.efSearch == params["efSearch"]
     _, ids = index.search(docs[:50], 1)
     assert (ids[:, 0] == np.arange(50)).mean() >= 0.98
 

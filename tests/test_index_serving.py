@@ -56,8 +56,12 @@ def brute_force(index, q, allowed=None):
     return want
 
 
-@pytest.mark.parametrize("flat_max, kind", [(10**6, "IndexFlatIP"), (50, "IndexIVFFlat")])
-def test_dense_scores_by_index_type_match_brute_force(tmp_path, items, flat_max, kind):
+@pytest.mark.parametrize(
+    "flat_max, hnsw_max, kind",
+    [(10**6, 10**6, "IndexFlatIP"), (50, 10**6, "IndexHNSWFlat"), (50, 50, "IndexIVFFlat")],
+)
+def test_dense_scores_by_index_type_match_brute_force(tmp_path, items, monkeypatch, flat_max, hnsw_max, kind):
+    monkeypatch.setattr("index.build.HNSW_MAX_PASSAGES", hnsw_max)  # exact, HNSW, IVF by size
     emb = HashingEmbedder()
     build_index(items, tmp_path / "idx", emb, cache_dir=tmp_path / "cache", flat_max=flat_max)
     index = Index(tmp_path / "idx", emb)
@@ -66,7 +70,7 @@ def test_dense_scores_by_index_type_match_brute_force(tmp_path, items, flat_max,
     posters = index.item_mask(kinds=("poster",))
     for text in ("training data ingestion", "GPU failures at scale", "vector search"):
         q = emb.encode_queries([text])[0]
-        # the small IVF has every list probed (nprobe >= nlist), so it is exact too
+        # every item asked for (k None) is scored exactly whatever the index type
         assert np.allclose(index.dense_scores(q), brute_force(index, q), atol=1e-5)
         assert np.allclose(index.dense_scores(q, posters), brute_force(index, q, posters), atol=1e-5)
         top = index.dense_scores(q, k=3)  # only the best passages' items are reached
@@ -80,7 +84,7 @@ def test_ivf_recall_on_clustered_vectors():
     docs = centers[rng.integers(0, 40, 20_000)] + rng.normal(size=(20_000, 48)) * 0.6
     docs = (docs / np.linalg.norm(docs, axis=1, keepdims=True)).astype(np.float32)
     queries = docs[:100] + rng.normal(size=(100, 48)).astype(np.float32) * 0.05
-    index, params = faiss_index(docs, flat_max=10_000)
+    index, params = faiss_index(docs, flat_max=10_000, hnsw_max=15_000)  # past both limits: IVF
     assert params["type"] == "IndexIVFFlat" and params["nlist"] == ivf_lists(20_000) and not params["exact"]
     assert params["recall_at_10"] >= 0.95 and 1 <= params["nprobe"] <= params["nlist"]
     _, ids = index.search(queries, 10)

@@ -1,9 +1,11 @@
 """Property tests: any text given to search or to the answerer gives a result or one of our errors,
 never a traceback; citations always point at a hit given."""
 
+import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from assistant import scoring
 from assistant.answer import CLARIFY, Assistant
 from assistant.search import SearchError
 
@@ -118,3 +120,17 @@ def _vocab(items):
     from assistant.planner import Vocabulary
 
     return _VOCABS.setdefault(id(items), Vocabulary.build(items))
+
+
+scores_st = st.lists(st.sampled_from([0.0, 0.5, 1.0, 2.0, 3.0, float("-inf")]), min_size=1, max_size=60)
+
+
+@given(scores=scores_st, data=st.data())
+def test_partial_ranking_equals_the_full_sort(scores, data):
+    """`rank_of` and `top_rows` (what search uses on large corpora) agree with a stable sort of everything."""
+    s = np.array(scores)
+    rows = np.array(data.draw(st.lists(st.integers(0, len(s) - 1), min_size=1, max_size=10, unique=True)))
+    assert (scoring.rank_of(s, rows) == scoring.ranks(s)[rows]).all()
+    cand = np.flatnonzero(np.isfinite(s))
+    n = data.draw(st.integers(1, 40))
+    assert scoring.top_rows(s, cand, n).tolist() == cand[np.argsort(-s[cand], kind="stable")][:n].tolist()
