@@ -816,10 +816,19 @@ def _norm(w: str) -> str:
     return _POSSESSIVE_S.sub("", w.strip("?!,.;:()\"“”'"))
 
 
+_NOT_ORG = re.compile(
+    r"(?:\bnot|\bnon|\bother than|\bexcept(?: for)?|\bexcluding|\bbesides|\boutside(?: of)?|\bapart from|\bbut)"
+    r"(?:\s+(?:from|by|at|the|those|ones))*\s*$",
+    re.I,
+)
+
+
 def read_orgs(text: str, vocab: Vocabulary) -> Reading:
-    """Orgs named in the text, in any spelling the corpus knows (n-grams of up to 4 words), or misspelled."""
-    ws = text.split()
+    """Orgs named in the text, in any spelling the corpus knows (n-grams of up to 4 words), or misspelled; one
+    right after "other than", "not from", "except", "non-" is an org to leave out ("posters not from Meta")."""
+    ws = re.sub(r"\bnon-(?=\w)", "non ", text, flags=re.I).split()
     found: list[str] = []
+    left_out: list[str] = []
     keep = [True] * len(ws)
     keys = list(vocab.orgs)
     for n in (4, 3, 2, 1):
@@ -834,11 +843,17 @@ def read_orgs(text: str, vocab: Vocabulary) -> Reading:
                 org = vocab.orgs[match[0]] if match else None
             if org is None or (org == "Meta" and i > 0 and ws[i - 1].lower().endswith("ray-ban")):
                 continue
-            if org not in found:
-                found.append(org)
+            into = left_out if _NOT_ORG.search(" ".join(ws[max(0, i - 4) : i])) else found
+            if org not in into:
+                into.append(org)
             keep[i : i + n] = [False] * n
     rest = " ".join(w for w, k in zip(ws, keep) if k)
-    return Reading(rest, {"orgs": tuple(found)} if found else {}, ("org: " + ", ".join(found),) if found else ())
+    changes: dict = {"orgs": tuple(found)} if found else {}
+    notes: tuple[str, ...] = ("org: " + ", ".join(found),) if found else ()
+    if left_out:
+        changes["not_orgs"] = tuple(left_out)
+        notes += ("org: not " + ", ".join(left_out),)
+    return Reading(rest, changes, notes)
 
 
 def read_people(text: str, vocab: Vocabulary) -> Reading:

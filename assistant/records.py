@@ -49,6 +49,7 @@ class Plan:
     intent: Intent = Intent.TOPIC
     kinds: tuple[str, ...] = ()
     orgs: tuple[str, ...] = ()
+    not_orgs: tuple[str, ...] = ()  # "other than Meta": items none of these orgs are on
     people: tuple[str, ...] = ()
     time_from: str | None = None  # ISO datetimes bounding the slots asked about
     time_to: str | None = None
@@ -63,7 +64,15 @@ class Plan:
 
     @property
     def filtered(self) -> bool:
-        return bool(self.kinds or self.orgs or self.people or self.time_from or self.time_to or self.scheduled_only)
+        return bool(
+            self.kinds
+            or self.orgs
+            or self.not_orgs
+            or self.people
+            or self.time_from
+            or self.time_to
+            or self.scheduled_only
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -117,9 +117,12 @@ class Searcher:
     def _allowed(self, plan: Plan) -> np.ndarray | None:
         if not plan.filtered:
             return None
-        return self.index.item_mask(
+        mask = self.index.item_mask(
             plan.kinds, plan.orgs, plan.people, plan.scheduled_only, plan.time_from, plan.time_to
         )
+        if plan.not_orgs:  # "posters other than Meta's": none of these orgs on the item
+            mask &= ~self.index.item_mask(orgs=plan.not_orgs)
+        return mask
 
     def _merge(self, plan: Plan, filters: Filters | None) -> Plan:
         if filters is None:

@@ -38,9 +38,11 @@ Four sets of wordings:
                asking for a colleague), and run once the readers were frozen a sixth time (0.84 overall).
                Its misses ("the poster of X", "people behind", a topical overlap, pros/cons, "what o'clock")
                were fixed, so H is a development set now too
-  heldout (I)  eval/data/planner/heldout8.jsonl: written afterwards by someone who saw none of the above, as a
+  I            eval/data/planner/heldout8.jsonl: written afterwards by someone who saw none of the above, as a
                journalist, a recruiter, a product manager, a researcher and a tired attendee would, and run
-               once the readers were frozen a seventh time: the held-out figure
+               once the readers were frozen a seventh time: 0.80 overall, the latest first-contact figure.
+               Two general fixes came after it (a whole list keeps only words the corpus uses as its topic;
+               an org left out, "other than Meta"), so its figure here is development data too
   independent  eval/data/independent: the retrieval set's 89 questions, checked by their type (below);
                its planner misses were listed in an earlier report, so it is not clean either
 
@@ -213,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
         "F (seen)": load_wordings(PLANNER / "heldout5.jsonl"),
         "G (seen)": load_wordings(PLANNER / "heldout6.jsonl"),
         "H (seen)": load_wordings(PLANNER / "heldout7.jsonl"),
-        "heldout (I)": load_wordings(PLANNER / "heldout8.jsonl"),
+        "I (seen)": load_wordings(PLANNER / "heldout8.jsonl"),
         "independent": load_queries(INDEPENDENT / "queries.jsonl"),
     }
     lines = ["# Planner accuracy per intent", "", (__doc__ or "").strip(), ""]
@@ -229,8 +231,8 @@ def main(argv: list[str] | None = None) -> int:
         wrong_all[name] = wrong
     lines += ["## Read wrong (readers + examples)", ""]
     for name, wrong in wrong_all.items():
-        if not name.startswith("heldout"):
-            continue
+        if not name.startswith("I "):
+            continue  # the latest group's misses
         lines += [f"- {name} {qid} ({t}): {q!r} -> {intent} {list(notes)}" for qid, t, q, intent, notes in wrong]
     text = "\n".join(lines) + "\n"
     publish(text, "planner.md")

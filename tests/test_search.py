@@ -135,3 +135,14 @@ def test_search_path_never_imports_llm_or_ui(real_settings, real_searcher):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
     assert out.returncode == 0, out.stdout + out.stderr
     assert "faiss-vector-search-at-meta" in out.stdout
+
+
+def test_an_org_left_out(fake_searcher):
+    """ "other than Meta", "non-Meta", "not from Meta": items with that org are left out, the rest listed."""
+    for q in ("which posters are from companies other than Meta? list them all", "non-Meta posters"):
+        res = fake_searcher.search(q)
+        assert res.plan.not_orgs == ("Meta",) and res.plan.orgs == () and res.plan.text == ""
+        assert res.hits and all(h.item.kind == "poster" and "Meta" not in h.item.orgs for h in res.hits)
+        every = [i for i in fake_searcher.items if i.kind == "poster" and "Meta" not in i.orgs]
+        assert {h.item.id for h in res.hits} == {i.id for i in every}
+    assert fake_searcher.search("posters by Meta").plan.orgs == ("Meta",)
