@@ -109,10 +109,9 @@ def _kind_noun(word: str) -> str:
 
 def read_spelling(text: str, vocab: Vocabulary) -> Reading:
     """The text with chat spellings written out ("wen" -> "when", "w/" -> "with"), kind nouns typed with a
-    slip corrected ("postres" -> "posters"), a distinctive title word
-    typed as two words rejoined ("ice berg" -> "iceberg"), and the event's own name in any spelling close
-    to it ("atscale ai & data", "@Scale AI and Data 2025") read as "the event", so the readers after this
-    one see one word for each."""
+    slip corrected ("postres" -> "posters"), a distinctive title word typed as two words rejoined ("ice berg"
+    -> "iceberg"), and the event's own name in any spelling close to it ("atscale ai & data", "@Scale AI and
+    Data 2025") read as "the event", so the readers after this one see one word for each."""
     text = _PAST.sub(_past_clock, _CHAT_WORD.sub(lambda m: CHAT[m.group(0)], text))
     text = re.sub(r"\bwhat o'?clock\b", "what time", re.sub(r"(\d)ish\b", r"\1", text, flags=re.I), flags=re.I)
     ws = [_kind_noun(w) for w in text.split()]
@@ -120,8 +119,8 @@ def read_spelling(text: str, vocab: Vocabulary) -> Reading:
         joined = (ws[i - 1] + ws[i]).lower()
         if joined.isalpha() and joined in vocab.title_names:
             ws[i - 1 : i + 1] = [ws[i - 1] + ws[i]]
-    names = _event_key(vocab)
-    keys = ["".join(words(w.replace("@", "at").replace("&", "and"))) for w in ws] if names else []
+    names = remember(vocab, ("event-name",), lambda: _event_keys(vocab))
+    keys = [_name_key(w) for w in ws] if names else []
     if names and max(fuzz.partial_ratio(k, "".join(keys)) for k in names) >= 88:  # one C call rules most out
         spans = [
             (max(fuzz.ratio(key, k) for k in names), n, i)
@@ -135,15 +134,20 @@ def read_spelling(text: str, vocab: Vocabulary) -> Reading:
     return Reading(" ".join(ws), {})
 
 
-def _event_key(vocab: Vocabulary) -> tuple[str, ...]:
-    """The event's name as lowercase letters and digits, with and without its year ("atscaleaianddata2025",
-    "atscaleaianddata"), and its leading "@Name" word; none for a corpus with no event record."""
+def _name_key(text: str) -> str:
+    """A name as lowercase letters and digits, "@" read "at" and "&" read "and" ("@Scale: AI & Data" ->
+    "atscaleaianddata")."""
+    return "".join(words(text.replace("@", "at").replace("&", "and")))
+
+
+def _event_keys(vocab: Vocabulary) -> tuple[str, ...]:
+    """The event's name keyed with and without its year ("atscaleaianddata2025", "atscaleaianddata"), and
+    its leading "@Name" word alone ("an @Scale event"); none for a corpus with no event record."""
     if vocab.event is None:
         return ()
-    title = vocab.event.title.replace("@", "at").replace("&", "and")
-    full = "".join(words(title))
+    full = _name_key(vocab.event.title)
     bare = re.sub(r"(?:19|20)\d\d$", "", full)
-    lead = words(title)[0] if title.startswith("at") else ""  # "@Scale" alone ("an @Scale event")
+    lead = _name_key(vocab.event.title.split()[0]) if vocab.event.title.startswith("@") else ""
     return tuple(dict.fromkeys(k for k in (full, bare, lead) if len(k) >= 6))
 
 

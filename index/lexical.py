@@ -99,11 +99,3 @@ class Lexical:
             return np.zeros(0, dtype=np.int64)
         indptr = self.retriever.scores["indptr"]
         return np.asarray(self.retriever.scores["indices"][indptr[tid] : indptr[tid + 1]])
-
-    def matched(self, terms: list[str], doc: int) -> list[str]:
-        """The query terms that occur in one document."""
-        out = []
-        for t in dict.fromkeys(terms):
-            if t in self.retriever.vocab_dict and self.retriever.get_scores([t])[doc] > 0:
-                out.append(t)
-        return out

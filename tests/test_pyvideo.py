@@ -14,8 +14,8 @@ from corpus.item import ID_PATTERN, Item
 from corpus.jsonl import CorpusError, load_items, write_items
 from corpus.markup import to_plain_text
 from corpus.pyvideo import ImportResult, import_pyvideo
+from eval import PYVIDEO_ARCHIVE as ARCHIVE
 
-ARCHIVE = Path("/work/shared/datasets/pyvideo-data.tar.gz")
 
 RST_DESCRIPTION = """\
 Overview
