@@ -298,7 +298,7 @@ class Searcher:
             # at least possibly relevant, whatever the rest of the wording scores
             ranked = [h if h.label != Label.WEAK else replace(h, label=Label.POSSIBLE) for h in ranked]
         best = max((h.relevance for h in ranked), default=0.0)
-        refused = best < s.rel_refuse and not (plan.people or plan.orgs)
+        refused = best < s.rel_refuse and not (plan.people or plan.orgs or plan.not_orgs)
         hits = () if refused else tuple(ranked[:limit])
         closest = tuple(ranked[: s.closest_n]) if refused else ()
         timings["total_ms"] = (time.perf_counter() - t0) * 1000
