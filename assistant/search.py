@@ -240,7 +240,8 @@ class Searcher:
         n = len(self.items)
         small = n <= 5000
         every = self._all_program and allowed is self._program  # no mask for Faiss to build
-        dense = self.index.dense_scores(qvec, None if every else allowed, k=None if small else max(limit, 100))
+        pool_n = max(3 * limit, 30)  # the labeled candidates (calibration reads the top 30)
+        dense = self.index.dense_scores(qvec, None if every else allowed, k=None if small else pool_n)
         timings["dense_ms"] = (time.perf_counter() - t) * 1000
         t = time.perf_counter()
         terms = [t for t in self.index.lexical.terms(text) if t not in self._stop_stems]
@@ -255,8 +256,7 @@ class Searcher:
         }[s.fusion]()
         reachable = (np.isfinite(dense) | (bm25 > 0)) & allowed
         candidates = np.flatnonzero(reachable)
-        # the labeled candidates (calibration reads the top 30), in fused order, ties by row
-        pool = scoring.top_rows(fused, candidates, max(3 * limit, 30)).tolist()
+        pool = scoring.top_rows(fused, candidates, pool_n).tolist()  # in fused order, ties by row
         idf = self._query_idf(terms)
         # which query terms each pooled item contains (for term coverage): the terms' posting lists, not a
         # BM25 score over every document per term
@@ -352,7 +352,7 @@ class Searcher:
         if not allowed.any():
             return []
         vec = self.index.item_vector(row)
-        dense = self.index.dense_scores(vec, allowed, k=None if len(self.items) <= 5000 else 200)
+        dense = self.index.dense_scores(vec, allowed, k=None if len(self.items) <= 5000 else max(4 * k, 20))
         terms = self._terms_of(row)
         bm25 = np.where(allowed, self.index.lexical.scores(list(terms)), 0.0)
         fused = scoring.blend(dense, bm25, s.related_blend_dense)

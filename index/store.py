@@ -192,7 +192,10 @@ class Index:
 
         q = q.reshape(1, -1)
         if keep is not None:
-            sel = faiss.IDSelectorBatch(np.flatnonzero(keep).astype(np.int64))
+            # a bitmap over passage ids: built in microseconds, where a batch selector hashes every allowed id
+            # (about 2 ms at 40k passages); `bits` must outlive the search, the selector only points at it
+            bits = np.packbits(keep, bitorder="little")
+            sel = faiss.IDSelectorBitmap(n_pass, faiss.swig_ptr(bits))
             scores, ids = self.faiss.search(q, want, params=self._search_params(sel))
         else:
             scores, ids = self.faiss.search(q, want)

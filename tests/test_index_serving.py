@@ -76,6 +76,11 @@ def test_dense_scores_by_index_type_match_brute_force(tmp_path, items, monkeypat
         top = index.dense_scores(q, k=3)  # only the best passages' items are reached
         best = np.argsort(-brute_force(index, q))[:3]
         assert np.isfinite(top[best]).all() and np.allclose(top[best], brute_force(index, q)[best], atol=1e-5)
+        # a filter with a limit: the best allowed passages through the index's selector, nothing else reached
+        top = index.dense_scores(q, posters, k=3)
+        best = np.argsort(-brute_force(index, q, posters))[:3]
+        assert np.isfinite(top[best]).all() and np.allclose(top[best], brute_force(index, q)[best], atol=1e-5)
+        assert not np.isfinite(top[~posters]).any()
 
 
 def test_ivf_recall_on_clustered_vectors():
