@@ -547,7 +547,8 @@ _PARTS = re.compile(r"\s*(?:,|;|\?|\band\b|\bor\b|\bvs\.?|\bversus\b|\bwith\b|\b
 
 
 NOUN_OF = re.compile(r"\bthe\s+(" + REF_NOUN + r")\s+(?:of|on|about)\s+((?:[\w&@.:()'’-]+\s*){1,8})", re.I)
-FIRST_X = re.compile(r"^\W*((?:[\w&@.:()'’-]+\s+){1,6}?)" + REF_NOUN + r"\b(?!s)", re.I)  # "data loading poster or ..."
+# "data loading poster or ...": a noun that names a kind ("training one model" is not "the training one")
+FIRST_X = re.compile(r"^\W*((?:[\w&@.:()'’-]+\s+){1,6}?)" + REF_NOUN.replace("|one|", "|") + r"\b(?!s)", re.I)
 POSSESSIVE = re.compile(r"\b(?:[\w-]+\s+)?[\w-]+['’]s\s+(?:[\w-]+\s+){0,3}?" + REF_NOUN + r"s?\b", re.I)
 
 
