@@ -21,11 +21,12 @@ a field wins. Everything is pure: a `Vocabulary` and a string in, a `Reading` ou
 
 from __future__ import annotations
 
-import math
+import bisect
 import re
 from datetime import datetime, time, timedelta
 from typing import NamedTuple
 
+import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Levenshtein
 
@@ -369,21 +370,6 @@ def _word_match(q: str, w: str) -> bool:
     return False
 
 
-def _title_score(near: dict[str, frozenset], item: Item, vocab: Vocabulary) -> tuple[float, float, float]:
-    """(share of the title's idf mass the phrase names, share of the phrase's words in the title, matched idf);
-    `near`: each phrase word -> the title words it matches."""
-    tw = vocab.title_text[item.id].split()
-    if not tw or not near:
-        return 0.0, 0.0, 0.0
-    idf = vocab.title_idf
-    every = frozenset().union(*near.values())
-    matched = [w for w in tw if w in every]
-    used = [q for q, ws in near.items() if not ws.isdisjoint(tw)]
-    mass = sum(idf.get(w, 1.0) for w in matched)
-    total = sum(idf.get(w, 1.0) for w in tw)
-    return mass / total, len(used) / len(near), mass
-
-
 def _noun_kinds(phrase: str) -> tuple[str, ...]:
     """The kinds a reference's noun allows: 'the X poster' is a poster, 'the X talk' a talk or panel."""
     noun = re.search(REF_NOUN + r"s?\b(?!.*" + REF_NOUN + ")", phrase, re.I)
@@ -412,36 +398,27 @@ def remember(vocab: Vocabulary, key, compute):
 
 
 def _near_words(q: str, vocab: Vocabulary) -> tuple[str, ...]:
-    """The title words `_word_match` pairs with a question word: rapidfuzz finds the ones within two edits
-    among all title words, so a large corpus is not scanned word by word in Python."""
+    """The title words `_word_match` pairs with a question word: the word itself and its plural, the words it
+    starts (by bisection over the sorted title words), and, for a word no title has, the ones within two
+    edits of the same length give or take two (rapidfuzz). A title word typed right is not read as its
+    neighbours ("trading" is not "training"), and a large corpus is never scanned word by word in Python."""
 
     def compute():
+        found = {w for w in (q, q + "s", q.rstrip("s")) if w in vocab.title_index}
         keys = vocab.title_keys
-        close = process.extract(q, keys, scorer=Levenshtein.distance, score_cutoff=2, limit=None)
-        found = {w for w, _, _ in close} | {w for w in (q, q + "s", q.rstrip("s")) if w in vocab.title_index}
         if len(q) >= 4:
-            found |= {w for w in keys if w.startswith(q)}
+            i = bisect.bisect_left(keys, q)
+            while i < len(keys) and keys[i].startswith(q):
+                found.add(keys[i])
+                i += 1
+        if len(q) >= 5 and q not in vocab.title_index:  # `_word_match` allows edits between words of 5+ letters
+            by_len = vocab.title_keys_by_length
+            for n in range(max(5, len(q) - 2), len(q) + 3):
+                close = process.extract(q, by_len.get(n, ()), scorer=Levenshtein.distance, score_cutoff=2, limit=None)
+                found |= {w for w, _, _ in close}
         return tuple(w for w in found if _word_match(q, w))
 
     return remember(vocab, ("near", q), compute)
-
-
-def _sharing(near: dict[str, frozenset], vocab: Vocabulary, need: int) -> list[Item]:
-    """Items whose title matches at least `need` of the phrase's words, through the word index. An item that
-    matches `need` of n words matches one of the n - need + 1 rarest, so only their postings are read
-    ("prefix filtering"): "python" in a 21k-talk corpus is not walked when a rarer word is there."""
-    postings = sorted((_posting(q, vocab) for q in near), key=len)
-    candidates = set().union(*postings[: len(postings) - need + 1])
-    if need > 1:
-        candidates = {i for i in candidates if sum(i in p for p in postings) >= need}
-    return [vocab.by_id[i] for i in candidates]
-
-
-def _posting(q: str, vocab: Vocabulary) -> frozenset[str]:
-    """Ids of the items whose title has a word matching q (memoized)."""
-    return remember(
-        vocab, ("posting", q), lambda: frozenset(i.id for w in _near_words(q, vocab) for i in vocab.title_index[w])
-    )
 
 
 def _best_item(
@@ -455,20 +432,31 @@ def _best_item(
     pw = [w for w in words(re.sub(r"[()]", "", phrase)) if w not in GENERIC and len(w) > 1]
     if not pw:
         return None
-    best, best_key = None, (0.0, 0.0, 0.0)
-    top_idf = vocab.top_idf
     near = {q: frozenset(_near_words(q, vocab)) for q in dict.fromkeys(pw)}
-    for item in _sharing(near, vocab, max(1, math.ceil(min_precision * len(near) - 1e-9))):
-        if kinds and item.kind not in kinds:
-            continue
-        cover, precision, mass = _title_score(near, item, vocab)
-        # a short reference works when it names a distinctive title word ("the Iceberg talk")
-        if precision < min_precision or (cover < min_cover and (not short_ok or mass < 0.75 * top_idf)):
-            continue
-        key = (precision, cover, mass)
-        if key > best_key:
-            best, best_key = item, key
-    return best
+    table = vocab.titles
+    # per title: how many of the phrase's words it has (precision), and the idf mass of the title words they
+    # match against the title's whole mass (cover), every title at once
+    used = np.zeros(len(table.ids), dtype=np.int64)
+    mass = np.zeros(len(table.ids))
+    for ws in near.values():
+        hit = np.zeros(len(table.ids), dtype=bool)
+        for w in ws:
+            hit[table.postings[w][0]] = True
+        used += hit
+    for w in frozenset().union(*near.values()):
+        rows, weights = table.postings[w]
+        mass[rows] += weights
+    rows = np.flatnonzero(used >= min_precision * len(near) - 1e-9)  # the titles with enough of its words
+    if kinds:
+        rows = rows[np.isin(table.kinds[rows], kinds)]
+    precision, cover, m = used[rows] / len(near), mass[rows] / table.mass[rows], mass[rows]
+    # a short reference works when it names a distinctive title word ("the Iceberg talk")
+    ok = (cover >= min_cover) | (short_ok & (m >= 0.75 * vocab.top_idf))
+    rows, precision, cover, m = rows[ok], precision[ok], cover[ok], m[ok]
+    if not len(rows):
+        return None
+    best = rows[np.lexsort((-rows, m, cover, precision))[-1]]  # ties: the first title
+    return vocab.by_id[table.ids[best]]
 
 
 def _title_runs(phrase: str, vocab: Vocabulary) -> list[Item]:
@@ -497,7 +485,8 @@ def _title_runs(phrase: str, vocab: Vocabulary) -> list[Item]:
     if len(pw) < 3:
         return []
     run = f" {' '.join(pw)} "
-    found = [i for i in vocab.title_index.get(pw[0], ()) if run in f" {vocab.title_text[i.id]} "]
+    rarest = min(pw, key=lambda w: len(vocab.title_index.get(w, ())))  # a title with the run has every word
+    found = [i for i in vocab.title_index.get(rarest, ()) if run in f" {vocab.title_text[i.id]} "]
     return found if len(found) == 1 else []
 
 

@@ -12,6 +12,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from corpus.item import Item
 from corpus.normalize import ORG_ALIASES, org_key
 
@@ -82,8 +84,21 @@ class Vocabulary:
 
     @functools.cached_property
     def title_keys(self) -> tuple[str, ...]:
-        """Every title word, for fuzzy lookups."""
-        return tuple(self.title_index)
+        """Every title word, sorted: the words a prefix starts are one run, found by bisection."""
+        return tuple(sorted(self.title_index))
+
+    @functools.cached_property
+    def titles(self) -> TitleTable:
+        """The titles as arrays, for scoring a phrase against every title at once."""
+        return TitleTable.build(self)
+
+    @functools.cached_property
+    def title_keys_by_length(self) -> dict[int, tuple[str, ...]]:
+        """Title words by length: a word within two edits of another is at most two letters longer or shorter."""
+        out: dict[int, list[str]] = {}
+        for w in self.title_keys:
+            out.setdefault(len(w), []).append(w)
+        return {n: tuple(ws) for n, ws in out.items()}
 
     @functools.cached_property
     def short_titles(self) -> dict[str, str]:
@@ -190,3 +205,29 @@ class Vocabulary:
 
     def fuzzy_people(self) -> bool:
         return len(self.people) <= FUZZY_PEOPLE_MAX
+
+
+@dataclass(frozen=True)
+class TitleTable:
+    """Titles as arrays: one row per titled item (`ids`), each title word's rows and weights (its idf times its
+    count in that title), each title's idf mass and its item's kind."""
+
+    ids: tuple[str, ...]
+    postings: dict  # title word -> (rows, weights)
+    mass: np.ndarray
+    kinds: np.ndarray
+
+    @classmethod
+    def build(cls, vocab: Vocabulary) -> TitleTable:
+        ids = tuple(vocab.title_text)
+        idf = vocab.title_idf
+        rows: dict[str, list[int]] = {}
+        weights: dict[str, list[float]] = {}
+        mass = np.zeros(len(ids))
+        for r, i in enumerate(ids):
+            for w, n in Counter(vocab.title_text[i].split()).items():
+                rows.setdefault(w, []).append(r)
+                weights.setdefault(w, []).append(idf.get(w, 1.0) * n)  # an unknown word weighs 1
+                mass[r] += weights[w][-1]
+        postings = {w: (np.asarray(rows[w], dtype=np.int64), np.asarray(weights[w])) for w in rows}
+        return cls(ids, postings, mass, np.asarray([vocab.by_id[i].kind for i in ids], dtype=object))

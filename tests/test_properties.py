@@ -134,3 +134,49 @@ def test_partial_ranking_equals_the_full_sort(scores, data):
     cand = np.flatnonzero(np.isfinite(s))
     n = data.draw(st.integers(1, 40))
     assert scoring.top_rows(s, cand, n).tolist() == cand[np.argsort(-s[cand], kind="stable")][:n].tolist()
+
+
+def _title_keys_by_hand(phrase, vocab, min_cover, min_precision, short_ok, kinds) -> dict:
+    """What `readers._best_item` stands for, as the plain loop over every title: item id -> (precision,
+    cover, mass) for each title the phrase may name."""
+    from assistant.readers import GENERIC, _near_words, words
+
+    pw = [w for w in words(phrase) if w not in GENERIC and len(w) > 1]
+    near = {q: set(_near_words(q, vocab)) for q in dict.fromkeys(pw)}
+    every = set().union(*near.values())
+    keys = {}
+    for item_id, text in vocab.title_text.items():
+        tw = text.split()
+        if not tw or not near or (kinds and vocab.by_id[item_id].kind not in kinds):
+            continue
+        mass = sum(vocab.title_idf.get(w, 1.0) for w in tw if w in every)
+        cover = mass / sum(vocab.title_idf.get(w, 1.0) for w in tw)
+        precision = sum(1 for ws in near.values() if ws & set(tw)) / len(near)
+        if precision >= min_precision and (cover >= min_cover or (short_ok and mass >= 0.75 * vocab.top_idf)):
+            keys[item_id] = (precision, round(cover, 9), round(mass, 9))
+    return keys
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_title_matching_scores_every_title_as_the_plain_loop_does(items, data):
+    """The title matcher scores all titles at once with arrays; it picks a title with the best (precision,
+    cover, mass) a loop over every title finds, or none when the loop finds none."""
+    from assistant.planner import Vocabulary
+    from assistant.readers import _best_item
+
+    vocab = Vocabulary.build(items)
+    pool = sorted({w for t in vocab.title_text.values() for w in t.split()}) + ["agnets", "storag", "data", "the"]
+    phrase = " ".join(data.draw(st.lists(st.sampled_from(pool), min_size=1, max_size=6)))
+    args = (
+        data.draw(st.sampled_from([0.3, 0.4, 0.5, 0.6])),  # min_cover
+        data.draw(st.sampled_from([0.5, 0.6])),  # min_precision
+        data.draw(st.booleans()),  # short_ok
+        data.draw(st.sampled_from([(), ("poster",), ("talk", "panel")])),  # kinds
+    )
+    got = _best_item(phrase, vocab, *args)
+    keys = _title_keys_by_hand(phrase, vocab, *args)
+    if not keys:
+        assert got is None, phrase
+    else:
+        assert got is not None and keys[got.id] == max(keys.values()), phrase
