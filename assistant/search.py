@@ -61,28 +61,31 @@ def check_k(k) -> int:
 
 
 class LastQueries:
-    """An embedder that remembers its last two one-text query encodes: the intent reader and the topical
-    search often encode the same question, once."""
+    """An embedder that remembers its last few query encodes: the intent reader and the topical search often
+    encode the same question, or encode the intent's text and the search text in one batch."""
 
-    def __init__(self, embedder, size: int = 2):
+    def __init__(self, embedder, size: int = 4):
         self.embedder, self.size = embedder, size
         self.name, self.dim = embedder.name, embedder.dim
         self._last: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()  # the app answers on several threads
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
-        if len(texts) != 1:
+        if len(texts) > 2:  # building, fitting: nothing to remember
             return self.embedder.encode_queries(texts)
         with self._lock:
-            vec = self._last.get(texts[0])
-        if vec is None:
-            vec = self.embedder.encode_queries(texts)
+            known = [self._last.get(t) for t in texts]
+        if any(v is None for v in known):
+            vecs = self.embedder.encode_queries(texts)
+        else:
+            vecs = np.stack(known)
         with self._lock:
-            self._last.pop(texts[0], None)
-            self._last[texts[0]] = vec
+            for t, v in zip(texts, vecs):
+                self._last.pop(t, None)
+                self._last[t] = v
             while len(self._last) > self.size:
                 self._last.pop(next(iter(self._last)))
-        return vec
+        return vecs
 
 
 class Searcher:

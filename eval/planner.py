@@ -151,7 +151,7 @@ class Barred:
     def __init__(self, model: ExampleIntents, min_similarity: float, min_margin: float, memo: dict):
         self.model, self.min_similarity, self.min_margin, self.memo = model, min_similarity, min_margin, memo
 
-    def classify(self, text: str) -> Guess | None:
+    def classify(self, text: str, also: str = "") -> Guess | None:
         if text not in self.memo:
             self.memo[text] = self.model.nearest(text)
         g = self.memo[text]

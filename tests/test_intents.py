@@ -23,7 +23,7 @@ class Always:
     def __init__(self, label):
         self.label, self.seen = label, []
 
-    def classify(self, text):
+    def classify(self, text, also=""):
         self.seen.append(text)
         return Guess(self.label, 0.9, 0.3) if self.label else None
 
@@ -193,7 +193,34 @@ def test_one_encode_per_question_text():
             calls.append(list(texts))
             return np.ones((len(texts), 3), np.float32)
 
-    enc = LastQueries(Enc())
+    enc = LastQueries(Enc(), size=2)
     for t in ("a", "a", "b", "a", "c", "d", "a"):
         enc.encode_queries([t])
     assert calls == [["a"], ["b"], ["c"], ["d"], ["a"]]
+    # the intent's text and the search text in one batch; the search then finds its vector kept
+    calls.clear()
+    assert enc.encode_queries(["what is x", "x"]).shape == (2, 3)
+    assert enc.encode_queries(["x"]).shape == (1, 3) and calls == [["what is x", "x"]]
+
+
+def test_search_text_encoded_with_the_intent_text(fake_searcher):
+    """A topical question the intent reader sees: its masked text and the search text go to the model in
+    one batch, and search encodes nothing more."""
+    calls = []
+    inner = fake_searcher.encoder.embedder
+
+    class Spy:
+        name, dim = inner.name, inner.dim
+
+        def encode_queries(self, texts):
+            calls.append(list(texts))
+            return inner.encode_queries(texts)
+
+    fake_searcher.search("warm up")  # the example questions' vectors
+    fake_searcher.encoder.embedder = Spy()
+    try:
+        res = fake_searcher.search("anything from Meta on storage for training data?")
+    finally:
+        fake_searcher.encoder.embedder = inner
+    assert res.plan.orgs == ("Meta",) and res.hits and res.plan.text not in calls[0][0]
+    assert len(calls) == 1 and len(calls[0]) == 2 and res.plan.text == calls[0][1], calls
