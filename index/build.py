@@ -284,11 +284,10 @@ def _build(
     t0 = time.perf_counter()
     inputs = embed_inputs(items)
     cache = EmbeddingCache(cache_dir or folder.parent / "embedding-cache", embedder.name, embedder.dim)
-    vectors, embedded = cache.embed(inputs.passages, embedder.encode_documents, progress=progress)
-    sent_vectors = None
-    if inputs.sentences:
-        sent_vectors, sent_new = cache.embed(inputs.sentences, embedder.encode_documents, progress=progress)
-        embedded += sent_new
+    # passages and abstract sentences in one encode: the encoder batches texts of a like length together
+    both, embedded = cache.embed(inputs.passages + inputs.sentences, embedder.encode_documents, progress=progress)
+    vectors = both[: len(inputs.passages)]
+    sent_vectors = both[len(inputs.passages) :] if inputs.sentences else None
     cache.save()
     manifest = assemble(items, folder, embedder, inputs, vectors, sent_vectors, corpus_file, flat_max)
     return BuildReport(folder, manifest, embedded, time.perf_counter() - t0)
