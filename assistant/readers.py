@@ -68,6 +68,7 @@ CHAT = {  # chat spellings of the words the readers key on, as attendees type th
     "ur": "your",
     "gimme": "give me",
     "lemme": "let me",
+    "evry": "every",
     "pls": "please",
     "plz": "please",
     "tmrw": "tomorrow",
@@ -97,14 +98,24 @@ def _past_clock(m: re.Match) -> str:
 
 
 KIND_NOUNS = ("poster", "posters", "panel", "panels", "talks", "session", "sessions", "speaker", "speakers")
+# words the readers key on, long enough that a slip in them is not another word
+CUE_NOUNS = ("difference", "differences", "compare", "comparison", "schedule", "recommend", "similar", "overlap")
 
 
 def _kind_noun(word: str) -> str:
-    """A kind noun typed with one slip ("postres", "pannels"); ordinary words ("posted") stay as they are."""
+    """A kind noun or cue word typed with a slip ("postres", "pannels", "difrence"; two slips in a word of
+    eight letters or more), or a four-letter one with two letters swapped ("tlak"); ordinary words
+    ("posted") stay as they are."""
     w = word.lower()
-    if len(w) < 5 or not w.isalpha() or w in KIND_NOUNS or w in ordinary_words():
+    if len(w) < 4 or not w.isalpha() or w in KIND_NOUNS or w in CUE_NOUNS or w in ordinary_words():
         return word
-    near = [k for k in KIND_NOUNS if OSA.distance(w, k) <= 1]
+    if len(w) == 4:
+        return "talk" if w != "talk" and sorted(w) == sorted("talk") and OSA.distance(w, "talk") == 1 else word
+    near = [
+        k
+        for k in KIND_NOUNS + CUE_NOUNS
+        if OSA.distance(w, k) <= (2 if len(k) >= 8 else 1) and not w.startswith(k)  # "recommender" is a word
+    ]
     return near[0] if near else word
 
 
@@ -115,6 +126,7 @@ def read_spelling(text: str, vocab: Vocabulary) -> Reading:
     Data 2025") read as "the event", so the readers after this one see one word for each."""
     text = _PAST.sub(_past_clock, _CHAT_WORD.sub(lambda m: CHAT[m.group(0)], text))
     text = re.sub(r"\bwhat o'?clock\b", "what time", re.sub(r"(\d)ish\b", r"\1", text, flags=re.I), flags=re.I)
+    text = re.sub(r"\bquestions?[- ](?:and|&)[- ]answers?\b", "Q&A", text, flags=re.I)  # "question-and-answer"
     ws = [_kind_noun(w) for w in text.split()]
     for i in range(len(ws) - 1, 0, -1):
         joined = (ws[i - 1] + ws[i]).lower()
@@ -154,7 +166,7 @@ def _event_keys(vocab: Vocabulary) -> tuple[str, ...]:
 
 # ---------------------------------------------------------------- event facts
 
-_SCOPE = r"(?:it|this|the (?:conference|event|day|program(?:me)?|summit|agenda)|@?scale|things?|everything|it all)"
+_SCOPE = r"(?:it|this|the (?:whole |entire )?(?:conference|event|day|program(?:me)?|summit|agenda|thing)|@?scale|things?|everything|it all)"
 EVENT_FACTS = (
     (
         "schedule",
@@ -189,6 +201,7 @@ EVENT_FACTS = (
             r"\b(?:what time|when) (?:should|do|must|can) (?:i|we) (?:show up|arrive|get there|be there)\b|"
             r"\b(?:when|what time) (?:does|do|will) " + _SCOPE + r" (?:start|begin|kick off|open|get going)\b|"
             r"\b(?:when|what time)\b.{0,10}\b" + _SCOPE + r" (?:is )?(?:starting|beginning)\b|"
+            r"\b(?:when|what time)\b.{0,10}\b" + _SCOPE + r"(?: \w+ly)? (?:starts|begins|kicks off|opens)\b|"
             r"\b(?:start|opening) time\b|\bdoors open\b|\bhow early\b|\bwhen do (?:the )?doors\b|"
             r"\bwhen (?:does|do) (?:things|it all) (?:start|begin|kick off)\b",
             re.I,
@@ -293,25 +306,30 @@ def event_items(fact: str, vocab: Vocabulary) -> tuple[str, ...]:
 REF_NOUN = r"(?:talk|poster|panel|session|presentation|keynote|chat|one|discussion|thing)"
 QUOTED = re.compile(r"[\"“”‘’']([^\"“”‘’']{3,120})[\"“”‘’']")
 THE_X = re.compile(  # "the X talk", and "the X panel and Y panel"
-    r"\b(?:(?:the|that|this)\s+|(?<=talk |alks |anel |nels |ster |ters | one |ones )(?:and|or|vs\.?|versus)\s+)((?:(?!(?:the|that|this|and|or|vs|versus)\b)[\w&@.:()'’-]+\s+){0,8}?)"
+    r"\b(?:(?:the|that|this|my|our|your|his|her|their)\s+|(?<=talk |alks |anel |nels |ster |ters | one |ones )(?:and|or|vs\.?|versus)\s+)((?:(?!(?:the|that|this|and|or|vs|versus)\b)[\w&@.:()'’-]+\s+){0,8}?)"
     + REF_NOUN
     + r"s?\b(?:\s+(?:by|from|on|about)\s+"
     r"(?:[A-Z][\w.-]+\s*){1,3})?",
     re.I,
+)
+# how far two named items' subjects overlap: compared; "what overlaps topic-wise with X" is related to X
+TOPICAL_OVERLAP = (
+    r"\boverlap\w* (?:topic-?wise|content-?wise|topically|in (?:topic|subject|content))\b|"
+    r"\b(?:content|topic|topical|subject) overlap\b"
 )
 CUES = (
     (
         Intent.COMPARE,
         re.compile(
             r"\bcompar\w*|\bdiffer\w*|\bdiff\b|\bseparates?\b|\bsets? \w+ apart\b|\bversus\b|\bvs\b|\bpros\b.{0,5}\bcons\b|\b(?:basically |really )?the same (?:idea|thing)\b|\bcontrast\w*|\bstack up\b|\bside by side\b|"
-            r"\bsimilarities\b|\bin common\b|\bwhich (?:one )?(?:is|was) (?:better|more)\b",
+            r"\bsimilarities\b|\bin common\b|\bwhich (?:one )?(?:is|was) (?:better|more)\b|" + TOPICAL_OVERLAP,
             re.I,
         ),
     ),
     (
         Intent.OVERLAP,
         re.compile(
-            r"\bsame time\b|\boverlap\w*\b(?! (?:topic-?wise|topically|in (?:topic|subject|content)))|\bclash\w*|\bconflict\w*|\bconcurrent\w*|\bin parallel\b|"
+            r"\bsame time\b|(?<!content )(?<!topic )(?<!topical )(?<!subject )\boverlap\w*\b(?! (?:topic-?wise|content-?wise|topically|in (?:topic|subject|content)))|\bclash\w*|\bconflict\w*|\bconcurrent\w*|\bin parallel\b|"
             r"\bparallel (?:to|with)\b|\bcompet\w*|\bcollid\w*|\bduring\b(?! the (?:day|event|conference))|\bat once\b|\bsimultaneous\w*|"
             r"\bopposite\b|\bagainst\b|\bwhile\b|\balongside\b|\bmiss(?:ing)?\b|\bskip(?:ping)?\b|\bmeanwhile\b|"
             r"\b(?:anything|what) else (?:is )?(?:running|happen\w*|going on)\b|^when\b.{0,60},\s*(?:what|anything) else\b",
@@ -324,7 +342,7 @@ CUES = (
             r"(?<!would )(?<!'d )\b(?:more(?! (?:about|abt|info|information|details?|a|an|of a)\b)|other|others|(?<!something )(?<!someone )else|similar\w*|like|likes|same (?:vein|lines?|spirit|theme|topic|"
             r"area|direction)|in that (?:direction|vein)|along (?:those|the same|similar) lines|"
             r"relate[sd]?|related|resembl\w*|in the spirit|liked|enjoyed|loved|fans? of|follow[- ]?ups?|"
-            r"also|next(?!(?: \w+)? (?:after|before|to|up)\b)|pairs? well|goes? (?:well )?with|complements?|(?:near|close) in (?:subject|topic)|overlap\w* (?:topic-?wise|topically|in (?:topic|subject|content))|akin|comparable|kin|neighbou?rs?|adjacent|close to|builds? on|further|deeper)\b",
+            r"also|next(?!(?: \w+)? (?:after|before|to|up)\b)|pairs? well|goes? (?:well )?with|complements?|(?:near|close) in (?:subject|topic)|overlap\w* (?:topic-?wise|content-?wise|topically|in (?:topic|subject|content))|(?:content|topic|topical|subject) overlap\w*|akin|comparable|kin|neighbou?rs?|adjacent|close to|builds? on|further|deeper)\b",
             re.I,
         ),
     ),
@@ -333,7 +351,8 @@ CUES = (
         re.compile(
             r"^(?!.*\baimed at\b)(?:\s*(?:who|whom|whos)\b|.*\bwho(?:'s| is| are)\b)|\bwho\s*\?*\s*$|\bwhose\b|\bspeakers?\b|\bpresenters?\b|\bauthors?\b|"
             r"\bpresented by\b|\bwho (?:gives|gave|presents|runs|leads|moderates)\b|\b(?:people|team|folks) behind\b|"
-            r"\bnames? of the (?:people|speakers|authors|presenters)\b",
+            r"\bnames? of the (?:people|speakers|authors|presenters)\b|\bthe (?:people|folks|team) (?:doing|giving|running|presenting)\b|"
+            r"\bwhich (?:company|companies|org|organi[sz]ation|firm) (?:is|are|does|do)\b.*\b(?:with|from|for|at)\b",
             re.I,
         ),
     ),
@@ -341,7 +360,7 @@ CUES = (
         Intent.ABOUT,
         re.compile(
             r"\btell me (?:more )?about\b|\bwhat (?:gets|is|will be) (?:discussed|covered|talked about)\b|\baimed at\b|\bthe angle\b|\bwhat problems?\b|\bwhat does (?:it|this|that) solve\b|\bwhat does (?:it|this|that|\w+) (?:\w+ )?do\b|\b(?:is|was) (?:it|this|that) about\b|"
-            r"\bmore (?:info|information|details?) (?:on|about)\b|^\W*what(?:'s| is) in\W*$|\bwhat (?:is|are|'s|will)\b.*\b(?:presenting|showing|covering)\b|\b(?:talk|speak|present)\w* about\s*\?*\s*$|\bwhat(?:'s| is| was)\b.*\babout\b|\bsummar\w*|\bdescribe\b|"
+            r"\bmore (?:info|information|details?) (?:on|about)\b|^\W*what(?:'s| is) in\W*$|\bwhat (?:is|are|'s|will)\b.*\b(?:presenting|showing|covering)\b|\b(?:talk|speak|present)\w* about\s*\?*\s*$|\bwhat(?:'s| is| was)\b.*\babout\b|\bsummar\w*|\bdescri(?:be|ption)\b|"
             r"\bdetails?\b|\babstract\b|\bexplain\w*|\bwhat does\b.*\b(?:cover|say)\b|\bgist\b|"
             r"\bwhat(?:'s| is) (?:in|on) (?:it|that)\b|\bbreak down\b|"
             r"^\W*(?:so\s+)?(?:what(?:'s| is| are| was)?|whats)(?:\s+(?:is|it|this|that|the|exactly|again|even|thing|"
@@ -563,7 +582,9 @@ def _find_references(text: str, vocab: Vocabulary, loose: bool) -> tuple[tuple[I
         add(_best_item(m.group(1), vocab, 0.4, 0.5) or _speaker_item(m.group(1), vocab), m.start(), m.end())
     for m in THE_X.finditer(text):
         phrase = m.group(0)
-        start = m.start() if re.match(r"th(?:e|at|is)\b", phrase, re.I) else m.start(1)  # "... or Y poster": Y
+        start = (
+            m.start() if re.match(r"(?:th(?:e|at|is)|my|our|your|his|her|their)\b", phrase, re.I) else m.start(1)
+        )  # "... or Y poster": Y
         add(
             _best_item(m.group(1) or "", vocab, 0.5, 0.6, kinds=_noun_kinds(phrase)) or _speaker_item(phrase, vocab),
             start,
@@ -656,6 +677,10 @@ def read_references(text: str, vocab: Vocabulary) -> Reading:
             spoken.append((item, s, e))
             by[item] = name
     every = sorted(titled + spoken, key=lambda f: f[1])
+    pair = _the_two(text, vocab) if len(every) < 2 and dict(CUES)[Intent.COMPARE].search(text) else ()
+    if pair:  # "the two panels, how do they differ": the corpus has just two
+        changes = {"intent": Intent.COMPARE, "targets": tuple(i.id for i in pair)}
+        return Reading(_strip(text, dict(CUES)[Intent.COMPARE]), changes, ("compare the two",))
     if len(every) < 2 and (
         (VERSUS.search(text) and (every or re.search(r"\b" + REF_NOUN, text, re.I) or _side_items(text, [], vocab)))
         or re.match(r"\W*(?:compare|contrast)\s+(?:the\s+)?(?:two|both|" + REF_NOUN + r"s\b)", text, re.I)
@@ -690,6 +715,8 @@ def read_references(text: str, vocab: Vocabulary) -> Reading:
         if intent == Intent.COMPARE and len(refs) < 2:
             if not re.search(r"\b" + REF_NOUN + r"\b(?!s)", rest, re.I):
                 continue  # "compare X" with no other item described ("X compared to the data loading poster")
+            if not cue.search(re.sub(TOPICAL_OVERLAP, " ", rest, flags=re.I)):
+                continue  # "which poster overlaps topic-wise with X": related to X
             changes, note = {"intent": intent, "targets": (refs[0][0].id,)}, f"compare {refs[0][0].title!r}"
         else:
             items = [r[0] for r in refs]
@@ -700,6 +727,21 @@ def read_references(text: str, vocab: Vocabulary) -> Reading:
         notes = (note, *(f"person: {by[r[0]]}" for r in refs if r[0] in by))
         return Reading(_strip(rest, cue) if keep else "", changes, notes)
     return Reading(text, {})
+
+
+_TWO = re.compile(
+    r"\b(?:the|these|those) (?:two|2) (posters|panels|talks)\b|\bboth (?:the )?(posters|panels|talks)\b", re.I
+)
+
+
+def _the_two(text: str, vocab: Vocabulary) -> tuple[Item, ...]:
+    """The two items of a kind when the text says "the two panels" and the corpus has exactly two."""
+    m = _TWO.search(text)
+    if not m:
+        return ()
+    kind = (m.group(1) or m.group(2)).lower().rstrip("s")
+    of_kind = tuple(i for i in vocab.program if i.kind == kind)
+    return of_kind if len(of_kind) == 2 else ()
 
 
 _ALIKE = re.compile(r"\b(?:like|similar|same|akin|comparable)\b", re.I)  # "is A anything like B": A against B
@@ -793,7 +835,7 @@ TALK_WORDS = r"\b(?:talks?|presentations?|keynotes?|lectures?)\b"
 
 
 def read_kinds(text: str, vocab: Vocabulary) -> Reading:
-    scope = text.lower()
+    scope = re.sub(r"\bposter\s+(presentation|talk)(s?)\b", r"poster\2", text.lower())  # "poster presentations"
     kinds = [k for k, pattern in KIND_WORDS.items() if re.search(pattern, scope) and k in vocab.kinds]
     if kinds and re.search(TALK_WORDS, scope):
         kinds = [] if "poster" in kinds else ["talk", "panel"]  # "talks and posters": everything

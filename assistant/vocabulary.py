@@ -34,7 +34,8 @@ work working works doing bring bringing lineup program where hear see catch find
 someone anybody somebody everything everyone involved appear appearing appears participate participating happens
 happen going slot slots scheduled running runs here there every each entire whole complete full pls plz please
 thanks thx shown displayed discussion discussions many wanna gonna enumerate titles just them need want browse called provide only presented needed details
-times they that's it's they're don't dont no um uh hey hi display care particular order pull up look
+times they that's it's they're don't dont no um uh hey hi display care particular order pull up look able share
+appreciate grateful kindly seeing possible if
 like complete descriptions thing i'd i'll you've non not except excluding besides companies company orgs organizations organisations firms""".split()
 )
 

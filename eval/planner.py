@@ -3,7 +3,7 @@
     python -m eval.planner          # prints the tables and writes eval/results/planner.md
     python -m eval.planner --fit    # fits the example reader's two bars on the dev wordings only
 
-Four sets of wordings:
+Sets of wordings:
   dev (A)      eval/data/planner/dev.jsonl: the wordings the readers and the example reader were developed
                against; the bars `intent_min_similarity` / `intent_min_margin` are fitted on it together with
                the tuning half of eval/data (which must stay topical where it is topical)
@@ -47,7 +47,11 @@ Four sets of wordings:
                ten more voices (phone typing with autocorrect slips, a sponsor's booth staffer, a speaker
                checking neighbouring slots, a non-technical manager, a grad student, long polite sentences,
                two-to-four-word fragments, Indian, Spanish and German English), and run once with the readers
-               frozen an eighth time: its figures below are first contact, nothing was changed for it
+               frozen an eighth time: 0.80 overall on first contact (lowest: compare and list 0.62, who and when
+               0.71). Its misses (cue words typed with slips, "tlak", "my X talk", "the two panels", a topical
+               overlap of two named items, "the whole thing", "description", "the people doing X", filler words
+               left in whole lists) were fixed, so J is a development set now too; its remaining misses are
+               listed at the end
   independent  eval/data/independent: the retrieval set's 89 questions, checked by their type (below);
                its planner misses were listed in an earlier report, so it is not clean either
 
@@ -221,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
         "G (seen)": load_wordings(PLANNER / "heldout6.jsonl"),
         "H (seen)": load_wordings(PLANNER / "heldout7.jsonl"),
         "I (seen)": load_wordings(PLANNER / "heldout8.jsonl"),
-        "J (first contact)": load_wordings(PLANNER / "heldout9.jsonl"),
+        "J (seen)": load_wordings(PLANNER / "heldout9.jsonl"),
         "independent": load_queries(INDEPENDENT / "queries.jsonl"),
     }
     lines = ["# Planner accuracy per intent", "", (__doc__ or "").strip(), ""]

@@ -136,6 +136,26 @@ def test_intents(vocab, query, intent):
 
 
 @pytest.mark.parametrize(
+    "query,intent,n_targets",
+    [
+        ("the two panels, how do they differ", "compare", 2),  # the corpus has just two panels
+        ("difrence between faiss poster and the tidb one", "compare", 2),  # a cue word with two slips
+        ("how much do the Snowflake talk and the Snowflake Intelligence poster overlap content-wise", "compare", 2),
+        ("wen is the data warehouse agent tlak", "when", 1),  # "tlak": two letters swapped
+        ("what other sessions are close to my data warehouse agents talk", "related", 1),  # "my X talk"
+        ("I would be grateful for a brief description of the poster on the collective wisdom of models", "about", 1),
+        ("tell me about the people doing the observability talk", "who", 1),
+        ("what time does the whole thing kick off", "event", 0),
+        ("Could you tell me what time the event officially begins in the morning?", "event", 0),
+        ("posters about data feeds for recommender training", "topic", 0),  # "recommender" is no slip
+    ],
+)
+def test_wordings_of_group_j(vocab, query, intent, n_targets):
+    plan = plan_query(query, vocab)
+    assert plan.intent == intent and len(plan.targets) == n_targets, plan
+
+
+@pytest.mark.parametrize(
     "query",
     [
         "talks related to data quality",  # a topic that shares title words: not a reference
