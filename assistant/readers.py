@@ -97,6 +97,31 @@ def _past_clock(m: re.Match) -> str:
     return f"{h}:{minutes:02d}"
 
 
+_MINUTES = {
+    "oh five": 5, "o five": 5, "ten": 10, "fifteen": 15, "twenty": 20, "twenty five": 25, "thirty": 30,
+    "thirty five": 35, "forty": 40, "forty five": 45, "fifty": 50, "fifty five": 55,
+}  # fmt: skip
+_HOUR = r"(" + "|".join(_NUMBERS) + r")"
+# a clock time said in words, as people dictate: "two thirty", "ten fifteen", "eleven thirty five", "at two",
+# "three o'clock" (an hour word alone is a time only after "at", "around", "by", "after", "until", ...)
+_SPOKEN = re.compile(
+    r"\b" + _HOUR + r"\s+(" + "|".join(sorted(_MINUTES, key=len, reverse=True)) + r")\b(?!\s+(?:minutes?|mins?)\b)|"
+    r"\b" + _HOUR + r"\s+o'?\s?clock\b|"
+    r"\b(at|around|by|after|before|from|until|till|between|and|to) "
+    + _HOUR
+    + r"\b(?=\s*(?:$|[?!.,]|(?:am|pm|and|to|or|then)\b))",
+    re.I,
+)
+
+
+def _spoken_clock(m: re.Match) -> str:
+    """ "two thirty" -> "2:30", "at two" -> "at 2" (read_time reads digits)."""
+    if m.group(5):  # "at two"
+        return f"{m.group(4)} {_NUMBERS.index(m.group(5).lower()) + 1}"
+    h = _NUMBERS.index((m.group(1) or m.group(3)).lower()) + 1
+    return f"{h}:{_MINUTES[m.group(2).lower()]:02d}" if m.group(2) else str(h)
+
+
 KIND_NOUNS = ("poster", "posters", "panel", "panels", "talks", "session", "sessions", "speaker", "speakers")
 # words the readers key on, long enough that a slip in them is not another word
 CUE_NOUNS = ("difference", "differences", "compare", "comparison", "schedule", "recommend", "similar", "overlap")
@@ -125,6 +150,7 @@ def read_spelling(text: str, vocab: Vocabulary) -> Reading:
     -> "iceberg"), and the event's own name in any spelling close to it ("atscale ai & data", "@Scale AI and
     Data 2025") read as "the event", so the readers after this one see one word for each."""
     text = _PAST.sub(_past_clock, _CHAT_WORD.sub(lambda m: CHAT[m.group(0)], text))
+    text = _SPOKEN.sub(_spoken_clock, text)
     text = re.sub(r"\bwhat o'?clock\b", "what time", re.sub(r"(\d)ish\b", r"\1", text, flags=re.I), flags=re.I)
     text = re.sub(r"\bquestions?[- ](?:and|&)[- ]answers?\b", "Q&A", text, flags=re.I)  # "question-and-answer"
     ws = [_kind_noun(w) for w in text.split()]

@@ -148,9 +148,12 @@ def test_intents(vocab, query, intent):
         ("what time does the whole thing kick off", "event", 0),
         ("Could you tell me what time the event officially begins in the morning?", "event", 0),
         ("posters about data feeds for recommender training", "topic", 0),  # "recommender" is no slip
+        ("what is on at two thirty", "schedule", 0),  # a time said in words, as dictated
+        ("anything between two and three", "schedule", 0),
+        ("the two panels and three posters on agents", "topic", 0),  # numbers that are not times
     ],
 )
-def test_wordings_of_group_j(vocab, query, intent, n_targets):
+def test_wordings_of_groups_j_and_k(vocab, query, intent, n_targets):
     plan = plan_query(query, vocab)
     assert plan.intent == intent and len(plan.targets) == n_targets, plan
 
