@@ -357,7 +357,7 @@ CUES = (
         re.compile(
             r"\bsame time\b|(?<!content )(?<!topic )(?<!topical )(?<!subject )\boverlap\w*\b(?! (?:topic-?wise|content-?wise|topically|in (?:topic|subject|content)))|\bclash\w*|\bconflict\w*|\bconcurrent\w*|\bin parallel\b|"
             r"\bparallel (?:to|with)\b|\bcompet\w*|\bcollid\w*|\bduring\b(?! the (?:day|event|conference))|\bat once\b|\bsimultaneous\w*|"
-            r"\bopposite\b|\bagainst\b|\bwhile\b|\balongside\b|\bmiss(?:ing)?\b|\bskip(?:ping)?\b|\bmeanwhile\b|"
+            r"\bopposite\b|\bagainst\b|\bwhile\b|\balongside\b|(?<!already )(?<!want to )(?<!wanna )\bmiss(?:ing)?\b(?! (?:it|another|the|that|this)\b)|\bskip(?:ping)?\b|\bmeanwhile\b|"
             r"\b(?:anything|what) else (?:is )?(?:running|happen\w*|going on)\b|^when\b.{0,60},\s*(?:what|anything) else\b",
             re.I,
         ),
@@ -397,7 +397,7 @@ CUES = (
     (
         Intent.WHEN,
         re.compile(
-            r"^\s*when\b|\bwhat time\b|\b(?:morning|afternoon) or (?:the )?(?:morning|afternoon)\b|\bbefore or after\b|\b(?:what|which) hour\b|\bwhich slot\b|\bwhen(?:'s| is| does| do)\b|\bschedul\w*\b|"
+            r"^\s*when\b|\bwhat time\b|\b(?:morning|afternoon) or (?:the )?(?:morning|afternoon)\b|\bbefore or after\b|\b(?:what|which) hour\b|\bwhich slot\b|\bwhen(?:'s| is| does| do| was| were| did)\b|\bschedul\w*\b|"
             r"\b(?:when|time)\s*\?*\s*$",
             re.I,
         ),

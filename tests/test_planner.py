@@ -151,6 +151,8 @@ def test_intents(vocab, query, intent):
         ("what is on at two thirty", "schedule", 0),  # a time said in words, as dictated
         ("anything between two and three", "schedule", 0),
         ("the two panels and three posters on agents", "topic", 0),  # numbers that are not times
+        ("did I already miss the Silent Errors talk? when was it", "when", 1),  # "miss" that is no clash
+        ("if i go to the iceberg talk will i miss anything", "overlap", 1),
     ],
 )
 def test_wordings_of_groups_j_and_k(vocab, query, intent, n_targets):
