@@ -593,16 +593,40 @@ def find_references(text: str, vocab: Vocabulary, loose: bool = True) -> list[tu
     return list(remember(vocab, ("references", text, loose), lambda: _find_references(text, vocab, loose)))
 
 
+def _add_reference(found: list, item: Item | None, start: int, end: int) -> None:
+    """Add an item named at [start, end) unless it is named already or the span overlaps one found."""
+    if item is not None and all(item.id != f[0].id for f in found) and all(end <= s or start >= e for _, s, e in found):
+        found.append((item, start, end))
+
+
 def _find_references(text: str, vocab: Vocabulary, loose: bool) -> tuple[tuple[Item, int, int], ...]:
+    # what both readings share is found once per question; only the words one title uses differ
+    found = list(remember(vocab, ("named", text), lambda: _named_references(text, vocab)))
+    # a word only one item of the corpus uses, in its title, written as a name ("what separates SEVmate from
+    # ...") or standing alone between "vs", "or", "and" ("nimble vs tulib", "faiss poster or tidb poster");
+    # written in lowercase in a sentence only when `loose` and not an ordinary word ("what's tulib"; "more on
+    # search" is a topic)
+    alone = {re.sub(REF_NOUN + r"s?$", "", p.strip().lower()).strip() for p in _PARTS.split(text)}
+    for m in re.finditer(r"[\w-]{4,}", text):
+        word = m.group(0)
+        item_id = vocab.title_names.get(word.lower())
+        if item_id is not None and (
+            (loose and word.lower() not in ordinary_words())
+            or word.lower() in alone
+            or (m.start() > 0 and word[:1].isupper())
+            or any(c.isupper() for c in word[1:])
+        ):
+            _add_reference(found, vocab.by_id[item_id], m.start(), m.end())
+    return tuple(sorted(found, key=lambda f: f[1]))
+
+
+def _named_references(text: str, vocab: Vocabulary) -> tuple[tuple[Item, int, int], ...]:
+    """Items the text names by quoted or unquoted title, "the X talk", a person's or org's talk, a short
+    title said whole; in the order they were found."""
     found: list[tuple[Item, int, int]] = []
 
     def add(item, start, end):
-        if (
-            item is not None
-            and all(item.id != f[0].id for f in found)
-            and all(end <= s or start >= e for _, s, e in found)
-        ):
-            found.append((item, start, end))
+        _add_reference(found, item, start, end)
 
     for m in QUOTED.finditer(text):
         add(_best_item(m.group(1), vocab, 0.4, 0.5) or _speaker_item(m.group(1), vocab), m.start(), m.end())
@@ -640,22 +664,7 @@ def _find_references(text: str, vocab: Vocabulary, loose: bool) -> tuple[tuple[I
             start = text.find(part)
             for item in runs if len(runs) > 1 or not best else [best]:
                 add(item, *_title_span(part, item, start))
-    # a word only one item of the corpus uses, in its title, written as a name ("what separates SEVmate from
-    # ...") or standing alone between "vs", "or", "and" ("nimble vs tulib", "faiss poster or tidb poster");
-    # written in lowercase in a sentence only when `loose` and not an ordinary word ("what's tulib"; "more on
-    # search" is a topic)
-    alone = {re.sub(REF_NOUN + r"s?$", "", p.strip().lower()).strip() for p in _PARTS.split(text)}
-    for m in re.finditer(r"[\w-]{4,}", text):
-        word = m.group(0)
-        item_id = vocab.title_names.get(word.lower())
-        if item_id is not None and (
-            (loose and word.lower() not in ordinary_words())
-            or word.lower() in alone
-            or (m.start() > 0 and word[:1].isupper())
-            or any(c.isupper() for c in word[1:])
-        ):
-            add(vocab.by_id[item_id], m.start(), m.end())
-    return tuple(sorted(found, key=lambda f: f[1]))
+    return tuple(found)
 
 
 CUE_WORDS = {
