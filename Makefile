@@ -1,7 +1,7 @@
 # make install: idempotent; creates .venv, installs the pinned CPU torch first, then the project (one line per
 #               step; VERBOSE=1 shows pip's own output and download progress).
 # make test:    install, then `ruff check`, `ruff format --check` and the whole test suite (installs Debian's chromium for the browser test when missing
-#               and apt-get can; otherwise that test is skipped with its reason, which .ci/run turns into a failure).
+#               and apt-get can; otherwise the browser tests fail and say why).
 # make run:     install, then launch the app on http://127.0.0.1:7860 (builds the index on first run; opens the page
 #               when a desktop browser is available: make run ARGS=--no-browser only prints the URL)
 # make bench:   the query-path and index benchmark, ratios side by side (eval/results/bench-<date>.md)
@@ -38,18 +38,18 @@ $(STAMP): pyproject.toml
 	echo "make install: done in $$(( $$(date +%s) - t0 )) s; $(VENV) takes $$(du -sh $(VENV) | cut -f1)"
 
 # The browser test drives Debian's chromium (never a downloaded browser): installed here when missing and apt-get
-# can (as root, or with sudo that needs no password); otherwise tests/test_app.py skips it and says why.
+# can (as root, or with sudo that needs no password); otherwise the browser tests fail and say why.
 test: install
 	@if ! command -v chromium >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ]; then sudo=; elif sudo -n true 2>/dev/null; then sudo=sudo; else sudo=no; fi; \
 	  if ! command -v apt-get >/dev/null 2>&1; then \
-	    echo "make test: chromium is missing and there is no apt-get to install it; the browser test will be skipped"; \
+	    echo "make test: chromium is missing and there is no apt-get to install it; the browser tests will fail"; \
 	  elif [ "$$sudo" = no ]; then \
-	    echo "make test: chromium is missing (sudo apt-get install chromium); the browser test will be skipped"; \
+	    echo "make test: chromium is missing (sudo apt-get install chromium); the browser tests will fail"; \
 	  else \
 	    echo "make test: installing Debian's chromium for the browser test (apt-get install chromium)"; \
 	    { $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq chromium >/dev/null; } \
-	      || echo "make test: apt-get could not install chromium; the browser test will be skipped"; \
+	      || echo "make test: apt-get could not install chromium; the browser tests will fail"; \
 	  fi; \
 	fi
 	$(BIN)/ruff check .

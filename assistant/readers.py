@@ -341,7 +341,7 @@ THE_X = re.compile(  # "the X talk", and "the X panel and Y panel"
 # how far two named items' subjects overlap: compared; "what overlaps topic-wise with X" is related to X
 TOPICAL_OVERLAP = (
     r"\boverlap\w* (?:topic-?wise|content-?wise|topically|in (?:topic|subject|content))\b|"
-    r"\b(?:content|topic|topical|subject) overlap\b"
+    r"\b(?:content|topic|topical|subject) overlap\w*"
 )
 CUES = (
     (
@@ -368,7 +368,8 @@ CUES = (
             r"(?<!would )(?<!'d )\b(?:more(?! (?:about|abt|info|information|details?|a|an|of a)\b)|other|others|(?<!something )(?<!someone )else|similar\w*|like|likes|same (?:vein|lines?|spirit|theme|topic|"
             r"area|direction)|in that (?:direction|vein)|along (?:those|the same|similar) lines|"
             r"relate[sd]?|related|resembl\w*|in the spirit|liked|enjoyed|loved|fans? of|follow[- ]?ups?|"
-            r"also|next(?!(?: \w+)? (?:after|before|to|up)\b)|pairs? well|goes? (?:well )?with|complements?|(?:near|close) in (?:subject|topic)|overlap\w* (?:topic-?wise|content-?wise|topically|in (?:topic|subject|content))|(?:content|topic|topical|subject) overlap\w*|akin|comparable|kin|neighbou?rs?|adjacent|close to|builds? on|further|deeper)\b",
+            r"also|next(?!(?: \w+)? (?:after|before|to|up)\b)|pairs? well|goes? (?:well )?with|complements?|(?:near|close) in (?:subject|topic)|akin|comparable|kin|neighbou?rs?|adjacent|close to|builds? on|further|deeper)\b|"
+            + TOPICAL_OVERLAP,
             re.I,
         ),
     ),
