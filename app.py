@@ -15,11 +15,15 @@ from __future__ import annotations
 import argparse
 import hashlib
 import html
+import importlib.abc
+import importlib.machinery
+import importlib.util
 import json
 import os
 import re
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +33,58 @@ from assistant import safe_html, webguard
 from assistant.cli import set_offline_env
 
 set_offline_env()  # before gradio (and litellm) are imported
+# gradio wraps every event in a matplotlib backend switch when matplotlib is installed; with the backend left to
+# "auto", the first answer would import pyplot to resolve it (0.4 s). A server draws nothing on screen.
+os.environ.setdefault("MPLBACKEND", "agg")
+# Four answers at once (gradio's default is one). Set here rather than by `demo.queue(...)`, which would build the
+# whole server app a fourth time (0.2 s of the launch): every Blocks already sets up its queue from this variable.
+os.environ.setdefault("GRADIO_DEFAULT_CONCURRENCY_LIMIT", "4")
+
+# Importing gradio takes 3-5 s on a 2-core machine, and more than half of it is development-time work a server
+# never uses: as each component class is defined, gradio re-reads its source file, parses it and rewrites its
+# type stub (.pyi) in site-packages (`create_or_modify_pyi`; the stubs ship in the wheel), and renders every
+# event listener's docstring through a Jinja template (`EventListener.set_doc`). The app imports gradio with
+# those two steps skipped: measured, `import gradio` 2.2-2.7 s -> 1.7-2.0 s after skipping the stubs alone
+# (3.7-4.8 s before). Nothing else changes: a gradio release without these names imports exactly as before.
+GRADIO_DEV_STEPS = {
+    "gradio.component_meta": lambda module: setattr(module, "create_or_modify_pyi", lambda *a, **k: None),
+    "gradio.events": lambda module: setattr(module.EventListener, "set_doc", lambda *a, **k: None),
+}
+
+
+class _SkipDevSteps(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Finds the modules of GRADIO_DEV_STEPS as usual and, once each has run, swaps its step for a no-op."""
+
+    def find_spec(self, name, path, target=None):
+        if name not in GRADIO_DEV_STEPS:
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        if spec is None or spec.loader is None:
+            return spec
+        self._inner = getattr(self, "_inner", {})
+        self._inner[name] = spec.loader
+        spec.loader = self
+        return spec
+
+    def create_module(self, spec):
+        return self._inner[spec.name].create_module(spec)
+
+    def exec_module(self, module):
+        self._inner[module.__name__].exec_module(module)
+        try:
+            GRADIO_DEV_STEPS[module.__name__](module)
+        except AttributeError:  # a gradio without this step: nothing to skip
+            pass
+
+
+def import_gradio():
+    """gradio, imported without its development-time steps when this is the process's first import of it."""
+    if "gradio" not in sys.modules and not any(isinstance(f, _SkipDevSteps) for f in sys.meta_path):
+        sys.meta_path.insert(0, _SkipDevSteps())
+    import gradio
+
+    return gradio
+
 
 EXAMPLES = [
     "Which talks cover data quality for agents?",
@@ -888,7 +944,7 @@ def _download(path):
 
 
 def build_app(assistant):
-    import gradio as gr
+    gr = import_gradio()
 
     from assistant import agenda
     from corpus.item import KINDS
@@ -980,7 +1036,6 @@ def build_app(assistant):
         gr.api(ask, api_name="ask")
         gr.api(search, api_name="search")
         gr.api(related, api_name="related")
-    demo.queue(default_concurrency_limit=4)
     return demo
 
 
@@ -1047,6 +1102,8 @@ def main(argv: list[str] | None = None) -> int:
     from index.manifest import IndexMismatch
 
     t0 = time.perf_counter()
+    # gradio imports on a second thread while the index loads (Faiss and ONNX Runtime release the GIL)
+    threading.Thread(target=import_gradio, name="import-gradio", daemon=True).start()
     try:
         settings = Settings.from_env(os.environ, corpus=Path(args.corpus) if args.corpus else None)
         assistant = Assistant.open(settings, progress=sys.stderr.isatty())
@@ -1061,6 +1118,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"app.py: error: cannot listen on {args.host}:{args.port} ({exc}); pass --port", file=sys.stderr)
         return 2
     print(f"Ask the agenda: {url}  (ready in {time.perf_counter() - t0:.1f}s; Ctrl-C stops)", flush=True)
+    if importlib.util.find_spec("matplotlib") is not None:  # gradio imports it in the first event it serves
+        threading.Thread(target=importlib.import_module, args=("matplotlib",), daemon=True).start()
     if not args.no_browser and (
         sys.platform in ("darwin", "win32") or os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
     ):

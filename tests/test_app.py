@@ -84,6 +84,13 @@ def test_search_and_related_endpoints(client):
     assert all(h["reason"] for h in rel["hits"])
 
 
+def test_four_answers_run_at_once(real_searcher, real_settings):
+    from assistant.answer import Assistant
+
+    demo = app.build_app(Assistant(real_searcher, real_settings))
+    assert demo._queue.default_concurrency_limit == 4  # gradio's own default is one at a time
+
+
 def test_twenty_concurrent_asks_all_succeed(served):
     from gradio_client import Client
 
