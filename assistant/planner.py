@@ -1,6 +1,6 @@
 """Turn a plain-language question into a `Plan`: a short fold over the readers in `assistant/readers.py`.
 
-    question -> read_spelling -> read_event -> read_references -> read_time -> read_orgs -> read_people -> read_kinds
+    question -> read_spelling -> read_event -> read_places -> read_references -> read_time -> read_orgs -> read_people -> read_kinds
              -> read_intent -> settle -> [by_example] -> Plan
 
 Each reader takes the text the ones before it left and may set Plan fields; the first to set a field
@@ -10,6 +10,7 @@ embeddings. Pure: a `Vocabulary` built once from the items, and a string.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from corpus.normalize import clean_text, squash
@@ -17,11 +18,13 @@ from corpus.normalize import clean_text, squash
 from assistant.intents import IntentModel, by_example
 from assistant.readers import (
     PART_OF_DAY,
+    TOPICAL_FRAME,
     read_event,
     read_intent,
     read_kinds,
     read_orgs,
     read_people,
+    read_places,
     read_references,
     read_spelling,
     read_time,
@@ -31,7 +34,17 @@ from assistant.vocabulary import GENERIC, KIND_WORDS, STOP, Vocabulary, words
 
 __all__ = ["GENERIC", "PART_OF_DAY", "STOP", "Vocabulary", "plan_query"]
 
-READERS = (read_spelling, read_event, read_references, read_time, read_orgs, read_people, read_kinds, read_intent)
+READERS = (
+    read_spelling,
+    read_event,
+    read_places,
+    read_references,
+    read_time,
+    read_orgs,
+    read_people,
+    read_kinds,
+    read_intent,
+)
 
 
 def plan_query(query: str, vocab: Vocabulary, intents: IntentModel | None = None) -> Plan:
@@ -48,19 +61,38 @@ def plan_query(query: str, vocab: Vocabulary, intents: IntentModel | None = None
     return by_example(plan, vocab, intents) if intents is not None else plan
 
 
+_KIND_AFTER = re.compile(r"\b([\w-]+)\s+(?:posters?|panels?|talks?|sessions?)\b", re.I)
+_NOT_TOPIC = {"single", "whole", "entire", "complete", "full", "other", "remaining", "different", "available"}
+
+
+def _kind_topic(query: str, vocab: Vocabulary) -> bool:
+    """A word of the corpus's topics right before a kind noun ("all the agent posters")."""
+    return any(
+        w in vocab.common and w not in STOP | GENERIC | _NOT_TOPIC
+        for m in _KIND_AFTER.finditer(query)
+        for w in words(m.group(1))
+    )
+
+
 def settle(plan: Plan, vocab: Vocabulary) -> Plan:
     """What follows from the readers together: the intent of a schedule question, "when" questions
     that only timed items can answer, and the topical text (empty when only question words are left)."""
     changes: dict = {}
     if plan.schedule and plan.intent in (Intent.TOPIC, Intent.LIST):
         changes["intent"] = Intent.SCHEDULE
+    if plan.intent in (Intent.WHO, Intent.ABOUT, Intent.WHEN) and not plan.targets and plan.schedule:
+        slot = [i for i in plan.schedule if vocab.by_id[i].kind != "logistics"]
+        if len(slot) == 1:  # "who speaks right before the afternoon break": that one talk
+            changes["targets"] = tuple(slot)
     if plan.intent == Intent.WHEN and not plan.schedule and vocab.scheduled:
         if (
             KIND_WORDS["poster"]
             and any(w in ("poster", "posters") for w in words(plan.query))
             and vocab.poster_sessions
         ):
-            changes.update(
+            changes.update(  # "when are the posters up": the poster sessions, an event fact
+                intent=Intent.EVENT,
+                event_fact="poster_sessions",
                 schedule=tuple(i.id for i in vocab.poster_sessions),
                 kinds=(),
                 notes=plan.notes + ("posters are shown in the poster sessions",),
@@ -72,6 +104,8 @@ def settle(plan: Plan, vocab: Vocabulary) -> Plan:
     topical = [w for w in words(plan.text) if w not in generic]
     if plan.whole_list and not any(w in vocab.common for w in topical):
         topical = []  # "every poster, my colleague wants the titles": no word the corpus uses is a topic
+    if plan.whole_list and plan.kinds and not TOPICAL_FRAME.search(plan.query) and not _kind_topic(plan.query, vocab):
+        topical = []  # "every poster, I want to check the board numbering": words around a whole list are context
     changes["text"] = " ".join(plan.text.split()) if topical else ""
     bare = not (plan.orgs or plan.people or plan.time_from or plan.time_to or plan.schedule)
     if plan.intent == Intent.TOPIC and plan.kinds and bare and not changes["text"]:

@@ -77,6 +77,8 @@ CHAT = {  # chat spellings of the words the readers key on, as attendees type th
     "thru": "through",
     "til": "until",
     "n": "and",
+    "brekkie": "breakfast",
+    "arvo": "afternoon",
 }
 _CHAT_WORD = re.compile(
     r"(?<![\w'/-])(?:" + "|".join(map(re.escape, CHAT)) + r")(?![\w'/-])"
@@ -114,6 +116,21 @@ _SPOKEN = re.compile(
 )
 
 
+# "half one" (British: 1:30), and a clock written without its colon after a word of time ("between 1030 and
+# 1130", "at 1430")
+_HALF = re.compile(r"\bhalf (" + "|".join(_NUMBERS) + r"|\d{1,2})\b(?! (?:hours?|days?|of|an?|the)\b)", re.I)
+_HHMM = re.compile(
+    r"\b(at|around|about|from|between|and|to|till|until|after|before|by|since|@)\s+([01]?\d|2[0-3])([0-5]\d)\b"
+    r"(?!\s*(?:people|attendees|items|talks|posters|sessions|%))",
+    re.I,
+)
+
+
+def _half_clock(m: re.Match) -> str:
+    word = m.group(1).lower()
+    return f"{int(word) if word.isdigit() else _NUMBERS.index(word) + 1}:30"
+
+
 def _spoken_clock(m: re.Match) -> str:
     """ "two thirty" -> "2:30", "at two" -> "at 2" (read_time reads digits)."""
     if m.group(5):  # "at two"
@@ -125,6 +142,7 @@ def _spoken_clock(m: re.Match) -> str:
 KIND_NOUNS = ("poster", "posters", "panel", "panels", "talks", "session", "sessions", "speaker", "speakers")
 # words the readers key on, long enough that a slip in them is not another word
 CUE_NOUNS = ("difference", "differences", "compare", "comparison", "schedule", "recommend", "similar", "overlap")
+TIME_WORDS = ("before", "after", "between", "morning", "afternoon", "evening")  # "befor lunch", "mornig"
 
 
 def _kind_noun(word: str) -> str:
@@ -132,13 +150,13 @@ def _kind_noun(word: str) -> str:
     eight letters or more), or a four-letter one with two letters swapped ("tlak"); ordinary words
     ("posted") stay as they are."""
     w = word.lower()
-    if len(w) < 4 or not w.isalpha() or w in KIND_NOUNS or w in CUE_NOUNS or w in ordinary_words():
+    if len(w) < 4 or not w.isalpha() or w in KIND_NOUNS + CUE_NOUNS + TIME_WORDS or w in ordinary_words():
         return word
     if len(w) == 4:
         return "talk" if w != "talk" and sorted(w) == sorted("talk") and OSA.distance(w, "talk") == 1 else word
     near = [
         k
-        for k in KIND_NOUNS + CUE_NOUNS
+        for k in KIND_NOUNS + CUE_NOUNS + TIME_WORDS
         if OSA.distance(w, k) <= (2 if len(k) >= 8 else 1) and not w.startswith(k)  # "recommender" is a word
     ]
     return near[0] if near else word
@@ -150,10 +168,15 @@ def read_spelling(text: str, vocab: Vocabulary) -> Reading:
     -> "iceberg"), and the event's own name in any spelling close to it ("atscale ai & data", "@Scale AI and
     Data 2025") read as "the event", so the readers after this one see one word for each."""
     text = _PAST.sub(_past_clock, _CHAT_WORD.sub(lambda m: CHAT[m.group(0)], text))
-    text = _SPOKEN.sub(_spoken_clock, text)
-    text = re.sub(r"\bwhat o'?clock\b", "what time", re.sub(r"(\d)ish\b", r"\1", text, flags=re.I), flags=re.I)
+    text = _HALF.sub(_half_clock, _SPOKEN.sub(_spoken_clock, text))
+    text = re.sub(
+        r"\bwhat o'?clock\b",
+        "what time",
+        re.sub(r"\b(\d{1,2}(?::\d{2})?)\s*-?ish\b", r"around \1", text, flags=re.I),
+        flags=re.I,
+    )
     text = re.sub(r"\bquestions?[- ](?:and|&)[- ]answers?\b", "Q&A", text, flags=re.I)  # "question-and-answer"
-    ws = [_kind_noun(w) for w in text.split()]
+    ws = _HHMM.sub(r"\1 \2:\3", " ".join(_kind_noun(w) for w in text.split())).split()
     for i in range(len(ws) - 1, 0, -1):
         joined = (ws[i - 1] + ws[i]).lower()
         if joined.isalpha() and joined in vocab.title_names:
@@ -237,7 +260,10 @@ EVENT_FACTS = (
         "end",
         re.compile(
             r"\b(?:when|what time) (?:does|do|will) " + _SCOPE + r" (?:end|finish|wrap up|close|wind down|be over)\b|"
-            r"\bend time\b|\bhow late\b|\b(?:when|what time) is (?:it(?: all)?|everything|the (?:last \w+|day|event|conference)) (?:over|done)\b",
+            r"\bend time\b|\bhow late\b|\b(?:when|what time)(?:'s| is| does| do| will)?\s+"
+            + _SCOPE
+            + r"(?:\s+\w+ly)?\s+"
+            r"(?:over|done|wrap(?:s|ping)?(?: up)?|end(?:s|ing)?|finish(?:es|ing)?)\b|\b(?:when|what time) is (?:it(?: all)?|everything|the (?:last \w+|day|event|conference)) (?:over|done)\b",
             re.I,
         ),
     ),
@@ -256,15 +282,16 @@ EVENT_FACTS = (
         re.compile(
             r"\b(?:when|what time|is there|are there|any|where)\b.{0,30}\b(?:breaks?|lunch|breakfast|food|eat|"
             r"meals?|coffee|snacks?|happy hour|drinks|networking)\b|\b(?:breaks?|lunch|breakfast|food|meals?|"
-            r"coffee|happy hour|drinks)\s*(?:time|hours?)?\s*\?*$|\bwhat (?:breaks|meals?|food|snacks)\b|\bhow many breaks\b|"
+            r"coffee|happy hour|drinks)\s*(?:time|hours?)?\s*\?*$|\bwhat (?:breaks|meals?|food|snacks)\b|\bhow many breaks\b|\b(?:list|show|tell me|give me|all)\b.{0,12}\bbreaks\b|"
             r"\b(?:is|are) (?:lunch|breakfast|food|coffee|drinks|snacks|meals?) (?:provided|included|served|available)\b",
             re.I,
         ),
     ),
 )
 _AFTER_MEAL = re.compile(
-    r"\b(?:after|before|following|during|until|till|right|just|follows?|precedes?)\s+(?:the\s+)?"
-    r"(?:afternoon\s+|morning\s+|[\d:]+\s*(?:am|pm)?\s+)?(?:breaks?|lunch|breakfast|happy hour|registration)\b",
+    r"\b(?:after|before|following|during|until|till|right|just|follows?|precedes?|from)\s+(?:the\s+)?"
+    r"(?:afternoon\s+|morning\s+|[\d:]+\s*(?:am|pm)?\s+)?(?:[a-z]+\s+)?(?:breaks?|lunch|breakfast|happy hour|"
+    r"registration)\b",
     re.I,
 )
 MEAL = re.compile(r"\b(registration|breakfast|lunch|break|happy hour|food|coffee|networking)\b", re.I)
@@ -330,9 +357,9 @@ def event_items(fact: str, vocab: Vocabulary) -> tuple[str, ...]:
 # ---------------------------------------------------------------- item references
 
 REF_NOUN = r"(?:talk|poster|panel|session|presentation|keynote|chat|one|discussion|thing)"
-QUOTED = re.compile(r"[\"“”‘’']([^\"“”‘’']{3,120})[\"“”‘’']")
+QUOTED = re.compile(r"(?<!\w)[\"“”‘’']([^\"“”‘’']{3,120})[\"“”‘’'](?!\w)")  # not the ' of "what's"
 THE_X = re.compile(  # "the X talk", and "the X panel and Y panel"
-    r"\b(?:(?:the|that|this|my|our|your|his|her|their)\s+|(?<=talk |alks |anel |nels |ster |ters | one |ones )(?:and|or|vs\.?|versus)\s+)((?:(?!(?:the|that|this|and|or|vs|versus)\b)[\w&@.:()'’-]+\s+){0,8}?)"
+    r"\b(?:(?:the|that|this|my|our|your|his|her|their)\s+|(?<=talk |alks |anel |nels |ster |ters | one |ones )(?:and|or|vs\.?|versus)\s+)((?:(?!(?:the|that|this|and|or|vs|versus)\b)[\w&@.:()'’/-]+\s+){0,8}?)"
     + REF_NOUN
     + r"s?\b(?:\s+(?:by|from|on|about)\s+"
     r"(?:[A-Z][\w.-]+\s*){1,3})?",
@@ -343,11 +370,16 @@ TOPICAL_OVERLAP = (
     r"\boverlap\w* (?:topic-?wise|content-?wise|topically|in (?:topic|subject|content))\b|"
     r"\b(?:content|topic|topical|subject) overlap\w*"
 )
+# "what is it?", "wait what even is X": nothing asked but what the named thing is
+BARE_WHAT = (
+    r"^\W*(?:(?:so|wait|ok(?:ay)?|um+|hey|and|but|hmm+|sorry|ah|oh)\W+)*(?:what(?:'s| is| are| was)?|whats)"
+    r"(?:[\s,]+(?:is|it|this|that|the|exactly|again|even|thing|talk|poster|panel|session|one))*\W*$"
+)
 CUES = (
     (
         Intent.COMPARE,
         re.compile(
-            r"\bcompar\w*|\bdiffer\w*|\bdiff\b|\bseparates?\b|\bsets? \w+ apart\b|\bversus\b|\bvs\b|\bpros\b.{0,5}\bcons\b|\b(?:basically |really )?the same (?:idea|thing)\b|\bcontrast\w*|\bstack up\b|\bside by side\b|"
+            r"\bcompar\w*|\bdiffer\w*|\bdiff\b|\bseparates?\b|\bsets? \w+ apart\b|\bversus\b|\bvs\b|\bpros\b.{0,5}\bcons\b|\b(?:basically |really )?the same (?:idea|thing)\b(?! as\b)|\bcontrast\w*|\bstack up\b|\bside by side\b|"
             r"\bsimilarities\b|\bin common\b|\bwhich (?:one )?(?:is|was) (?:better|more)\b|" + TOPICAL_OVERLAP,
             re.I,
         ),
@@ -357,7 +389,7 @@ CUES = (
         re.compile(
             r"\bsame time\b|(?<!content )(?<!topic )(?<!topical )(?<!subject )\boverlap\w*\b(?! (?:topic-?wise|content-?wise|topically|in (?:topic|subject|content)))|\bclash\w*|\bconflict\w*|\bconcurrent\w*|\bin parallel\b|"
             r"\bparallel (?:to|with)\b|\bcompet\w*|\bcollid\w*|\bduring\b(?! the (?:day|event|conference))|\bat once\b|\bsimultaneous\w*|"
-            r"\bopposite\b|\bagainst\b|\bwhile\b|\balongside\b|(?<!already )(?<!want to )(?<!wanna )\bmiss(?:ing)?\b(?! (?:it|another|the|that|this)\b)|\bskip(?:ping)?\b|\bmeanwhile\b|"
+            r"\bopposite\b|\bagainst\b|(?<!\ba )\bwhile\b(?! (?:back|ago)\b)|\balongside\b|(?<!already )(?<!want to )(?<!wanna )\bmiss(?:ing)?\b(?! (?:it|another|the|that|this)\b)|\bskip(?:ping)?\b|\bmeanwhile\b|"
             r"\b(?:anything|what) else (?:is )?(?:running|happen\w*|going on)\b|^when\b.{0,60},\s*(?:what|anything) else\b",
             re.I,
         ),
@@ -365,7 +397,7 @@ CUES = (
     (
         Intent.RELATED,
         re.compile(
-            r"(?<!would )(?<!'d )\b(?:more(?! (?:about|abt|info|information|details?|a|an|of a)\b)|other|others|(?<!something )(?<!someone )else|similar\w*|like|likes|same (?:vein|lines?|spirit|theme|topic|"
+            r"(?<!would )(?<!'d )\b(?:more(?! (?:about|abt|info|information|details?|a|an|of a)\b)|other|others|(?<!something )(?<!someone )else|similar\w*|like|likes|same (?:vein|lines?|spirit|theme|topic|things? as|"
             r"area|direction)|in that (?:direction|vein)|along (?:those|the same|similar) lines|"
             r"relate[sd]?|related|resembl\w*|in the spirit|liked|enjoyed|loved|fans? of|follow[- ]?ups?|"
             r"also|next(?!(?: \w+)? (?:after|before|to|up)\b)|pairs? well|goes? (?:well )?with|complements?|(?:near|close) in (?:subject|topic)|akin|comparable|kin|neighbou?rs?|adjacent|close to|builds? on|further|deeper)\b|"
@@ -376,9 +408,9 @@ CUES = (
     (
         Intent.WHO,
         re.compile(
-            r"^(?!.*\baimed at\b)(?:\s*(?:who|whom|whos)\b|.*\bwho(?:'s| is| are)\b)|\bwho\s*\?*\s*$|\bwhose\b|\bspeakers?\b|\bpresenters?\b|\bauthors?\b|"
+            r"^(?!.*\baimed at\b)(?:\s*(?:who|whom|whos)\b|.*\bwho(?:'s|(?: exactly| actually| precisely)? (?:is|are))\b)|\bwho\s*\?*\s*$|\bwhose\b|\bspeakers?\b|\bpresenters?\b|\bauthors?\b|"
             r"\bpresented by\b|\bwho (?:gives|gave|presents|runs|leads|moderates)\b|\b(?:people|team|folks) behind\b|"
-            r"\bnames? of the (?:people|speakers|authors|presenters)\b|\bthe (?:people|folks|team) (?:doing|giving|running|presenting)\b|"
+            r"\bnames? of the (?:people|speakers|authors|presenters)\b|\bthe (?:people|folks|team) (?:doing|giving|running|presenting|on)\b|"
             r"\bwhich (?:company|companies|org|organi[sz]ation|firm) (?:is|are|does|do)\b.*\b(?:with|from|for|at)\b",
             re.I,
         ),
@@ -386,19 +418,19 @@ CUES = (
     (
         Intent.ABOUT,
         re.compile(
-            r"\btell me (?:more )?about\b|\bwhat (?:gets|is|will be) (?:discussed|covered|talked about)\b|\baimed at\b|\bthe angle\b|\bwhat problems?\b|\bwhat does (?:it|this|that) solve\b|\bwhat does (?:it|this|that|\w+) (?:\w+ )?do\b|\b(?:is|was) (?:it|this|that) about\b|"
+            r"\btell me (?:more )?about\b|\bwhat (?:gets|is|will be) (?:discussed|covered|talked about)\b|\baimed at\b|\bthe angle\b|\bwhat problems?\b|\bwhat does (?:it|this|that) solve\b|\bwhat does (?:it|this|that|\w+) (?:\w+ )?do\b|\bwhat(?:'s| is| are)\b.*\bdoing\s*\?*$|\b(?:is|was) (?:it|this|that) about\b|"
             r"\bmore (?:info|information|details?) (?:on|about)\b|^\W*what(?:'s| is) in\W*$|\bwhat (?:is|are|'s|will)\b.*\b(?:presenting|showing|covering)\b|\b(?:talk|speak|present)\w* about\s*\?*\s*$|\bwhat(?:'s| is| was)\b.*\babout\b|\bsummar\w*|\bdescri(?:be|ption)\b|"
             r"\bdetails?\b|\babstract\b|\bexplain\w*|\bwhat does\b.*\b(?:cover|say)\b|\bgist\b|"
-            r"\bwhat(?:'s| is) (?:in|on) (?:it|that)\b|\bbreak down\b|"
-            r"^\W*(?:so\s+)?(?:what(?:'s| is| are| was)?|whats)(?:\s+(?:is|it|this|that|the|exactly|again|even|thing|"
-            r"talk|poster|panel|session|one))*\W*$",
+            r"\bwhat(?:'s| is) (?:in|on) (?:it|that)\b|\bbreak down\b|" + BARE_WHAT,
             re.I,
         ),
     ),
     (
         Intent.WHEN,
         re.compile(
-            r"^\s*when\b|\bwhat time\b|\b(?:morning|afternoon) or (?:the )?(?:morning|afternoon)\b|\bbefore or after\b|\b(?:what|which) hour\b|\bwhich slot\b|\bwhen(?:'s| is| does| do| was| were| did)\b|\bschedul\w*\b|"
+            r"^\s*when\b|\bwhat time\b|\b(?:at|around|by)\s+\d{1,2}(?::\d{2})?\s*(?:am|pm)?\s+or\b|"
+            r"\b\d{1,2}(?::\d{2})?\s*(?:am|pm)?\s+or\s+\d{1,2}(?::\d{2})?\b|"
+            r"^\W*(?:is|does|do|are)\b.*\b(?:at|around)\s+\d{1,2}(?::\d{2})?\s*(?:am|pm)?\W*$|\b(?:morning|afternoon) or (?:the )?(?:morning|afternoon)\b|\bbefore or after\b|\b(?:what|which) hour\b|\bwhich slot\b|\bwhen(?:'s| is| does| do| was| were| did)\b|\bschedul\w*\b|"
             r"\b(?:when|time)\s*\?*\s*$",
             re.I,
         ),
@@ -561,6 +593,18 @@ def their_item(vocab: Vocabulary, names: set[str], orgs: set[str] = frozenset(),
     return pick[0] if len(pick) == 1 else None
 
 
+def _title_run(text: str, item: Item, start: int, end: int) -> tuple[int, int]:
+    """[start, end) widened over the words of the item's title right after it ("Nimble file format what is
+    it": "Nimble file format"), so that the words left are the question's."""
+    tw = title_words(item)
+    for m in re.finditer(r"\s*([\w&'-]+)", text[end:]):
+        w = m.group(1).lower()
+        if not any(_word_match(w, t) for t in tw) or w in STOP:
+            break
+        end += m.end() - (m.start() if m.start() else 0)
+    return start, end
+
+
 def _title_span(part: str, item: Item, offset: int) -> tuple[int, int]:
     """The span of a part from its first to its last word in the item's title (not the words around it)."""
     tw = title_words(item)
@@ -617,7 +661,8 @@ def _find_references(text: str, vocab: Vocabulary, loose: bool) -> tuple[tuple[I
             or (m.start() > 0 and word[:1].isupper())
             or any(c.isupper() for c in word[1:])
         ):
-            _add_reference(found, vocab.by_id[item_id], m.start(), m.end())
+            item = vocab.by_id[item_id]
+            _add_reference(found, item, *_title_run(text, item, m.start(), m.end()))
     return tuple(sorted(found, key=lambda f: f[1]))
 
 
@@ -636,11 +681,17 @@ def _named_references(text: str, vocab: Vocabulary) -> tuple[tuple[Item, int, in
         start = (
             m.start() if re.match(r"(?:th(?:e|at|is)|my|our|your|his|her|their)\b", phrase, re.I) else m.start(1)
         )  # "... or Y poster": Y
-        add(
-            _best_item(m.group(1) or "", vocab, 0.5, 0.6, kinds=_noun_kinds(phrase)) or _speaker_item(phrase, vocab),
-            start,
-            m.end(),
-        )
+        item = _best_item(m.group(1) or "", vocab, 0.5, 0.6, kinds=_noun_kinds(phrase))
+        if item is not None:
+            first = _title_span(m.group(1), item, m.start(1))[0]
+            tw = title_words(item)
+            if [
+                w
+                for w in words(text[start:first])
+                if w not in STOP and not any(_word_match(w, t) or w in t for t in tw)
+            ]:
+                start = first  # "the gist of the Metamate talk": the words asking stay in the text
+        add(item or _speaker_item(phrase, vocab), start, m.end())
     for m in FIRST_X.finditer(text):  # "data loading poster or ...": the title's words only
         item = _best_item(m.group(1), vocab, 0.5, 0.6, kinds=_noun_kinds(m.group(0)))
         if item is not None:
@@ -712,6 +763,12 @@ def read_references(text: str, vocab: Vocabulary) -> Reading:
         ):
             spoken.append((item, s, e))
             by[item] = name
+    if not titled and not spoken and re.search(r"(?:\btheir|['’]s)\s+(?:\w+\s+)?" + REF_NOUN, text, re.I):
+        # "what is Datagrid showing on their poster", "Datagrid's poster": the one item of an org
+        orgs = read_orgs(text, vocab).changes.get("orgs", ())
+        item = their_item(vocab, set(), set(orgs), _noun_kinds(text)) if len(orgs) == 1 else None
+        if item is not None and (m := re.search(re.escape(orgs[0].split()[0]), text, re.I)):
+            spoken.append((item, m.start(), m.end()))
     every = sorted(titled + spoken, key=lambda f: f[1])
     pair = _the_two(text, vocab) if len(every) < 2 and dict(CUES)[Intent.COMPARE].search(text) else ()
     if pair:  # "the two panels, how do they differ": the corpus has just two
@@ -744,7 +801,7 @@ def read_references(text: str, vocab: Vocabulary) -> Reading:
         between = text[refs[0][2] : refs[1][1]] if len(refs) >= 2 else ""
         if intent == Intent.COMPARE and _ALIKE.search(between):
             either = True  # "is the faiss poster anything like the realtime graph one": A against B
-        if not (cue.search(rest) or (intent == Intent.COMPARE and either)):
+        if not (cue.search(_asking(rest)) or (intent == Intent.COMPARE and either)):
             continue
         if intent == Intent.RELATED and not _related_cue(text, refs):
             continue  # "like" / "also" as filler ("who is it aimed at, like what's the angle")
@@ -763,6 +820,20 @@ def read_references(text: str, vocab: Vocabulary) -> Reading:
         notes = (note, *(f"person: {by[r[0]]}" for r in refs if r[0] in by))
         return Reading(_strip(rest, cue) if keep else "", changes, notes)
     return Reading(text, {})
+
+
+_SENTENCE = re.compile(r"[^.!?]*(?:\?|[^.!?]$)", re.S)  # a question, or the last words unended
+
+
+def _asking(text: str) -> str:
+    """The sentences that ask, in a text of several: those ending in "?" ("I loved the library. Heard there's
+    a poster on it. Who are the people behind it?"); the whole text when none does."""
+    asked = [m for m in _SENTENCE.finditer(text) if m.group(0).strip(" ?")]
+    if not asked or not re.search(r"[.!?]\s+\S", text.rstrip(" ?")):
+        return text
+    if sum(len(words(m.group(0))) for m in asked) < 3:  # "... more like it. Suggestions?": the one before too
+        return text[text.rfind(".", 0, asked[0].start() - 1) + 1 : asked[-1].end()]
+    return " ".join(m.group(0).strip() for m in asked)
 
 
 _TWO = re.compile(
@@ -863,6 +934,143 @@ def overlapping(item: Item, vocab: Vocabulary) -> tuple[str, ...]:
     if item in vocab.poster_sessions:
         others += [i for i in vocab.program if i.kind == "poster"]
     return (item.id,) + tuple(i.id for i in others)
+
+
+# ---------------------------------------------------------------- items named by their place in the day
+
+_ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3, "fifth": 4,
+             "5th": 4, "last": -1, "final": -1, "penultimate": -2}  # fmt: skip
+PLACE_NOUN = r"(?:poster session|talk|panel|session|presentation|keynote|one|slot)"
+_ORD_REF = re.compile(  # not "the first talk after lunch" (_NEXT_REF)
+    r"\bthe\s+(" + "|".join(_ORDINALS) + r")\s+(" + PLACE_NOUN + r")\b(?!s)"
+    r"(?:\s+(?:of|in) the (day|morning|afternoon))?"
+    r"(?!\s+(?:(?:right|just|immediately|directly|straight)\s+)?(?:after|before|following|preceding)\b)",
+    re.I,
+)
+_AT_CLOCK = r"(\d{1,2}):(\d{2})\s*(am|pm)?|(\d{1,2})\s*(am|pm)"
+_CLOCK_REF = re.compile(
+    r"\bthe\s+(?:"
+    + _AT_CLOCK
+    + r")\s+("
+    + PLACE_NOUN
+    + r")\b(?!s)|\bthe\s+("
+    + PLACE_NOUN
+    + r")\s+(?:at|@)\s+(?:"
+    + _AT_CLOCK
+    + r")(?![\w:])",
+    re.I,
+)
+_NEXT_REF = re.compile(  # "the talk right after X", "the first session after lunch", "the last one before X"
+    r"\bthe\s+(?:(?:first|next|last|final)\s+)?(" + PLACE_NOUN + r")\s+"
+    r"(?:(?:right|just|immediately|directly|straight)\s+)?(after|before|following|preceding)\s+",
+    re.I,
+)
+
+
+def _place_pool(noun: str, vocab: Vocabulary) -> list[Item]:
+    """The slots a place noun counts among: poster sessions, panels, or talks and panels."""
+    noun = noun.lower()
+    if noun == "poster session":
+        return list(vocab.poster_sessions)
+    return [i for i in vocab.scheduled if i.kind in (("panel",) if noun == "panel" else ("talk", "panel"))]
+
+
+def _placed(text: str, pos: int, vocab: Vocabulary, one: str = "talk") -> tuple[Item, int] | None:
+    """The item an ordinal or clock phrase starting at `pos` names ("the second panel", "the 10:55 talk", "the
+    panel at 13:20"), and where the phrase ends; "one" counts among what `one` names ("the first panel ...
+    the last one")."""
+    if m := _ORD_REF.match(text, pos):
+        pool = _place_pool(one if m.group(2).lower() == "one" else m.group(2), vocab)
+        if m.group(3) and m.group(3).lower() != "day":
+            lo, hi = PART_OF_DAY[m.group(3).lower()]
+            pool = [i for i in pool if lo <= i.start_dt.time() < hi]
+        n = _ORDINALS[m.group(1).lower()]
+        return (pool[n], m.end()) if -len(pool) <= n < len(pool) else None
+    if m := _CLOCK_REF.match(text, pos):
+        g = m.groups()
+        t = _clock(g[0], g[1], g[2], None) or _clock(g[3], None, g[4], None)
+        t = t or _clock(g[7], g[8], g[9], None) or _clock(g[10], None, g[11], None)
+        noun = g[5] or g[6]
+        pool = _place_pool(one if noun.lower() == "one" else noun, vocab)
+        if t is None or not pool:
+            return None
+        day, tz = _day(vocab)
+        moment = datetime.combine(day, t, tzinfo=tz)
+        at = [i for i in pool if i.start_dt == moment] or [i for i in pool if i.start_dt <= moment < _end(i)]
+        return (at[0], m.end()) if at else None
+    return None
+
+
+def _next_to(text: str, m: re.Match, vocab: Vocabulary, one: str = "talk") -> tuple[Item, int] | None:
+    """The item "the talk right after X" / "the one before the second panel" names, and where X ends: the
+    shortest run of words after the cue that names a slot or an item."""
+    anchor, end = None, m.end()
+    if placed := _placed(text, m.end(), vocab):
+        anchor, end = placed
+    else:
+        tail = list(re.finditer(r"[^\s?!.,;]+", text[m.end() :]))
+        for n in range(1, min(6, len(tail)) + 1):
+            phrase = text[m.end() : m.end() + tail[n - 1].end()]
+            if tail[n - 1].start() != tail[0].start() and re.search(r"[?!.,;]", phrase):
+                break
+            if all(w in STOP for w in words(phrase)):
+                continue
+            if (anchor := slot_anchor(phrase, vocab)) is not None:
+                end = _title_run(text, anchor, m.end(), m.end() + tail[n - 1].end())[1]  # "the fireside chat"
+                break
+    if anchor is None:
+        return None
+    noun = one if m.group(1).lower() == "one" else m.group(1)
+    pool = [i for i in _place_pool(noun, vocab) if i.id != anchor.id]
+    if m.group(2).lower() in ("after", "following"):
+        later = [i for i in pool if i.start_dt >= _end(anchor)]
+        return (later[0], end) if later else None
+    earlier = [i for i in pool if _end(i) <= anchor.start_dt]
+    return (earlier[-1], end) if earlier else None
+
+
+def read_places(text: str, vocab: Vocabulary) -> Reading:
+    """Items named by their place in the day, in a question that asks something of them: "who gives the talk
+    right after the fireside chat", "how does the 10:55 talk compare to the 14:15 one", "what overlaps with
+    the last panel". Each is written as its title in quotes for the item readers after this one. A question
+    that asks nothing of it is a schedule question: "the last session before happy hour" is that one slot;
+    "what's the talk after lunch?", "the last talk of the day" are left to read_time."""
+    if not vocab.scheduled:
+        return Reading(text, {})
+    spans: list[tuple[int, int, Item]] = []
+    pos, one, nth = 0, "talk", []
+    while pos < len(text):
+        starts = [
+            m for m in (_NEXT_REF.search(text, pos), _ORD_REF.search(text, pos), _CLOCK_REF.search(text, pos)) if m
+        ]
+        if not starts:
+            break
+        m = min(starts, key=lambda x: x.start())
+        found = _next_to(text, m, vocab, one) if m.re is _NEXT_REF else _placed(text, m.start(), vocab, one)
+        if found is None:
+            pos = m.end()
+            continue
+        spans.append((m.start(), found[1], found[0]))
+        if m.re is _NEXT_REF and re.match(r"the\s+(?:first|next|last|final)\b", m.group(0), re.I):
+            nth.append(spans[-1])
+        pos = found[1]
+        noun = next((g for g in m.groups() if g and re.fullmatch(PLACE_NOUN, g, re.I)), "one").lower()
+        one = noun if noun != "one" else one
+    if not spans:
+        return Reading(text, {})
+    rest = text
+    for s, e, _ in reversed(spans):
+        rest = rest[:s] + " " + rest[e:]
+    asks = [intent for intent, cue in CUES if cue.search(rest)]
+    notes = tuple(f"{text[s:e]!r}: {item.title!r}" for s, e, item in spans)
+    if not asks or (asks == [Intent.ABOUT] and re.search(BARE_WHAT, " ".join(rest.split()), re.I)):
+        if nth:  # "what's the last session before happy hour?"
+            return Reading(" ".join(rest.split()), {"schedule": tuple(i.id for _, _, i in nth)}, notes)
+        return Reading(text, {})
+    for s, e, item in reversed(spans):
+        title = re.sub(r"[\"“”‘’']", "", item.title)[:118]
+        text = text[:s] + f"“{title}”" + text[e:]
+    return Reading(text, {}, notes)
 
 
 # ---------------------------------------------------------------- kinds, orgs, people
@@ -1208,7 +1416,7 @@ RECOMMEND = re.compile(
     r"scientist|manager|researcher|person|lead|developer)\b|\bbest (?:talks|posters|sessions|ones) "
     r"(?:for|on|about)\b|\bwhat would you (?:pick|choose)\b|\bpick for me\b|\bi care about\b|"
     r"\bmy interests?\b|\bif i (?:only|just) have time\b|\btop picks?\b|\bwhere should i (?:go|spend|start)\b|"
-    r"\brecs\b|\bwhat should (?:a|an) \w+ (?:go to|see|attend|catch)\b",
+    r"\brecs\b|\bwhat should (?:a|an) \w+ (?:go to|see|attend|catch)\b|\bwhich\b.{0,40}\bshould (?:i|we|they|he|she)\b",
     re.I,
 )
 _RECOMMEND_FILLER = re.compile(

@@ -161,6 +161,79 @@ def test_wordings_of_groups_j_and_k(vocab, query, intent, n_targets):
 
 
 @pytest.mark.parametrize(
+    "query,intent,targets",
+    [  # items named by their place in the day, in a question that asks something of them
+        ("who gives the talk right after the fireside chat", "who", ["metamate-from-chatbot-to-coworker"]),
+        (
+            "when does the talk after Metamate start",
+            "when",
+            ["beyond-rag-production-ready-ai-agents-powered-by-enterprise"],
+        ),
+        (
+            "how is the first panel different from the last one",  # "one": a panel, as the phrase before says
+            "compare",
+            ["live-panel-genai-startups", "live-panel-infrastructure-in-an-agentic-world"],
+        ),
+        (
+            "How does the 10:55 talk compare to the 14:15 one?",
+            "compare",
+            [
+                "beyond-rag-production-ready-ai-agents-powered-by-enterprise",
+                "agentic-solution-for-data-warehouse-access",
+            ],
+        ),
+        ("Anything in parallel with the 13:20 panel?", "overlap", ["live-panel-genai-startups"]),
+        (
+            "What's on at the same time as the talk right before the second panel?",
+            "overlap",
+            ["bringing-ai-into-the-real-world"],
+        ),
+        ("Who speaks right before the afternoon break?", "who", ["agentic-solution-for-data-warehouse-access"]),
+        # the sentence that asks decides: "loved" and "a while back" are the story, not the question
+        (
+            "I read about Faiss a while back and loved the library. Heard there's a poster on it. Who are the people behind it?",
+            "who",
+            ["faiss-vector-search-at-meta"],
+        ),
+        ("Is the Event Welcome at 10 or a bit before?", "when", ["event-welcome"]),
+        (
+            "What is Datagrid showing on their poster?",
+            "about",
+            ["building-multimodal-ai-agents-for-data-heavy-real-world"],
+        ),
+        ("Nimble file format what IS it", "about", ["nimble-a-flexible-file-format-for-training-data-efficiency"]),
+    ],
+)
+def test_wordings_of_group_l(vocab, query, intent, targets):
+    plan = plan_query(query, vocab)
+    assert plan.intent == intent and list(plan.targets) == targets, plan
+
+
+@pytest.mark.parametrize(
+    "query,schedule",
+    [  # a place with nothing asked of it stays a schedule question
+        ("what is the last talk of the day", ["closing-remarks"]),
+        ("what's happening rn like 11ish", ["beyond-rag-production-ready-ai-agents-powered-by-enterprise"]),
+        ("What's on when I get back from lunch around half one?", ["live-panel-genai-startups"]),  # British 1:30
+        (
+            "wats on betwen 1030 and 1130",
+            ["metamate-from-chatbot-to-coworker", "beyond-rag-production-ready-ai-agents-powered-by-enterprise"],
+        ),
+    ],
+)
+def test_places_and_clocks_of_group_l(vocab, query, schedule):
+    plan = plan_query(query, vocab)
+    assert plan.intent == "schedule" and list(plan.schedule[: len(schedule)]) == schedule, plan
+
+
+def test_words_around_a_whole_list_are_not_its_topic(vocab):
+    plan = plan_query("Can you pull every poster we've got? I want to check the board numbering against it.", vocab)
+    assert (plan.intent, plan.kinds, plan.text) == ("list", ("poster",), ""), plan
+    plan = plan_query("all the agent posters", vocab)  # a topic word right before the kind noun stays
+    assert plan.text, plan
+
+
+@pytest.mark.parametrize(
     "query",
     [
         "talks related to data quality",  # a topic that shares title words: not a reference
