@@ -358,11 +358,14 @@ def event_items(fact: str, vocab: Vocabulary) -> tuple[str, ...]:
 
 REF_NOUN = r"(?:talk|poster|panel|session|presentation|keynote|chat|one|discussion|thing)"
 QUOTED = re.compile(r"(?<!\w)[\"“”‘’']([^\"“”‘’']{3,120})[\"“”‘’'](?!\w)")  # not the ' of "what's"
-THE_X = re.compile(  # "the X talk", and "the X panel and Y panel"
+PERSON_NOUN = r"(?:speaker|presenter|guy|gal|person|woman|man|lady|folks|team)"  # "the Anyscale guy"
+THE_X = re.compile(  # "the X talk", "the X panel and Y panel", "the Fiddler AI speaker"
     r"\b(?:(?:the|that|this|my|our|your|his|her|their)\s+|(?<=talk |alks |anel |nels |ster |ters | one |ones )(?:and|or|vs\.?|versus)\s+)((?:(?!(?:the|that|this|and|or|vs|versus)\b)[\w&@.:()'’/-]+\s+){0,8}?)"
+    + r"(?:"
     + REF_NOUN
-    + r"s?\b(?:\s+(?:by|from|on|about)\s+"
-    r"(?:[A-Z][\w.-]+\s*){1,3})?",
+    + r"s?\b(?:\s+(?:by|from|on|about)\s+(?:[A-Z][\w.-]+\s*){1,3})?|"
+    + PERSON_NOUN
+    + r"s?\b)",
     re.I,
 )
 # how far two named items' subjects overlap: compared; "what overlaps topic-wise with X" is related to X
@@ -397,7 +400,7 @@ CUES = (
     (
         Intent.RELATED,
         re.compile(
-            r"(?<!would )(?<!'d )\b(?:more(?! (?:about|abt|info|information|details?|a|an|of a)\b)|other|others|(?<!something )(?<!someone )else|similar\w*|like|likes|same (?:vein|lines?|spirit|theme|topic|things? as|"
+            r"(?<!would )(?<!'d )\b(?:more(?! (?:about|abt|info|information|details?|a|an|of a)\b)|other|others|(?<!something )(?<!someone )else|similar\w*|like|likes|same (?:vein|lines?|spirit|theme|topic|things? as|genre|kind|sort|type|"
             r"area|direction)|in that (?:direction|vein)|along (?:those|the same|similar) lines|"
             r"relate[sd]?|related|resembl\w*|in the spirit|liked|enjoyed|loved|fans? of|follow[- ]?ups?|"
             r"also|next(?!(?: \w+)? (?:after|before|to|up)\b)|pairs? well|goes? (?:well )?with|complements?|(?:near|close) in (?:subject|topic)|akin|comparable|kin|neighbou?rs?|adjacent|close to|builds? on|further|deeper)\b|"
@@ -408,7 +411,7 @@ CUES = (
     (
         Intent.WHO,
         re.compile(
-            r"^(?!.*\baimed at\b)(?:\s*(?:who|whom|whos)\b|.*\bwho(?:'s|(?: exactly| actually| precisely)? (?:is|are))\b)|\bwho\s*\?*\s*$|\bwhose\b|\bspeakers?\b|\bpresenters?\b|\bauthors?\b|"
+            r"^(?!.*\b(?:aimed at|(?:meant|intended|designed) for)\b)(?:\s*(?:who|whom|whos)\b|.*\bwho(?:'s|(?: exactly| actually| precisely)? (?:is|are))\b)|\bwho\s*\?*\s*$|\bwhose\b|\bfull names?\b|\bwho (?:will|would|do|did|am|shall) (?:i|we|you)\b|\bspeakers?\b|\bpresenters?\b|\bauthors?\b|"
             r"\bpresented by\b|\bwho (?:gives|gave|presents|runs|leads|moderates)\b|\b(?:people|team|folks) behind\b|"
             r"\bnames? of the (?:people|speakers|authors|presenters)\b|\bthe (?:people|folks|team) (?:doing|giving|running|presenting|on)\b|"
             r"\bwhich (?:company|companies|org|organi[sz]ation|firm) (?:is|are|does|do)\b.*\b(?:with|from|for|at)\b",
@@ -419,7 +422,8 @@ CUES = (
         Intent.ABOUT,
         re.compile(
             r"\btell me (?:more )?about\b|\bwhat (?:gets|is|will be) (?:discussed|covered|talked about)\b|\baimed at\b|\bthe angle\b|\bwhat problems?\b|\bwhat does (?:it|this|that) solve\b|\bwhat does (?:it|this|that|\w+) (?:\w+ )?do\b|\bwhat(?:'s| is| are)\b.*\bdoing\s*\?*$|\b(?:is|was) (?:it|this|that) about\b|"
-            r"\bmore (?:info|information|details?) (?:on|about)\b|^\W*what(?:'s| is) in\W*$|\bwhat (?:is|are|'s|will)\b.*\b(?:presenting|showing|covering)\b|\b(?:talk|speak|present)\w* about\s*\?*\s*$|\bwhat(?:'s| is| was)\b.*\babout\b|\bsummar\w*|\bdescri(?:be|ption)\b|"
+            r"\bmore (?:info|information|details?) (?:on|about)\b|^\W*what(?:'s| is) in\W*$|\bwhat(?:'s| is| are| will)\b.*\b(?:presenting|showing|covering)\b|\b(?:speak|talk)s? (?:of|about) what\b|\bof what does\b|"
+            r"\bsays? what\b|\bdiscuss\w* what\b|\bwhat does (?:it|this|that) (?:speak|talk|discuss)\w*\b|\b(?:meant|intended|designed) for\b|\b(?:talk|speak|present)\w* about\s*\?*\s*$|\bwhat(?:'s| is| was)\b.*\babout\b|\bsummar\w*|\bdescri(?:be|ption)\b|"
             r"\bdetails?\b|\babstract\b|\bexplain\w*|\bwhat does\b.*\b(?:cover|say)\b|\bgist\b|"
             r"\bwhat(?:'s| is) (?:in|on) (?:it|that)\b|\bbreak down\b|" + BARE_WHAT,
             re.I,
@@ -681,7 +685,8 @@ def _named_references(text: str, vocab: Vocabulary) -> tuple[tuple[Item, int, in
         start = (
             m.start() if re.match(r"(?:th(?:e|at|is)|my|our|your|his|her|their)\b", phrase, re.I) else m.start(1)
         )  # "... or Y poster": Y
-        item = _best_item(m.group(1) or "", vocab, 0.5, 0.6, kinds=_noun_kinds(phrase))
+        person = re.search(PERSON_NOUN + r"s?\b\W*$", phrase, re.I)  # "the Snowflake person": theirs, not a title
+        item = None if person else _best_item(m.group(1) or "", vocab, 0.5, 0.6, kinds=_noun_kinds(phrase))
         if item is not None:
             first = _title_span(m.group(1), item, m.start(1))[0]
             tw = title_words(item)
@@ -1416,7 +1421,9 @@ RECOMMEND = re.compile(
     r"scientist|manager|researcher|person|lead|developer)\b|\bbest (?:talks|posters|sessions|ones) "
     r"(?:for|on|about)\b|\bwhat would you (?:pick|choose)\b|\bpick for me\b|\bi care about\b|"
     r"\bmy interests?\b|\bif i (?:only|just) have time\b|\btop picks?\b|\bwhere should i (?:go|spend|start)\b|"
-    r"\brecs\b|\bwhat should (?:a|an) \w+ (?:go to|see|attend|catch)\b|\bwhich\b.{0,40}\bshould (?:i|we|they|he|she)\b",
+    r"\brecs\b|\bwhat should (?:a|an) \w+ (?:go to|see|attend|catch)\b|\bwhich\b.{0,40}\bshould (?:i|we|they|he|she|it be)\b|"
+    r"\bwhat(?: here)? would (?:be good|help|suit|work) (?:for )?(?:me|us|them|him|her)\b|\bwhere should (?:i|we) (?:be|hang)\b|"
+    r"\bwould make (?:the |a )?(?:best|good|great)\b",
     re.I,
 )
 _RECOMMEND_FILLER = re.compile(

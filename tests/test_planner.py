@@ -226,6 +226,25 @@ def test_places_and_clocks_of_group_l(vocab, query, schedule):
     assert plan.intent == "schedule" and list(plan.schedule[: len(schedule)]) == schedule, plan
 
 
+@pytest.mark.parametrize(
+    "query,intent,targets",
+    [
+        ("when does the Anyscale guy speak?", "when", ["fireside-chat"]),  # a person noun after an org
+        (
+            "what's the full name of the Fiddler AI speaker?",
+            "who",
+            ["agentic-observability-making-llm-apps-debuggable-trustworthy"],
+        ),
+        ("Of what does it speak, the poster Zero-Copy Cloning?", "about", ["zero-copy-cloning"]),  # a translation
+        ("who is the Growth Analytics Agent meant for — analysts or execs?", "about", ["growth-analytics-agent"]),
+        ("I'm stuck running catering but can sneak out for one talk, which one should it be?", "recommend", []),
+    ],
+)
+def test_wordings_of_group_m(vocab, query, intent, targets):
+    plan = plan_query(query, vocab)
+    assert plan.intent == intent and list(plan.targets) == targets, plan
+
+
 def test_words_around_a_whole_list_are_not_its_topic(vocab):
     plan = plan_query("Can you pull every poster we've got? I want to check the board numbering against it.", vocab)
     assert (plan.intent, plan.kinds, plan.text) == ("list", ("poster",), ""), plan
