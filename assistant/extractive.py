@@ -112,6 +112,8 @@ def compose(result: SearchResult, index: Index, qvec: np.ndarray | None) -> tupl
         return refusal(result), ()
     if plan.intent in COMPOSERS:
         return COMPOSERS[plan.intent](hits, plan, index, qvec)
+    if plan.intent == Intent.WHO and plan.targets:  # "who presents the Faiss poster": its people, not its slot
+        return _who(hits, plan, index, qvec)
     if plan.intent == Intent.WHEN or plan.schedule:
         return _schedule(hits, plan, index, qvec)
     if plan.intent == Intent.WHO or (plan.people and not plan.text):

@@ -59,6 +59,10 @@ def test_schedule_and_who_answers(grounded):
     assert "3:05–3:30 PM" in ans.text and "Agentic Observability" in ans.text
     ans = grounded.answer("who is Barr Moses")
     assert "Monte Carlo" in ans.text and "panelist" in ans.text and "[1]" in ans.text
+    ans = grounded.answer("who presents the Faiss poster?")  # a poster has no slot: its people, not its time
+    assert "Matthijs Douze (Meta)" in ans.text and "no slot" not in ans.text and len(ans.citations) == 1
+    ans = grounded.answer("Who speaks right before the afternoon break?")  # the one talk that slot names
+    assert "Can Lin (Meta)" in ans.text and "2:15–2:40 PM" in ans.text
 
 
 def test_out_of_agenda_is_refused_without_calling_the_llm(real_searcher, real_settings, monkeypatch):
