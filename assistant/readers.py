@@ -162,13 +162,77 @@ def _kind_noun(word: str) -> str:
     return near[0] if near else word
 
 
+# where an attendee may be asking from: a zone named after a clock ("2:35 Eastern") or anywhere in a question
+# whose clock is "my time" / "for me" ("I'm in London, what's on at 7pm my time?")
+ZONES = (  # (place words, any case; abbreviations, capitals only; the zone)
+    ("eastern|new york|nyc|boston", "E[SD]?T", "America/New_York"),
+    ("central(?! european)|chicago|texas", "C[SD]T", "America/Chicago"),
+    ("mountain|denver", "M[SD]T", "America/Denver"),
+    ("pacific|california|san francisco|seattle", "P[SD]?T", "America/Los_Angeles"),
+    ("utc|gmt|zulu", "UTC|GMT", "UTC"),
+    ("london|uk|britain|british", "BST", "Europe/London"),
+    ("berlin|paris|amsterdam|central european|europe", "CES?T", "Europe/Berlin"),
+    ("india|bangalore|bengaluru|mumbai", "IST", "Asia/Kolkata"),
+    ("tokyo|japan", "JST", "Asia/Tokyo"),
+    ("singapore", "SGT", "Asia/Singapore"),
+    ("sydney|melbourne", "AEST", "Australia/Sydney"),
+)
+_ZONED = re.compile(
+    r"\b(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?\s+((?:[A-Z]{2,4}|eastern|central|mountain|pacific|my time|"
+    r"for me|to me|where i am|local)(?:\s+time)?(?:\s+(?:for me|my time))?)\b",
+    re.I,
+)
+
+
+def _zone_of(text: str) -> str | None:
+    return next(
+        (
+            zone
+            for place, abbr, zone in ZONES
+            if re.search(rf"\b(?:{place})\b", text, re.I) or re.search(rf"\b(?:{abbr})\b", text)
+        ),
+        None,
+    )
+
+
+def _in_event_zone(text: str, vocab: Vocabulary) -> tuple[str, tuple[str, ...]]:
+    """Clocks said in the asker's zone written in the event's ("2:35 Eastern" -> "11:35" for a Pacific event)."""
+    if not vocab.scheduled or not _ZONED.search(text):
+        return text, ()
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    day, tz = _day(vocab)
+    notes = []
+
+    def shift(m: re.Match) -> str:
+        after = text[m.start(4) : m.start(4) + 40]
+        zone = _zone_of(m.group(4)) or (
+            _zone_of(text) if re.match(r"(?:my time|for me|to me|where i am|local)", after, re.I) else None
+        )
+        t = _clock(m.group(1), m.group(2), m.group(3), None)
+        if zone is None or t is None:
+            return m.group(0)
+        try:
+            here = datetime.combine(day, t, tzinfo=ZoneInfo(zone)).astimezone(tz)
+        except ZoneInfoNotFoundError:  # no time zone database on this machine: the clock stays as said
+            return m.group(0)
+        if here.utcoffset() == datetime.combine(day, t, tzinfo=tz).utcoffset() and zone != "UTC" and here.time() == t:
+            return m.group(0)
+        notes.append(f"{m.group(0).strip()} ({zone}): {here.strftime('%H:%M')} at the event")
+        return f"{here.strftime('%H:%M')} "
+
+    return _ZONED.sub(shift, text), tuple(notes)
+
+
 def read_spelling(text: str, vocab: Vocabulary) -> Reading:
     """The text with chat spellings written out ("wen" -> "when", "w/" -> "with"), kind nouns typed with a
     slip corrected ("postres" -> "posters"), a distinctive title word typed as two words rejoined ("ice berg"
     -> "iceberg"), and the event's own name in any spelling close to it ("atscale ai & data", "@Scale AI and
     Data 2025") read as "the event", so the readers after this one see one word for each."""
     text = _PAST.sub(_past_clock, _CHAT_WORD.sub(lambda m: CHAT[m.group(0)], text))
+    text = re.sub(r"\bone by one\b", "in turn", text, flags=re.I)  # not "by one (o'clock)"
     text = _HALF.sub(_half_clock, _SPOKEN.sub(_spoken_clock, text))
+    text, zoned = _in_event_zone(text, vocab)
     text = re.sub(
         r"\bwhat o'?clock\b",
         "what time",
@@ -192,8 +256,8 @@ def read_spelling(text: str, vocab: Vocabulary) -> Reading:
         ]
         score, n, i = max(spans, default=(0, 0, 0))
         if score >= 88:
-            return Reading(" ".join(ws[:i] + ["the event"] + ws[i + n :]), {}, ("the event named",))
-    return Reading(" ".join(ws), {})
+            return Reading(" ".join(ws[:i] + ["the event"] + ws[i + n :]), {}, (*zoned, "the event named"))
+    return Reading(" ".join(ws), {}, zoned)
 
 
 def _name_key(text: str) -> str:
@@ -251,7 +315,9 @@ EVENT_FACTS = (
             r"\b(?:when|what time) (?:does|do|will) " + _SCOPE + r" (?:start|begin|kick off|open|get going)\b|"
             r"\b(?:when|what time)\b.{0,10}\b" + _SCOPE + r" (?:is )?(?:starting|beginning)\b|"
             r"\b(?:when|what time)\b.{0,10}\b" + _SCOPE + r"(?: \w+ly)? (?:starts|begins|kicks off|opens)\b|"
-            r"\b(?:start|opening) time\b|\bdoors open\b|\bhow early\b|\bwhen do (?:the )?doors\b|"
+            r"\b(?:start|opening) time\b|^\W*(?:does|do|will)\s+"
+            + _SCOPE
+            + r"(?:\s+\w+ly)?\s+(?:start|begin|kick off|open)\b|\bdoors open\b|\bhow early\b|\bwhen do (?:the )?doors\b|"
             r"\bwhen (?:does|do) (?:things|it all) (?:start|begin|kick off)\b",
             re.I,
         ),
@@ -260,7 +326,9 @@ EVENT_FACTS = (
         "end",
         re.compile(
             r"\b(?:when|what time) (?:does|do|will) " + _SCOPE + r" (?:end|finish|wrap up|close|wind down|be over)\b|"
-            r"\bend time\b|\bhow late\b|\b(?:when|what time)(?:'s| is| does| do| will)?\s+"
+            r"\bend time\b|\bhow late\b|^\W*(?:does|do|will|is)\s+"
+            + _SCOPE
+            + r"(?:\s+\w+ly)?\s+(?:wrap(?: up)?|end|finish|close|(?:be )?over)\b|\b(?:when|what time)(?:'s| is| does| do| will)?\s+"
             + _SCOPE
             + r"(?:\s+\w+ly)?\s+"
             r"(?:over|done|wrap(?:s|ping)?(?: up)?|end(?:s|ing)?|finish(?:es|ing)?)\b|\b(?:when|what time) is (?:it(?: all)?|everything|the (?:last \w+|day|event|conference)) (?:over|done)\b",
@@ -314,6 +382,8 @@ def read_event(text: str, vocab: Vocabulary) -> Reading:
             continue  # "talks about registration systems" is a topic, not a question about registering
         if fact == "schedule" and (BOUND.search(text) or WINDOW.search(text)):
             continue  # "the schedule after 2pm": a time window (read_time)
+        if fact == "breaks" and any(i.kind != "logistics" for i, _, _ in find_references(text, vocab, loose=False)):
+            continue  # "does the Q&A run into lunch?": that item's time
         if fact in ("poster_sessions", "start", "end", "date") and find_references(text, vocab):
             continue  # "when is the Faiss poster?", "genai panel start time?": that item's time (read_references)
         if fact in ("breaks", "registration") and (
@@ -402,7 +472,7 @@ CUES = (
         re.compile(
             r"(?<!would )(?<!'d )\b(?:more(?! (?:about|abt|info|information|details?|a|an|of a)\b)|other|others|(?<!something )(?<!someone )else|similar\w*|like|likes|same (?:vein|lines?|spirit|theme|topic|things? as|genre|kind|sort|type|"
             r"area|direction)|in that (?:direction|vein)|along (?:those|the same|similar) lines|"
-            r"relate[sd]?|related|resembl\w*|in the spirit|liked|enjoyed|loved|fans? of|follow[- ]?ups?|"
+            r"relate[sd]?|related|resembl\w*|in the spirit|liked|enjoyed|loved|fans? of|follow[- ]?ups?(?! with)|"
             r"also|next(?!(?: \w+)? (?:after|before|to|up)\b)|pairs? well|goes? (?:well )?with|complements?|(?:near|close) in (?:subject|topic)|akin|comparable|kin|neighbou?rs?|adjacent|close to|builds? on|further|deeper)\b|"
             + TOPICAL_OVERLAP,
             re.I,
@@ -414,7 +484,7 @@ CUES = (
             r"^(?!.*\b(?:aimed at|(?:meant|intended|designed) for)\b)(?:\s*(?:who|whom|whos)\b|.*\bwho(?:'s|(?: exactly| actually| precisely)? (?:is|are))\b)|\bwho\s*\?*\s*$|\bwhose\b|\bfull names?\b|\bwho (?:will|would|do|did|am|shall) (?:i|we|you)\b|\bspeakers?\b|\bpresenters?\b|\bauthors?\b|"
             r"\bpresented by\b|\bwho (?:gives|gave|presents|runs|leads|moderates)\b|\b(?:people|team|folks) behind\b|"
             r"\bnames? of the (?:people|speakers|authors|presenters)\b|\bthe (?:people|folks|team) (?:doing|giving|running|presenting|on)\b|"
-            r"\bwhich (?:company|companies|org|organi[sz]ation|firm) (?:is|are|does|do)\b.*\b(?:with|from|for|at)\b",
+            r"\b(?:which|what) (?:company|companies|org|organi[sz]ation|firm) (?:is|are|does|do)\b.*\b(?:with|from|for|at)\b",
             re.I,
         ),
     ),
@@ -424,7 +494,8 @@ CUES = (
             r"\btell me (?:more )?about\b|\bwhat (?:gets|is|will be) (?:discussed|covered|talked about)\b|\baimed at\b|\bthe angle\b|\bwhat problems?\b|\bwhat does (?:it|this|that) solve\b|\bwhat does (?:it|this|that|\w+) (?:\w+ )?do\b|\bwhat(?:'s| is| are)\b.*\bdoing\s*\?*$|\b(?:is|was) (?:it|this|that) about\b|"
             r"\bmore (?:info|information|details?) (?:on|about)\b|^\W*what(?:'s| is) in\W*$|\bwhat(?:'s| is| are| will)\b.*\b(?:presenting|showing|covering)\b|\b(?:speak|talk)s? (?:of|about) what\b|\bof what does\b|"
             r"\bsays? what\b|\bdiscuss\w* what\b|\bwhat does (?:it|this|that) (?:speak|talk|discuss)\w*\b|\b(?:meant|intended|designed) for\b|\b(?:talk|speak|present)\w* about\s*\?*\s*$|\bwhat(?:'s| is| was)\b.*\babout\b|\bsummar\w*|\bdescri(?:be|ption)\b|"
-            r"\bdetails?\b|\babstract\b|\bexplain\w*|\bwhat does\b.*\b(?:cover|say)\b|\bgist\b|"
+            r"\bdetails?\b|\babstract\b|\bexplain\w*|\bwhat does\b.*\b(?:cover|say|claim|propose|argue)\b|\bwhat(?:'s| is) (?:it|this|that|he|she|they)\b.{0,20}\bcover\w*|"
+            r"\bwhat do(?:es)? (?:they|it|this|that|he|she) mean\b|\bgist\b|"
             r"\bwhat(?:'s| is) (?:in|on) (?:it|that)\b|\bbreak down\b|" + BARE_WHAT,
             re.I,
         ),
@@ -432,10 +503,11 @@ CUES = (
     (
         Intent.WHEN,
         re.compile(
-            r"^\s*when\b|\bwhat time\b|\b(?:at|around|by)\s+\d{1,2}(?::\d{2})?\s*(?:am|pm)?\s+or\b|"
+            r"^\s*when\b(?! it comes to| (?:they|you|people|he|she) (?:say|said|talk|mention))|\bwhat time\b|"
+            r"^\W*(?:is|are|does|do)\b.*\b(?:(?:right |just )?(?:after|before) (?:the |lunch|breakfast)|in the (?:morning|afternoon|evening))\b|\b(?:at|around|by)\s+\d{1,2}(?::\d{2})?\s*(?:am|pm)?\s+or\b|"
             r"\b\d{1,2}(?::\d{2})?\s*(?:am|pm)?\s+or\s+\d{1,2}(?::\d{2})?\b|"
-            r"^\W*(?:is|does|do|are)\b.*\b(?:at|around)\s+\d{1,2}(?::\d{2})?\s*(?:am|pm)?\W*$|\b(?:morning|afternoon) or (?:the )?(?:morning|afternoon)\b|\bbefore or after\b|\b(?:what|which) hour\b|\bwhich slot\b|\bwhen(?:'s| is| does| do| was| were| did)\b|\bschedul\w*\b|"
-            r"\b(?:when|time)\s*\?*\s*$",
+            r"^\W*(?:is|does|do|are)\b.*\b(?:at|around)\s+\d{1,2}(?::\d{2})?\s*(?:am|pm)?\W*$|\b(?:morning|afternoon) or (?:the )?(?:morning|afternoon)\b|\bbefore or after\b|\b(?:what|which) hour\b|\b(?:which|what(?:'s| is)(?: the)?) (?:time ?)?slot\b|\bwhen(?:'s| is| does| do| was| were| did)\b|\bschedul\w*\b|"
+            r"\bwhen\s*\?*\s*$|(?<!my )(?<!your )(?<!our )(?<!the )\btime\s*\?*\s*$",
             re.I,
         ),
     ),
@@ -685,8 +757,16 @@ def _named_references(text: str, vocab: Vocabulary) -> tuple[tuple[Item, int, in
         start = (
             m.start() if re.match(r"(?:th(?:e|at|is)|my|our|your|his|her|their)\b", phrase, re.I) else m.start(1)
         )  # "... or Y poster": Y
-        person = re.search(PERSON_NOUN + r"s?\b\W*$", phrase, re.I)  # "the Snowflake person": theirs, not a title
+        person = re.search(PERSON_NOUN + r"s?\b\W*$", phrase, re.I) and (
+            read_orgs(phrase, vocab).changes or people_spans(phrase, vocab)
+        )
+        # "the Snowflake person": that org's item, not a title with Snowflake in it; "the Iceberg Age speaker": a title
         item = None if person else _best_item(m.group(1) or "", vocab, 0.5, 0.6, kinds=_noun_kinds(phrase))
+        if item is None and not person and (by_org := read_orgs(m.group(1) or "", vocab)).changes.get("orgs"):
+            item = _best_item(
+                by_org.rest, vocab, 0.5, 0.6, kinds=_noun_kinds(phrase)
+            )  # "the Meta warehouse agents talk"
+            item = item if item is not None and set(item.orgs) & set(by_org.changes["orgs"]) else None
         if item is not None:
             first = _title_span(m.group(1), item, m.start(1))[0]
             tw = title_words(item)
@@ -868,6 +948,8 @@ def _related_cue(text: str, refs: list) -> bool:
     for m in cue.finditer(text):
         if not _FILLER_CUES.fullmatch(m.group(0)):
             return True
+        if re.search(r"(?:^|\bso|\bum|,)\s*$", text[: m.start()], re.I):
+            continue  # "so like the Growth Analytics poster, what's it doing?": filler
         after = text[m.end() :]
         gap = len(after) - len(after.lstrip())
         if m.end() + gap in starts or re.match(
@@ -1441,7 +1523,7 @@ WHOLE = re.compile(
 )
 
 
-_ASKS_ADVICE = re.compile(r"\b(?:recommend\w*|suggest\w*|should|worth|must[- ]sees?|best|picks?|help)\b")
+_ASKS_ADVICE = re.compile(r"\b(?:recommend\w*|suggest\w*|should|worth|must[- ]sees?|best|picks?|help|good for)\b")
 
 
 def read_intent(text: str, vocab: Vocabulary) -> Reading:
@@ -1455,7 +1537,7 @@ def read_intent(text: str, vocab: Vocabulary) -> Reading:
         low,
     ):
         return Reading(text, {"intent": Intent.WHO})
-    if re.match(r"^(?:when|what time|at what time|(?:at )?what hour)\b", low):
+    if re.match(r"^(?:when|what time|at what time|(?:at )?what hour)\b(?! it comes to)", low):
         return Reading(text, {"intent": Intent.WHEN})
     changes: dict = {}
     if (

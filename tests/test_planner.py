@@ -245,6 +245,62 @@ def test_wordings_of_group_m(vocab, query, intent, targets):
     assert plan.intent == intent and list(plan.targets) == targets, plan
 
 
+@pytest.mark.parametrize(
+    "query,note,schedule",
+    [  # a clock said in the asker's zone is read in the event's (Pacific, the day's offset)
+        (
+            "I'm in London — what's happening at 7pm my time?",
+            "11:00",
+            "beyond-rag-production-ready-ai-agents-powered-by-enterprise",
+        ),
+        ("anything on at 5:15 Eastern?", "14:15", "agentic-solution-for-data-warehouse-access"),
+        ("what's on at 3pm", "", "break-poster-sessions"),  # no zone: the event's own time
+    ],
+)
+def test_clocks_in_the_askers_time_zone(vocab, query, note, schedule):
+    plan = plan_query(query, vocab)
+    assert plan.schedule[:1] == (schedule,), plan
+    assert (
+        any(note in n and "at the event" in n for n in plan.notes)
+        if note
+        else not any("at the event" in n for n in plan.notes)
+    )
+
+
+@pytest.mark.parametrize(
+    "query,intent,targets",
+    [
+        ("What company is the Iceburg Age speaker from?", "who", ["how-to-prepare-your-agents-for-the-ice-berg-age"]),
+        (
+            "who's the snowflake person doing 'beyond rag'",
+            "who",
+            ["beyond-rag-production-ready-ai-agents-powered-by-enterprise"],
+        ),
+        (
+            "Because I have a 2pm call, when's the Meta data warehouse agents talk?",
+            "when",
+            ["agentic-solution-for-data-warehouse-access"],
+        ),
+        ("so like the Growth Analytics Agent poster, what's it basically doing?", "about", ["growth-analytics-agent"]),
+        (
+            "When they say 'Collective Wisdom of Models', what do they mean?",
+            "about",
+            ["collective-wisdom-of-models-advanced-feature-importance"],
+        ),
+        (
+            "Is the Fidler AI talk after the afternoon break? Yes or no.",
+            "when",
+            ["agentic-observability-making-llm-apps-debuggable-trustworthy"],
+        ),
+        ("When it comes to model governance and measurement, what have you got?", "topic", []),
+        ("Does it actually wrap up by 6? Yes or no.", "event", []),
+    ],
+)
+def test_wordings_of_group_n(vocab, query, intent, targets):
+    plan = plan_query(query, vocab)
+    assert plan.intent == intent and list(plan.targets) == targets, plan
+
+
 def test_words_around_a_whole_list_are_not_its_topic(vocab):
     plan = plan_query("Can you pull every poster we've got? I want to check the board numbering against it.", vocab)
     assert (plan.intent, plan.kinds, plan.text) == ("list", ("poster",), ""), plan
