@@ -283,7 +283,8 @@ def _summary_line(talks, posters, plan, index) -> str:
 
 
 def _schedule(hits: list[Hit], plan, index=None, qvec=None) -> tuple[str, tuple[Citation, ...]]:
-    lines, cites = ["From the schedule (conference local time):"], []
+    zoned = "".join(f"; {n}" for n in plan.notes if n.endswith(" at the event"))  # "7pm my time (Europe/London): 11:00"
+    lines, cites = [f"From the schedule (conference local time{zoned}):"], []
     timed = [h for h in hits if h.item.start]
     untimed = [h for h in hits if not h.item.start]
     n = 0

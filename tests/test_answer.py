@@ -59,6 +59,8 @@ def test_schedule_and_who_answers(grounded):
     assert "3:05–3:30 PM" in ans.text and "Agentic Observability" in ans.text
     ans = grounded.answer("who is Barr Moses")
     assert "Monte Carlo" in ans.text and "panelist" in ans.text and "[1]" in ans.text
+    ans = grounded.answer("I'm in London, what's on at 7pm my time?")  # says how it read the asker's clock
+    assert "7pm my time (Europe/London): 11:00 at the event" in ans.text and "Beyond RAG" in ans.text
     ans = grounded.answer("who presents the Faiss poster?")  # a poster has no slot: its people, not its time
     assert "Matthijs Douze (Meta)" in ans.text and "no slot" not in ans.text and len(ans.citations) == 1
     ans = grounded.answer("Who speaks right before the afternoon break?")  # the one talk that slot names
