@@ -143,20 +143,24 @@ KIND_NOUNS = ("poster", "posters", "panel", "panels", "talks", "session", "sessi
 # words the readers key on, long enough that a slip in them is not another word
 CUE_NOUNS = ("difference", "differences", "compare", "comparison", "schedule", "recommend", "similar", "overlap")
 TIME_WORDS = ("before", "after", "between", "morning", "afternoon", "evening")  # "befor lunch", "mornig"
+ASK_WORDS = ("about", "presenting", "running", "speaking", "happening")  # "abuot", "presentng", "runing"
+SWAPPED = ("talk", "what", "when", "time", "show")
 
 
 def _kind_noun(word: str) -> str:
     """A kind noun or cue word typed with a slip ("postres", "pannels", "difrence"; two slips in a word of
     eight letters or more), or a four-letter one with two letters swapped ("tlak"); ordinary words
-    ("posted") stay as they are."""
+    ("posted") stay as they are. Punctuation after the word stays ("abuot?" -> "about?")."""
+    if (end := len(word.rstrip("?!.,;:"))) < len(word):
+        return _kind_noun(word[:end]) + word[end:]
     w = word.lower()
-    if len(w) < 4 or not w.isalpha() or w in KIND_NOUNS + CUE_NOUNS + TIME_WORDS or w in ordinary_words():
+    if len(w) < 4 or not w.isalpha() or w in KIND_NOUNS + CUE_NOUNS + TIME_WORDS + ASK_WORDS or w in ordinary_words():
         return word
-    if len(w) == 4:
-        return "talk" if w != "talk" and sorted(w) == sorted("talk") and OSA.distance(w, "talk") == 1 else word
+    if len(w) == 4:  # two letters swapped: "tlak", "waht", "tiem"
+        return next((k for k in SWAPPED if w != k and sorted(w) == sorted(k) and OSA.distance(w, k) == 1), word)
     near = [
         k
-        for k in KIND_NOUNS + CUE_NOUNS + TIME_WORDS
+        for k in KIND_NOUNS + CUE_NOUNS + TIME_WORDS + ASK_WORDS
         if OSA.distance(w, k) <= (2 if len(k) >= 8 else 1) and not w.startswith(k)  # "recommender" is a word
     ]
     return near[0] if near else word
@@ -279,7 +283,7 @@ def _event_keys(vocab: Vocabulary) -> tuple[str, ...]:
 
 # ---------------------------------------------------------------- event facts
 
-_SCOPE = r"(?:it|this|the (?:whole |entire )?(?:conference|event|day|program(?:me)?|summit|agenda|thing)|@?scale|things?|everything|it all)"
+_SCOPE = r"(?:it|th(?:e|is) (?:whole |entire )?(?:conference|event|day|program(?:me)?|summit|agenda|thing)|this|@?scale|things?|everything|it all)"
 EVENT_FACTS = (
     (
         "schedule",
@@ -295,7 +299,7 @@ EVENT_FACTS = (
         "venue",
         re.compile(
             r"\bwhere\b.{0,30}\b(?:conference|event|summit|venue|held|hosted|happening|located|take place|"
-            r"taking place)\b|\bvenue\b|\baddress\b|\bwhich (?:city|building|convention)\b|"
+            r"taking place)\b|\bvenue\b|\b(?:the|its|venue'?s?|event'?s?|street) address\b|\baddress (?:of|for) the\b|\bwhich (?:city|building|convention)\b|"
             r"\bhow (?:do|can) i get there\b|\bwhere (?:is|'s) it\b",
             re.I,
         ),
@@ -303,7 +307,7 @@ EVENT_FACTS = (
     (
         "date",
         re.compile(
-            r"\b(?:what|which) (?:date|day)\b|\bwhen is " + _SCOPE + r"\s*\??$|\bwhat'?s the date\b|"
+            r"\b(?:what|which) (?:date|day)\b|\bwhen is " + _SCOPE + r"(?: this year)?\s*\??$|\bwhat'?s the date\b|"
             r"\bdate of " + _SCOPE + r"|\bis " + _SCOPE + r" on (?:\w+ \d|\d)",
             re.I,
         ),
@@ -384,10 +388,22 @@ def read_event(text: str, vocab: Vocabulary) -> Reading:
             continue  # "the schedule after 2pm": a time window (read_time)
         if fact == "breaks" and any(i.kind != "logistics" for i, _, _ in find_references(text, vocab, loose=False)):
             continue  # "does the Q&A run into lunch?": that item's time
+        if fact == "poster_sessions" and re.search(r"\b(?:all|every)\b(?: of)?(?: the)? posters?\b", text, re.I):
+            continue  # "my daughter has a poster up somewhere, show me all the posters": the whole list
         if fact in ("poster_sessions", "start", "end", "date") and find_references(text, vocab):
             continue  # "when is the Faiss poster?", "genai panel start time?": that item's time (read_references)
         if fact in ("breaks", "registration") and (
-            (_AFTER_MEAL.search(text) and not re.match(r"\s*(when|what time)", text, re.I))
+            (
+                _AFTER_MEAL.search(text)
+                and (
+                    not re.match(r"\s*(when|what time)", text, re.I)
+                    or re.search(
+                        r"\bnext\b|\b(?:thing|talk|session|one|panel|speaker)s? (?:right |just )?(?:after|before)\b",
+                        text,
+                        re.I,
+                    )
+                )
+            )
             or dict(CUES)[Intent.OVERLAP].search(text)
         ):
             continue  # "who speaks right after lunch", "what clashes with lunch": a slot, not a question about it
@@ -440,7 +456,7 @@ THE_X = re.compile(  # "the X talk", "the X panel and Y panel", "the Fiddler AI 
 )
 # how far two named items' subjects overlap: compared; "what overlaps topic-wise with X" is related to X
 TOPICAL_OVERLAP = (
-    r"\boverlap\w* (?:topic-?wise|content-?wise|topically|in (?:topic|subject|content))\b|"
+    r"\boverlap\w* (?:topic-?wise|content-?wise|topically|thematically|in (?:topic|subject|content|theme))\b|"
     r"\b(?:content|topic|topical|subject) overlap\w*"
 )
 # "what is it?", "wait what even is X": nothing asked but what the named thing is
@@ -460,7 +476,7 @@ CUES = (
     (
         Intent.OVERLAP,
         re.compile(
-            r"\bsame time\b|(?<!content )(?<!topic )(?<!topical )(?<!subject )\boverlap\w*\b(?! (?:topic-?wise|content-?wise|topically|in (?:topic|subject|content)))|\bclash\w*|\bconflict\w*|\bconcurrent\w*|\bin parallel\b|"
+            r"\bsame time\b|(?<!content )(?<!topic )(?<!topical )(?<!subject )\boverlap\w*\b(?! (?:topic-?wise|content-?wise|topically|thematically|in (?:topic|subject|content|theme)))|\bclash\w*|\bconflict\w*|\bconcurrent\w*|\bcoincid\w*|\bin parallel\b|"
             r"\bparallel (?:to|with)\b|\bcompet\w*|\bcollid\w*|\bduring\b(?! the (?:day|event|conference))|\bat once\b|\bsimultaneous\w*|"
             r"\bopposite\b|\bagainst\b|(?<!\ba )\bwhile\b(?! (?:back|ago)\b)|\balongside\b|(?<!already )(?<!want to )(?<!wanna )\bmiss(?:ing)?\b(?! (?:it|another|the|that|this)\b)|\bskip(?:ping)?\b|\bmeanwhile\b|"
             r"\b(?:anything|what) else (?:is )?(?:running|happen\w*|going on)\b|^when\b.{0,60},\s*(?:what|anything) else\b",
@@ -503,6 +519,7 @@ CUES = (
     (
         Intent.WHEN,
         re.compile(
+            r"\bwhen (?:the|that|this|it|they)\b.{0,80}\b(?:starts?|begins?|ends?|is on|happens?)\b|"
             r"^\s*when\b(?! it comes to| (?:they|you|people|he|she) (?:say|said|talk|mention))|\bwhat time\b|"
             r"^\W*(?:is|are|does|do)\b.*\b(?:(?:right |just )?(?:after|before) (?:the |lunch|breakfast)|in the (?:morning|afternoon|evening))\b|\b(?:at|around|by)\s+\d{1,2}(?::\d{2})?\s*(?:am|pm)?\s+or\b|"
             r"\b\d{1,2}(?::\d{2})?\s*(?:am|pm)?\s+or\s+\d{1,2}(?::\d{2})?\b|"
@@ -1495,7 +1512,9 @@ def read_time(text: str, vocab: Vocabulary) -> Reading:
 # ---------------------------------------------------------------- intent
 
 RECOMMEND = re.compile(
-    r"\brecommend(?:s|ed|ing)?\b|\bsuggest\w*|\bunmissable\b|\bplan my\b|"
+    r"\brecommend(?:s|ed|ing)?\b|\byour recommendations?\b|\bwhat should (?:she|he|they|we|i) go see\b|"
+    r"\b(?:i'?d|i would) (?:actually |really )?enjoy\b|"
+    r"\bwon'?t waste my\b|\bwould you (?:prioriti[sz]e|pick|choose|go to|see|attend)\b|\bsuggest\w*|\bunmissable\b|\bplan my\b|"
     r"\bget the most (?:out of|from)\b|\bfor an? \w+ (?:person|folks?|people|type)\b|\bshould (?:i|we|(?:a|an) \w+(?: \w+)?|someone(?: \w+)?) (?:see|attend|go|check|catch|watch|visit|prioriti[sz]e|hit|"
     r"not miss)\b|\bworth (?:seeing|attending|checking|visiting|my time|it)\b|\bmust[- ]sees?\b|\bwhat (?:do|should) i (?:attend|see|go to)\b|\bwhat should (?:she|he|they|we|my \w+) (?:go to|see|attend)\b|(?<!n't )(?<!not )\bcares? (?:mostly |most |a lot )?about\b|\bpick (?:\d+|a few|some|two|three|five)\b|\bgood for (?:beginners|newcomers|someone|me|us)\b|\bshould(?:n'?t| not) (?:i )?miss\b|\bpoint (?:a|an|me|us)\b.{0,40}\bto\b|\bwhat should (?:a|an) (?:\w+ ){1,6}?(?:go to|see|attend|catch|check out)\b|\bwould help (?:me|us)\b|\bmost (?:useful|relevant|helpful) (?:for|to) (?:me|us)\b|\b(?:fits?|suits?) me\b|\bhighlights?\b|\bpicks? for\b|\b(?:talk|poster|panel|session|one)s? (?:is|are) (?:the )?best\b|"
     r"\bdon'?t miss\b|\bi'?m (?:into|interested in|keen on|curious about|working on|a|an)\b|"
@@ -1504,7 +1523,7 @@ RECOMMEND = re.compile(
     r"(?:for|on|about)\b|\bwhat would you (?:pick|choose)\b|\bpick for me\b|\bi care about\b|"
     r"\bmy interests?\b|\bif i (?:only|just) have time\b|\btop picks?\b|\bwhere should i (?:go|spend|start)\b|"
     r"\brecs\b|\bwhat should (?:a|an) \w+ (?:go to|see|attend|catch)\b|\bwhich\b.{0,40}\bshould (?:i|we|they|he|she|it be)\b|"
-    r"\bwhat(?: here)? would (?:be good|help|suit|work) (?:for )?(?:me|us|them|him|her)\b|\bwhere should (?:i|we) (?:be|hang)\b|"
+    r"\bwhat(?: here)? would (?:be good|help|suit|work) (?:for )?(?:me|us|them|him|her|someone)\b|\bwhere should (?:i|we) (?:be|hang)\b|"
     r"\bwould make (?:the |a )?(?:best|good|great)\b",
     re.I,
 )
@@ -1517,7 +1536,7 @@ _RECOMMEND_FILLER = re.compile(
     re.I,
 )
 WHOLE = re.compile(
-    r"\b(?:all|every|each|(?:full|complete|entire|whole) (?:\w+ )?list|everything)\b|"
+    r"\b(?:all|every|each|(?:full|complete|entire|whole) (?:\w+ )?(?:list|enumeration|catalogu?e|rundown|inventory|roster)|everything)\b|"
     r"\bwhat (?:talks|posters|panels|sessions) are (?:there|on)\b|\bhow many (?:talks|posters|panels|sessions)\b",
     re.I,
 )

@@ -301,6 +301,34 @@ def test_wordings_of_group_n(vocab, query, intent, targets):
     assert plan.intent == intent and list(plan.targets) == targets, plan
 
 
+@pytest.mark.parametrize(
+    "query,intent,n_targets",
+    [
+        ("waht is the Iceberg Age tlak abuot?", "about", 1),  # slips in cue words, punctuation after one
+        ("whats runing at the same tiem as the Happy Hour?", "overlap", 1),
+        ("I would like to enquire whether any sessions address the evaluation of AI agents.", "list", 0),  # not a venue
+        ("Kindly provide me with a complete enumeration of the panel discussions scheduled for this event.", "list", 0),
+        (
+            "My daughter has a poster up somewhere — can you just show me all of the posters so I can find hers?",
+            "list",
+            0,
+        ),
+        ("When's the next thing after the afternoon break?", "when", 0),  # the slot after it, not the breaks
+        (
+            "Could you kindly advise whether any other sessions coincide with the Attendee Registration period?",
+            "overlap",
+            1,
+        ),
+        ("What overlaps thematically with the Ice(berg) Age talk?", "related", 1),
+        ("posters about data feeds for recommender training", "topic", 0),  # "recommendation systems" is a topic
+        ("I'm only here to watch my husband's talk — anything else I'd actually enjoy?", "recommend", 0),
+    ],
+)
+def test_wordings_of_group_o(vocab, query, intent, n_targets):
+    plan = plan_query(query, vocab)
+    assert plan.intent == intent and len(plan.targets) == n_targets, plan
+
+
 def test_words_around_a_whole_list_are_not_its_topic(vocab):
     plan = plan_query("Can you pull every poster we've got? I want to check the board numbering against it.", vocab)
     assert (plan.intent, plan.kinds, plan.text) == ("list", ("poster",), ""), plan
