@@ -55,13 +55,15 @@ GRADIO_DEV_STEPS = {
 class _SkipDevSteps(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     """Finds the modules of GRADIO_DEV_STEPS as usual and, once each has run, swaps its step for a no-op."""
 
+    def __init__(self):
+        self._inner = {}  # module name -> the loader that would have run it
+
     def find_spec(self, name, path, target=None):
         if name not in GRADIO_DEV_STEPS:
             return None
         spec = importlib.machinery.PathFinder.find_spec(name, path)
         if spec is None or spec.loader is None:
             return spec
-        self._inner = getattr(self, "_inner", {})
         self._inner[name] = spec.loader
         spec.loader = self
         return spec

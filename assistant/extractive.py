@@ -283,7 +283,7 @@ def _summary_line(talks, posters, plan, index) -> str:
 
 
 def _schedule(hits: list[Hit], plan, index=None, qvec=None) -> tuple[str, tuple[Citation, ...]]:
-    zoned = "".join(f"; {n}" for n in plan.notes if n.endswith(" at the event"))  # "7pm my time (Europe/London): 11:00"
+    zoned = "".join(f"; {c} at the event" for c in plan.clocks)  # "7pm my time (Europe/London): 11:00 at the event"
     lines, cites = [f"From the schedule (conference local time{zoned}):"], []
     timed = [h for h in hits if h.item.start]
     untimed = [h for h in hits if not h.item.start]

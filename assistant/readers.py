@@ -206,26 +206,26 @@ def _in_event_zone(text: str, vocab: Vocabulary) -> tuple[str, tuple[str, ...]]:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     day, tz = _day(vocab)
-    notes = []
+    clocks: list[str] = []
 
     def shift(m: re.Match) -> str:
-        after = text[m.start(4) : m.start(4) + 40]
-        zone = _zone_of(m.group(4)) or (
-            _zone_of(text) if re.match(r"(?:my time|for me|to me|where i am|local)", after, re.I) else None
+        said = m.group(4)  # "Eastern", "ET", or "my time" with the zone named elsewhere ("I'm in London")
+        zone = _zone_of(said) or (
+            _zone_of(text) if re.match(r"(?:my time|for me|to me|where i am|local)", said, re.I) else None
         )
         t = _clock(m.group(1), m.group(2), m.group(3), None)
         if zone is None or t is None:
             return m.group(0)
         try:
-            here = datetime.combine(day, t, tzinfo=ZoneInfo(zone)).astimezone(tz)
+            here = datetime.combine(day, t, tzinfo=ZoneInfo(zone)).astimezone(tz).time()
         except ZoneInfoNotFoundError:  # no time zone database on this machine: the clock stays as said
             return m.group(0)
-        if here.utcoffset() == datetime.combine(day, t, tzinfo=tz).utcoffset() and zone != "UTC" and here.time() == t:
+        if here == t:  # said in the event's own zone
             return m.group(0)
-        notes.append(f"{m.group(0).strip()} ({zone}): {here.strftime('%H:%M')} at the event")
+        clocks.append(f"{m.group(0).strip()} ({zone}): {here.strftime('%H:%M')}")
         return f"{here.strftime('%H:%M')} "
 
-    return _ZONED.sub(shift, text), tuple(notes)
+    return _ZONED.sub(shift, text), tuple(clocks)
 
 
 def read_spelling(text: str, vocab: Vocabulary) -> Reading:
@@ -236,7 +236,9 @@ def read_spelling(text: str, vocab: Vocabulary) -> Reading:
     text = _PAST.sub(_past_clock, _CHAT_WORD.sub(lambda m: CHAT[m.group(0)], text))
     text = re.sub(r"\bone by one\b", "in turn", text, flags=re.I)  # not "by one (o'clock)"
     text = _HALF.sub(_half_clock, _SPOKEN.sub(_spoken_clock, text))
-    text, zoned = _in_event_zone(text, vocab)
+    text, clocks = _in_event_zone(text, vocab)
+    changes = {"clocks": clocks} if clocks else {}
+    notes = tuple(f"{c} at the event" for c in clocks)
     text = re.sub(
         r"\bwhat o'?clock\b",
         "what time",
@@ -260,8 +262,8 @@ def read_spelling(text: str, vocab: Vocabulary) -> Reading:
         ]
         score, n, i = max(spans, default=(0, 0, 0))
         if score >= 88:
-            return Reading(" ".join(ws[:i] + ["the event"] + ws[i + n :]), {}, (*zoned, "the event named"))
-    return Reading(" ".join(ws), {}, zoned)
+            return Reading(" ".join(ws[:i] + ["the event"] + ws[i + n :]), changes, (*notes, "the event named"))
+    return Reading(" ".join(ws), changes, notes)
 
 
 def _name_key(text: str) -> str:
@@ -376,6 +378,20 @@ TOPICAL_FRAME = re.compile(
 )
 
 
+def _meal_as_slot(text: str) -> bool:
+    """A meal or break named as a slot, not asked about: "who speaks right after lunch", "what clashes with
+    lunch", "when's the next thing after the afternoon break" (but "when is lunch over?" asks about it)."""
+    if dict(CUES)[Intent.OVERLAP].search(text):
+        return True
+    if not _AFTER_MEAL.search(text):
+        return False
+    return not re.match(r"\s*(when|what time)", text, re.I) or bool(
+        re.search(
+            r"\bnext\b|\b(?:thing|talk|session|one|panel|speaker)s? (?:right |just )?(?:after|before)\b", text, re.I
+        )
+    )
+
+
 def read_event(text: str, vocab: Vocabulary) -> Reading:
     if not vocab.scheduled and vocab.event is None:
         return Reading(text, {})
@@ -392,21 +408,8 @@ def read_event(text: str, vocab: Vocabulary) -> Reading:
             continue  # "my daughter has a poster up somewhere, show me all the posters": the whole list
         if fact in ("poster_sessions", "start", "end", "date") and find_references(text, vocab):
             continue  # "when is the Faiss poster?", "genai panel start time?": that item's time (read_references)
-        if fact in ("breaks", "registration") and (
-            (
-                _AFTER_MEAL.search(text)
-                and (
-                    not re.match(r"\s*(when|what time)", text, re.I)
-                    or re.search(
-                        r"\bnext\b|\b(?:thing|talk|session|one|panel|speaker)s? (?:right |just )?(?:after|before)\b",
-                        text,
-                        re.I,
-                    )
-                )
-            )
-            or dict(CUES)[Intent.OVERLAP].search(text)
-        ):
-            continue  # "who speaks right after lunch", "what clashes with lunch": a slot, not a question about it
+        if fact in ("breaks", "registration") and _meal_as_slot(text):
+            continue
         ids = event_items(fact, vocab)
         named = re.search(r"\b(?:lunch|breakfast|happy hour)\b", text, re.I) if fact == "breaks" else None
         if named and (slot := slot_anchor(named.group(0), vocab)) is not None:
@@ -521,9 +524,10 @@ CUES = (
         re.compile(
             r"\bwhen (?:the|that|this|it|they)\b.{0,80}\b(?:starts?|begins?|ends?|is on|happens?)\b|"
             r"^\s*when\b(?! it comes to| (?:they|you|people|he|she) (?:say|said|talk|mention))|\bwhat time\b|"
-            r"^\W*(?:is|are|does|do)\b.*\b(?:(?:right |just )?(?:after|before) (?:the |lunch|breakfast)|in the (?:morning|afternoon|evening))\b|\b(?:at|around|by)\s+\d{1,2}(?::\d{2})?\s*(?:am|pm)?\s+or\b|"
-            r"\b\d{1,2}(?::\d{2})?\s*(?:am|pm)?\s+or\s+\d{1,2}(?::\d{2})?\b|"
-            r"^\W*(?:is|does|do|are)\b.*\b(?:at|around)\s+\d{1,2}(?::\d{2})?\s*(?:am|pm)?\W*$|\b(?:morning|afternoon) or (?:the )?(?:morning|afternoon)\b|\bbefore or after\b|\b(?:what|which) hour\b|\b(?:which|what(?:'s| is)(?: the)?) (?:time ?)?slot\b|\bwhen(?:'s| is| does| do| was| were| did)\b|\bschedul\w*\b|"
+            # yes/no about a named item's time: "is X after the break?", "is X in the morning?", "is X at 3?"
+            r"^\W*(?:is|are|does|do)\b.*\b(?:(?:right |just )?(?:after|before) (?:the |lunch|breakfast)|"
+            r"in the (?:morning|afternoon|evening)|(?:at|around)\s+\d{1,2}(?::\d{2})?\s*(?:am|pm)?\W*$)|"
+            r"\b(?:at|around|by)\s+\d{1,2}(?::\d{2})?\s*(?:am|pm)?\s+or\b|\b\d{1,2}(?::\d{2})?\s*(?:am|pm)?\s+or\s+\d{1,2}(?::\d{2})?\b|\b(?:morning|afternoon) or (?:the )?(?:morning|afternoon)\b|\bbefore or after\b|\b(?:what|which) hour\b|\b(?:which|what(?:'s| is)(?: the)?) (?:time ?)?slot\b|\bwhen(?:'s| is| does| do| was| were| did)\b|\bschedul\w*\b|"
             r"\bwhen\s*\?*\s*$|(?<!my )(?<!your )(?<!our )(?<!the )\btime\s*\?*\s*$",
             re.I,
         ),
@@ -690,12 +694,13 @@ def _title_run(text: str, item: Item, start: int, end: int) -> tuple[int, int]:
     """[start, end) widened over the words of the item's title right after it ("Nimble file format what is
     it": "Nimble file format"), so that the words left are the question's."""
     tw = title_words(item)
+    stop = 0
     for m in re.finditer(r"\s*([\w&'-]+)", text[end:]):
         w = m.group(1).lower()
-        if not any(_word_match(w, t) for t in tw) or w in STOP:
+        if w in STOP or not any(_word_match(w, t) for t in tw):
             break
-        end += m.end() - (m.start() if m.start() else 0)
-    return start, end
+        stop = m.end()
+    return start, end + stop
 
 
 def _title_span(part: str, item: Item, offset: int) -> tuple[int, int]:
@@ -759,6 +764,30 @@ def _find_references(text: str, vocab: Vocabulary, loose: bool) -> tuple[tuple[I
     return tuple(sorted(found, key=lambda f: f[1]))
 
 
+def _the_x(m: re.Match, text: str, vocab: Vocabulary) -> tuple[Item | None, int, int]:
+    """The item "the X talk" names (THE_X's match m), and its span. A person noun after an org or a person
+    ("the Snowflake person") names their item, not a title with that word in it ("the Iceberg Age speaker" is
+    a title); an org before title words ("the Meta warehouse agents talk") must be on the item; words asking
+    before the title ("the gist of the Metamate talk") stay outside the span."""
+    phrase, words_before = m.group(0), m.group(1) or ""
+    start = m.start() if re.match(r"(?:th(?:e|at|is)|my|our|your|his|her|their)\b", phrase, re.I) else m.start(1)
+    kinds = _noun_kinds(phrase)
+    by_org = read_orgs(words_before, vocab)
+    if re.search(PERSON_NOUN + r"s?\b\W*$", phrase, re.I) and (by_org.changes or people_spans(phrase, vocab)):
+        return _speaker_item(phrase, vocab), start, m.end()
+    item = _best_item(words_before, vocab, 0.5, 0.6, kinds=kinds)
+    if item is None and by_org.changes.get("orgs"):
+        item = _best_item(by_org.rest, vocab, 0.5, 0.6, kinds=kinds)
+        item = item if item is not None and set(item.orgs) & set(by_org.changes["orgs"]) else None
+    if item is None:
+        return _speaker_item(phrase, vocab), start, m.end()
+    first = _title_span(words_before, item, m.start(1))[0]
+    tw = title_words(item)
+    if any(w not in STOP and not any(_word_match(w, t) or w in t for t in tw) for w in words(text[start:first])):
+        start = first
+    return item, start, m.end()
+
+
 def _named_references(text: str, vocab: Vocabulary) -> tuple[tuple[Item, int, int], ...]:
     """Items the text names by quoted or unquoted title, "the X talk", a person's or org's talk, a short
     title said whole; in the order they were found."""
@@ -770,30 +799,7 @@ def _named_references(text: str, vocab: Vocabulary) -> tuple[tuple[Item, int, in
     for m in QUOTED.finditer(text):
         add(_best_item(m.group(1), vocab, 0.4, 0.5) or _speaker_item(m.group(1), vocab), m.start(), m.end())
     for m in THE_X.finditer(text):
-        phrase = m.group(0)
-        start = (
-            m.start() if re.match(r"(?:th(?:e|at|is)|my|our|your|his|her|their)\b", phrase, re.I) else m.start(1)
-        )  # "... or Y poster": Y
-        person = re.search(PERSON_NOUN + r"s?\b\W*$", phrase, re.I) and (
-            read_orgs(phrase, vocab).changes or people_spans(phrase, vocab)
-        )
-        # "the Snowflake person": that org's item, not a title with Snowflake in it; "the Iceberg Age speaker": a title
-        item = None if person else _best_item(m.group(1) or "", vocab, 0.5, 0.6, kinds=_noun_kinds(phrase))
-        if item is None and not person and (by_org := read_orgs(m.group(1) or "", vocab)).changes.get("orgs"):
-            item = _best_item(
-                by_org.rest, vocab, 0.5, 0.6, kinds=_noun_kinds(phrase)
-            )  # "the Meta warehouse agents talk"
-            item = item if item is not None and set(item.orgs) & set(by_org.changes["orgs"]) else None
-        if item is not None:
-            first = _title_span(m.group(1), item, m.start(1))[0]
-            tw = title_words(item)
-            if [
-                w
-                for w in words(text[start:first])
-                if w not in STOP and not any(_word_match(w, t) or w in t for t in tw)
-            ]:
-                start = first  # "the gist of the Metamate talk": the words asking stay in the text
-        add(item or _speaker_item(phrase, vocab), start, m.end())
+        add(*_the_x(m, text, vocab))
     for m in FIRST_X.finditer(text):  # "data loading poster or ...": the title's words only
         item = _best_item(m.group(1), vocab, 0.5, 0.6, kinds=_noun_kinds(m.group(0)))
         if item is not None:
