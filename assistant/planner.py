@@ -78,6 +78,8 @@ def settle(plan: Plan, vocab: Vocabulary) -> Plan:
     """What follows from the readers together: the intent of a schedule question, "when" questions
     that only timed items can answer, and the topical text (empty when only question words are left)."""
     changes: dict = {}
+    if plan.related_to in plan.schedule:  # "from 11 to noon, like 'Agentic Evals'": the named item is no answer
+        plan = replace(plan, schedule=tuple(i for i in plan.schedule if i != plan.related_to))
     if plan.schedule and plan.intent in (Intent.TOPIC, Intent.LIST):
         changes["intent"] = Intent.SCHEDULE
     if plan.intent in (Intent.WHO, Intent.ABOUT, Intent.WHEN) and not plan.targets and plan.schedule:

@@ -2,7 +2,7 @@
 never a traceback; citations always point at a hit given."""
 
 import numpy as np
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from assistant import scoring
@@ -99,6 +99,7 @@ PLANNER_WORDS = WORDS + [
 
 @SETTINGS
 @given(st.one_of(st.lists(st.sampled_from(PLANNER_WORDS), max_size=10).map(" ".join), st.text(max_size=80)))
+@example("from 11 to noon 'Agentic Evals' like one")  # a window holding the named item, asked "like" it
 def test_planner_reads_any_text_into_a_valid_plan(items, question):
     from assistant.planner import plan_query
     from assistant.records import Intent
