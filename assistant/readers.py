@@ -511,7 +511,7 @@ CUES = (
         Intent.ABOUT,
         re.compile(
             r"\btell me (?:more )?about\b|\bwhat (?:gets|is|will be) (?:discussed|covered|talked about)\b|\baimed at\b|\bthe angle\b|\bwhat problems?\b|\bwhat does (?:it|this|that) solve\b|\bwhat does (?:it|this|that|\w+) (?:\w+ )?do\b|\bwhat(?:'s| is| are)\b.*\bdoing\s*\?*$|\b(?:is|was) (?:it|this|that) about\b|"
-            r"\bmore (?:info|information|details?) (?:on|about)\b|^\W*what(?:'s| is) in\W*$|\bwhat(?:'s| is| are| will)\b.*\b(?:presenting|showing|covering)\b|\b(?:speak|talk)s? (?:of|about) what\b|\bof what does\b|"
+            r"\bmore (?:info|information|details?) (?:on|about)\b|^\W*what(?:'s| is) in\W*$|\bwhat(?:'s| is| are| will)\b.*\b(?:presenting|showing|covering|going to (?:cover|present|show|say))\b|\b(?:speak|talk)s? (?:of|about) what\b|\bof what does\b|"
             r"\bsays? what\b|\bdiscuss\w* what\b|\bwhat does (?:it|this|that) (?:speak|talk|discuss)\w*\b|\b(?:meant|intended|designed) for\b|\b(?:talk|speak|present)\w* about\s*\?*\s*$|\bwhat(?:'s| is| was)\b.*\babout\b|\bsummar\w*|\bdescri(?:be|ption)\b|"
             r"\bdetails?\b|\babstract\b|\bexplain\w*|\bwhat does\b.*\b(?:cover|say|claim|propose|argue)\b|\bwhat(?:'s| is) (?:it|this|that|he|she|they)\b.{0,20}\bcover\w*|"
             r"\bwhat do(?:es)? (?:they|it|this|that|he|she) mean\b|\bgist\b|"
