@@ -248,6 +248,11 @@ def test_wordings_of_groups_j_k_o(vocab, query, intent, n_targets):
             ["collective-wisdom-of-models-advanced-feature-importance"],
         ),
         (
+            "I'll catch it at 2:35 Eastern — what's the silent errors talk going to cover?",
+            "about",
+            ["silent-errors-in-large-scale-llm-training-challenges-and"],
+        ),
+        (
             "Is the Fidler AI talk after the afternoon break? Yes or no.",
             "when",
             ["agentic-observability-making-llm-apps-debuggable-trustworthy"],
