@@ -15,9 +15,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import html
-import importlib.abc
-import importlib.machinery
-import importlib.util
 import json
 import os
 import re
@@ -31,62 +28,19 @@ from urllib.parse import quote as url_quote
 
 from assistant import safe_html, webguard
 from assistant.cli import set_offline_env
+from assistant.gradio_import import blocks_without_early_servers, import_gradio
 
 set_offline_env()  # before gradio (and litellm) are imported
-# gradio wraps every event in a matplotlib backend switch when matplotlib is installed; with the backend left to
-# "auto", the first answer would import pyplot to resolve it (0.4 s). A server draws nothing on screen.
+# gradio wraps every event in a matplotlib backend switch once matplotlib is imported (assistant/gradio_import.py);
+# with the backend left to "auto", that switch would import pyplot to resolve it (0.4 s). A server draws nothing.
 os.environ.setdefault("MPLBACKEND", "agg")
 # Four answers at once (gradio's default is one). Set here rather than by `demo.queue(...)`, which would build the
 # whole server app a fourth time (0.2 s of the launch): every Blocks already sets up its queue from this variable.
 os.environ.setdefault("GRADIO_DEFAULT_CONCURRENCY_LIMIT", "4")
-
-# Importing gradio takes 3-5 s on a 2-core machine, and more than half of it is development-time work a server
-# never uses: as each component class is defined, gradio re-reads its source file, parses it and rewrites its
-# type stub (.pyi) in site-packages (`create_or_modify_pyi`; the stubs ship in the wheel), and renders every
-# event listener's docstring through a Jinja template (`EventListener.set_doc`). The app imports gradio with
-# those two steps skipped: measured, `import gradio` 2.2-2.7 s -> 1.7-2.0 s after skipping the stubs alone
-# (3.7-4.8 s before). Nothing else changes: a gradio release without these names imports exactly as before.
-GRADIO_DEV_STEPS = {
-    "gradio.component_meta": lambda module: setattr(module, "create_or_modify_pyi", lambda *a, **k: None),
-    "gradio.events": lambda module: setattr(module.EventListener, "set_doc", lambda *a, **k: None),
-}
-
-
-class _SkipDevSteps(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    """Finds the modules of GRADIO_DEV_STEPS as usual and, once each has run, swaps its step for a no-op."""
-
-    def __init__(self):
-        self._inner = {}  # module name -> the loader that would have run it
-
-    def find_spec(self, name, path, target=None):
-        if name not in GRADIO_DEV_STEPS:
-            return None
-        spec = importlib.machinery.PathFinder.find_spec(name, path)
-        if spec is None or spec.loader is None:
-            return spec
-        self._inner[name] = spec.loader
-        spec.loader = self
-        return spec
-
-    def create_module(self, spec):
-        return self._inner[spec.name].create_module(spec)
-
-    def exec_module(self, module):
-        self._inner[module.__name__].exec_module(module)
-        try:
-            GRADIO_DEV_STEPS[module.__name__](module)
-        except AttributeError:  # a gradio without this step: nothing to skip
-            pass
-
-
-def import_gradio():
-    """gradio, imported without its development-time steps when this is the process's first import of it."""
-    if "gradio" not in sys.modules and not any(isinstance(f, _SkipDevSteps) for f in sys.meta_path):
-        sys.meta_path.insert(0, _SkipDevSteps())
-    import gradio
-
-    return gradio
-
+# After every event gradio rebuilds the API page's per-endpoint stats (success rate, latency percentiles) as a pandas
+# DataFrame of up to 10,000 past events: 5-17 ms of CPU per answer, and the first one imports pandas (0.5 s of the
+# first answer). Every 25 events is fresh enough for a stats page.
+os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", "25")
 
 EXAMPLES = [
     "Which talks cover data quality for agents?",
@@ -1001,7 +955,7 @@ def build_app(assistant):
             "hits": [h.to_dict() for h in searcher.related(source.id, k=int(k))],
         }
 
-    with gr.Blocks(title=f"{title} — ask the agenda") as demo:
+    with blocks_without_early_servers(), gr.Blocks(title=f"{title} — ask the agenda") as demo:
         ui = layout(title, orgs, kinds, agenda_html(agenda.day(items), ctx))
         h = Handlers(assistant, ui, ctx, Path(tempfile.mkdtemp(prefix="talks-ics-")))
         private = {"api_visibility": "private"}
@@ -1120,8 +1074,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"app.py: error: cannot listen on {args.host}:{args.port} ({exc}); pass --port", file=sys.stderr)
         return 2
     print(f"Ask the agenda: {url}  (ready in {time.perf_counter() - t0:.1f}s; Ctrl-C stops)", flush=True)
-    if importlib.util.find_spec("matplotlib") is not None:  # gradio imports it in the first event it serves
-        threading.Thread(target=importlib.import_module, args=("matplotlib",), daemon=True).start()
     if not args.no_browser and (
         sys.platform in ("darwin", "win32") or os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
     ):

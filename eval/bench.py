@@ -519,7 +519,7 @@ def main(argv: list[str] | None = None) -> int:
             f"| PyTorch (`TALKS_EMBED_BACKEND=sentence-transformers`) | {runs_s(app['torch'])} | {med(app['torch']):.2f} |",
             f"| `python -c 'import gradio'` alone (the floor under any Gradio app) | {runs_s(app['gradio'])} | "
             f"{med(app['gradio']):.2f} |",
-            f"| gradio as the app imports it, without its development-time steps (`app.import_gradio()`) | "
+            f"| gradio as the app imports it (`app.import_gradio()`: no development-time steps, pandas deferred) | "
             f"{runs_s(app['lean'])} | {med(app['lean']):.2f} |",
             "",
         ]

@@ -62,33 +62,3 @@ def test_app_answers_without_torch(ready):
     out = run(code, ready)
     assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-2000:]
     assert "heavy: []" in out.stdout
-
-
-def count_source_reads(import_line: str) -> subprocess.CompletedProcess:
-    """Import gradio as `import_line` says, counting gradio's re-reads of its own component sources (the .pyi
-    rewrite parses each class out of its file with ast.get_source_segment) and its docstring templates."""
-    code = (
-        "import ast, sys, jinja2\n"
-        "calls = {'sources': 0, 'templates': 0}\n"
-        "segment, template = ast.get_source_segment, jinja2.Template.__new__\n"
-        "def counted_segment(*a, **k):\n    calls['sources'] += 1; return segment(*a, **k)\n"
-        "def counted_template(*a, **k):\n    calls['templates'] += 1; return template(*a, **k)\n"
-        "ast.get_source_segment, jinja2.Template.__new__ = counted_segment, counted_template\n"
-        f"{import_line}\n"
-        "import gradio.events\n"
-        "print(calls['sources'], calls['templates'], gradio.events.EventListener.__name__)"
-    )
-    return subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=ROOT, check=False
-    )
-
-
-def test_app_imports_gradio_without_its_development_steps():
-    plain = count_source_reads("import gradio")
-    lean = count_source_reads("import app; app.import_gradio()")
-    assert plain.returncode == 0 and lean.returncode == 0, plain.stderr[-2000:] + lean.stderr[-2000:]
-    plain_sources, plain_templates, _ = plain.stdout.split()
-    lean_sources, lean_templates, name = lean.stdout.split()
-    # the steps exist in this gradio (else the app's skip list is stale) and the app's import runs neither
-    assert int(plain_sources) > 50 and int(plain_templates) > 100, plain.stdout
-    assert (lean_sources, lean_templates, name) == ("0", "0", "EventListener"), lean.stdout
