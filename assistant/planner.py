@@ -1,6 +1,6 @@
 """Turn a plain-language question into a `Plan`: a short fold over the readers in `assistant/readers.py`.
 
-    question -> read_spelling -> read_event -> read_places -> read_references -> read_time -> read_orgs -> read_people -> read_kinds
+    question -> read_asked_part -> read_spelling -> read_event -> read_places -> read_references -> read_time -> read_orgs -> read_people -> read_kinds
              -> read_intent -> settle -> [by_example] -> Plan
 
 Each reader takes the text the ones before it left and may set Plan fields; the first to set a field
@@ -18,7 +18,9 @@ from corpus.normalize import clean_text, squash
 from assistant.intents import IntentModel, by_example
 from assistant.readers import (
     PART_OF_DAY,
+    TALK_WORDS,
     TOPICAL_FRAME,
+    read_asked_part,
     read_event,
     read_intent,
     read_kinds,
@@ -35,6 +37,7 @@ from assistant.vocabulary import GENERIC, KIND_WORDS, STOP, Vocabulary, words
 __all__ = ["GENERIC", "PART_OF_DAY", "STOP", "Vocabulary", "plan_query"]
 
 READERS = (
+    read_asked_part,
     read_spelling,
     read_event,
     read_places,
@@ -106,7 +109,12 @@ def settle(plan: Plan, vocab: Vocabulary) -> Plan:
     topical = [w for w in words(plan.text) if w not in generic]
     if plan.whole_list and not any(w in vocab.common for w in topical):
         topical = []  # "every poster, my colleague wants the titles": no word the corpus uses is a topic
-    if plan.whole_list and plan.kinds and not TOPICAL_FRAME.search(plan.query) and not _kind_topic(plan.query, vocab):
+    if (
+        plan.whole_list
+        and (plan.kinds or re.search(TALK_WORDS, plan.query, re.I))
+        and not TOPICAL_FRAME.search(plan.query)
+        and not _kind_topic(plan.query, vocab)
+    ):
         topical = []  # "every poster, I want to check the board numbering": words around a whole list are context
     changes["text"] = " ".join(plan.text.split()) if topical else ""
     bare = not (plan.orgs or plan.people or plan.time_from or plan.time_to or plan.schedule)

@@ -228,13 +228,56 @@ def _in_event_zone(text: str, vocab: Vocabulary) -> tuple[str, tuple[str, ...]]:
     return _ZONED.sub(shift, text), tuple(clocks)
 
 
+_ENUMERATOR = re.compile(r"(?:^|\s)(?:\(?\d{1,2}[.)]|[a-c]\))\s+")  # "1) ... 2) ...", "1. ... 2. ..."
+_ASKS = re.compile(
+    r"\?|^\W*(?:what|whats|who|whom|whose|when|where|which|how|why|is|are|was|were|do|does|did|can|could|would|"
+    r"will|should|any|anything|anyone|list|show|tell|give|recommend|find|get|send|name)\b",
+    re.I,
+)
+_BUT_FIRST = re.compile(r"^.{3,}?\bbut first\b\s*[:,-]?\s*(?=\S)", re.I)  # "compare notes later, but first: ..."
+_CORRECTION = re.compile(
+    r"[,.;!?]?\s*(?:\bno,? wait\b|\bwait,? no\b|\bsorry\b|\boops\b|\bscratch that\b|\bcorrection\b)?[,:]?\s*"
+    r"\bi\s+mean(?:t)?\b[,:]?\s*|[,.;!?]?\s*\b(?:no,? wait|wait,? no|scratch that)\b[,:]?\s*",
+    re.I,
+)
+
+
+def read_asked_part(text: str, vocab: Vocabulary) -> Reading:
+    """The part of a message that asks. In a numbered message ("1) thanks for the badge 2) what would you
+    recommend for an analytics lead 3) never mind"), the parts that ask; after "..., but first:", what
+    follows; after a correction ("when's the silent errors talk, no wait, I mean the agentic evals one"), the
+    question with the items named before it left out."""
+    starts = [m.end() for m in _ENUMERATOR.finditer(text)]
+    if len(starts) >= 2:
+        parts = [
+            text[a:b].strip() for a, b in zip(starts, [m.start() for m in _ENUMERATOR.finditer(text)][1:] + [len(text)])
+        ]
+        asking = [p for p in parts if _ASKS.search(p)]
+        if 0 < len(asking) < len(parts):
+            return Reading(" ".join(asking), {}, ("the numbered part that asks",))
+    if m := _BUT_FIRST.match(text):
+        return Reading(text[m.end() :], {}, ("what is asked first",))
+    for m in _CORRECTION.finditer(text):
+        after = find_references(text[m.end() :], vocab, loose=False)
+        before = find_references(text[: m.start()], vocab, loose=False)
+        if after and before:
+            head = text[: m.start()]
+            for _, s, e in sorted(before, key=lambda f: -f[1]):
+                head = head[:s] + " " + head[e:]
+            return Reading(" ".join((head + " " + text[m.end() :]).split()), {}, ("corrected: the items named last",))
+    return Reading(text, {})
+
+
 def read_spelling(text: str, vocab: Vocabulary) -> Reading:
-    """The text with chat spellings written out ("wen" -> "when", "w/" -> "with"), kind nouns typed with a
+    """The text with chat spellings written out ("wen" -> "when", "w/" -> "with"), a title said as one hyphenated
+    word split into its words, kind nouns typed with a
     slip corrected ("postres" -> "posters"), a distinctive title word typed as two words rejoined ("ice berg"
     -> "iceberg"), and the event's own name in any spelling close to it ("atscale ai & data", "@Scale AI and
     Data 2025") read as "the event", so the readers after this one see one word for each."""
     text = _PAST.sub(_past_clock, _CHAT_WORD.sub(lambda m: CHAT[m.group(0)], text))
     text = re.sub(r"\bone by one\b", "in turn", text, flags=re.I)  # not "by one (o'clock)"
+    # a title said as one hyphenated word ("the infra-in-an-agentic-world panel"): its words
+    text = re.sub(r"\b[a-z]+(?:-[a-z]+){3,}\b", lambda m: m.group(0).replace("-", " "), text, flags=re.I)
     text = _HALF.sub(_half_clock, _SPOKEN.sub(_spoken_clock, text))
     text, clocks = _in_event_zone(text, vocab)
     changes = {"clocks": clocks} if clocks else {}
@@ -400,11 +443,15 @@ def read_event(text: str, vocab: Vocabulary) -> Reading:
         m = pattern.search(text)
         if not m or (topical and fact != "schedule"):
             continue  # "talks about registration systems" is a topic, not a question about registering
+        if re.search(r"\b(?:not|no|don'?t (?:need|want))\s+(?:the\s+|a\s+)?$", text[: m.start()], re.I):
+            continue  # "not the full schedule with times, just the titles of all the talks"
         if fact == "schedule" and (BOUND.search(text) or WINDOW.search(text)):
             continue  # "the schedule after 2pm": a time window (read_time)
         if fact == "breaks" and any(i.kind != "logistics" for i, _, _ in find_references(text, vocab, loose=False)):
             continue  # "does the Q&A run into lunch?": that item's time
-        if fact == "poster_sessions" and re.search(r"\b(?:all|every)\b(?: of)?(?: the)? posters?\b", text, re.I):
+        if fact == "poster_sessions" and re.search(
+            r"\b(?:all|every)\b(?: of)?(?: the)? posters?\b(?! (?:sessions?|hall|hours)\b)", text, re.I
+        ):
             continue  # "my daughter has a poster up somewhere, show me all the posters": the whole list
         if fact in ("poster_sessions", "start", "end", "date") and find_references(text, vocab):
             continue  # "when is the Faiss poster?", "genai panel start time?": that item's time (read_references)
@@ -472,7 +519,8 @@ CUES = (
         Intent.COMPARE,
         re.compile(
             r"\bcompar\w*|\bdiffer\w*|\bdiff\b|\bseparates?\b|\bsets? \w+ apart\b|\bversus\b|\bvs\b|\bpros\b.{0,5}\bcons\b|\b(?:basically |really )?the same (?:idea|thing)\b(?! as\b)|\bcontrast\w*|\bstack up\b|\bside by side\b|"
-            r"\bsimilarities\b|\bin common\b|\bwhich (?:one )?(?:is|was) (?:better|more)\b|" + TOPICAL_OVERLAP,
+            r"\bsimilarities\b|\bin common\b|\bwhich (?:one )?(?:is|was) (?:better|more)\b|\b(?:who|which)(?:'s| is| has|'ve| have)?(?: got)? (?:the )?better\b|\bonly (?:stay|go|make it|attend) (?:for |to )?one\b|"
+            + TOPICAL_OVERLAP,
             re.I,
         ),
     ),
@@ -481,7 +529,7 @@ CUES = (
         re.compile(
             r"\bsame time\b|(?<!content )(?<!topic )(?<!topical )(?<!subject )\boverlap\w*\b(?! (?:topic-?wise|content-?wise|topically|thematically|in (?:topic|subject|content|theme)))|\bclash\w*|\bconflict\w*|\bconcurrent\w*|\bcoincid\w*|\bin parallel\b|"
             r"\bparallel (?:to|with)\b|\bcompet\w*|\bcollid\w*|\bduring\b(?! the (?:day|event|conference))|\bat once\b|\bsimultaneous\w*|"
-            r"\bopposite\b|\bagainst\b|(?<!\ba )\bwhile\b(?! (?:back|ago)\b)|\balongside\b|(?<!already )(?<!want to )(?<!wanna )\bmiss(?:ing)?\b(?! (?:it|another|the|that|this)\b)|\bskip(?:ping)?\b|\bmeanwhile\b|"
+            r"\bopposite\b|\bagainst\b|(?<!\ba )\bwhile\b(?! (?:back|ago)\b)|\balongside\b|(?<!already )(?<!want to )(?<!wanna )\bmiss(?:ing)?\b(?! (?:it|another|the|that|this|from)\b)|\bskip(?:ping)?\b|\bmeanwhile\b|"
             r"\b(?:anything|what) else (?:is )?(?:running|happen\w*|going on)\b|^when\b.{0,60},\s*(?:what|anything) else\b",
             re.I,
         ),
@@ -491,7 +539,7 @@ CUES = (
         re.compile(
             r"(?<!would )(?<!'d )\b(?:more(?! (?:about|abt|info|information|details?|a|an|of a)\b)|other|others|(?<!something )(?<!someone )else|similar\w*|like|likes|same (?:vein|lines?|spirit|theme|topic|things? as|genre|kind|sort|type|"
             r"area|direction)|in that (?:direction|vein)|along (?:those|the same|similar) lines|"
-            r"relate[sd]?|related|resembl\w*|in the spirit|liked|enjoyed|loved|fans? of|follow[- ]?ups?(?! with)|"
+            r"relate[sd]?|related|resembl\w*|in the spirit|liked|enjoyed|loved|fans? of|(?<!can )(?<!to )(?<!will )(?<!could )follow[- ]?ups?(?! with)|"
             r"also|next(?!(?: \w+)? (?:after|before|to|up)\b)|pairs? well|goes? (?:well )?with|complements?|(?:near|close) in (?:subject|topic)|akin|comparable|kin|neighbou?rs?|adjacent|close to|builds? on|further|deeper)\b|"
             + TOPICAL_OVERLAP,
             re.I,
@@ -500,9 +548,9 @@ CUES = (
     (
         Intent.WHO,
         re.compile(
-            r"^(?!.*\b(?:aimed at|(?:meant|intended|designed) for)\b)(?:\s*(?:who|whom|whos)\b|.*\bwho(?:'s|(?: exactly| actually| precisely)? (?:is|are))\b)|\bwho\s*\?*\s*$|\bwhose\b|\bfull names?\b|\bwho (?:will|would|do|did|am|shall) (?:i|we|you)\b|\bspeakers?\b|\bpresenters?\b|\bauthors?\b|"
+            r"^(?!.*\b(?:aimed at|(?:meant|intended|designed) for|who(?:'s| is| are) (?:the |it |this |that )?for)\b)(?:\s*(?:who|whom|whos)\b|.*\bwho(?:'s|(?: exactly| actually| precisely)? (?:is|are))\b)|\bwho\s*\?*\s*$|\bwhose\b|\bfull names?\b|\bwho (?:will|would|do|did|am|shall) (?:i|we|you)\b|\bspeakers?\b|\bpresenters?\b|\bauthors?\b|"
             r"\bpresented by\b|\bwho (?:gives|gave|presents|runs|leads|moderates)\b|\b(?:people|team|folks) behind\b|"
-            r"\bnames? of the (?:people|speakers|authors|presenters)\b|\bthe (?:people|folks|team) (?:doing|giving|running|presenting|on)\b|"
+            r"\bnames? of the (?:person|people|speakers?|authors?|presenters?)\b|\bthe (?:people|folks|team) (?:doing|giving|running|presenting|on)\b|"
             r"\b(?:which|what) (?:company|companies|org|organi[sz]ation|firm) (?:is|are|does|do)\b.*\b(?:with|from|for|at)\b",
             re.I,
         ),
@@ -512,7 +560,7 @@ CUES = (
         re.compile(
             r"\btell me (?:more )?about\b|\bwhat (?:gets|is|will be) (?:discussed|covered|talked about)\b|\baimed at\b|\bthe angle\b|\bwhat problems?\b|\bwhat does (?:it|this|that) solve\b|\bwhat does (?:it|this|that|\w+) (?:\w+ )?do\b|\bwhat(?:'s| is| are)\b.*\bdoing\s*\?*$|\b(?:is|was) (?:it|this|that) about\b|"
             r"\bmore (?:info|information|details?) (?:on|about)\b|^\W*what(?:'s| is) in\W*$|\bwhat(?:'s| is| are| will)\b.*\b(?:presenting|showing|covering|going to (?:cover|present|show|say))\b|\b(?:speak|talk)s? (?:of|about) what\b|\bof what does\b|"
-            r"\bsays? what\b|\bdiscuss\w* what\b|\bwhat does (?:it|this|that) (?:speak|talk|discuss)\w*\b|\b(?:meant|intended|designed) for\b|\b(?:talk|speak|present)\w* about\s*\?*\s*$|\bwhat(?:'s| is| was)\b.*\babout\b|\bsummar\w*|\bdescri(?:be|ption)\b|"
+            r"\bsays? what\b|\bdiscuss\w* what\b|\bwhat does (?:it|this|that) (?:speak|talk|discuss)\w*\b|\b(?:meant|intended|designed) for\b|\bwho(?:'s| is| are) (?:the |it |this |that )?for\b|\b(?:talk|speak|present)\w* about\s*\?*\s*$|\bwhat(?:'s| is| was)\b.*\babout\b|\bsummar\w*|\bdescri(?:be|ption)\b|"
             r"\bdetails?\b|\babstract\b|\bexplain\w*|\bwhat does\b.*\b(?:cover|say|claim|propose|argue)\b|\bwhat(?:'s| is) (?:it|this|that|he|she|they)\b.{0,20}\bcover\w*|"
             r"\bwhat do(?:es)? (?:they|it|this|that|he|she) mean\b|\bgist\b|"
             r"\bwhat(?:'s| is) (?:in|on) (?:it|that)\b|\bbreak down\b|" + BARE_WHAT,
@@ -522,13 +570,14 @@ CUES = (
     (
         Intent.WHEN,
         re.compile(
-            r"\bwhen (?:the|that|this|it|they)\b.{0,80}\b(?:starts?|begins?|ends?|is on|happens?)\b|"
+            r"\bwhen (?:the|that|this|it|they)\b.{0,80}\b(?:starts?|begins?|ends?|is on|happens?|runs?)\b|"
+            r"\b(?:find out|check|tell me|let me know|see|look up) when\b|"
             r"^\s*when\b(?! it comes to| (?:they|you|people|he|she) (?:say|said|talk|mention))|\bwhat time\b|"
             # yes/no about a named item's time: "is X after the break?", "is X in the morning?", "is X at 3?"
             r"^\W*(?:is|are|does|do)\b.*\b(?:(?:right |just )?(?:after|before) (?:the |lunch|breakfast)|"
             r"in the (?:morning|afternoon|evening)|(?:at|around)\s+\d{1,2}(?::\d{2})?\s*(?:am|pm)?\W*$)|"
             r"\b(?:at|around|by)\s+\d{1,2}(?::\d{2})?\s*(?:am|pm)?\s+or\b|\b\d{1,2}(?::\d{2})?\s*(?:am|pm)?\s+or\s+\d{1,2}(?::\d{2})?\b|\b(?:morning|afternoon) or (?:the )?(?:morning|afternoon)\b|\bbefore or after\b|\b(?:what|which) hour\b|\b(?:which|what(?:'s| is)(?: the)?) (?:time ?)?slot\b|\bwhen(?:'s| is| does| do| was| were| did)\b|\bschedul\w*\b|"
-            r"\bwhen\s*\?*\s*$|(?<!my )(?<!your )(?<!our )(?<!the )\btime\s*\?*\s*$",
+            r"\b(?:its|the) (?:start|end|finish)(?:ing)?(?: and (?:end|finish)(?:ing)?)? times?\b|\bwhen\s*\?*\s*$|(?<!my )(?<!your )(?<!our )(?<!the )\btime\s*\?*\s*$",
             re.I,
         ),
     ),
@@ -1193,7 +1242,9 @@ def read_kinds(text: str, vocab: Vocabulary) -> Reading:
     kinds = [k for k, pattern in KIND_WORDS.items() if re.search(pattern, scope) and k in vocab.kinds]
     if kinds and re.search(TALK_WORDS, scope):
         kinds = [] if "poster" in kinds else ["talk", "panel"]  # "talks and posters": everything
-    if re.search(r"\b(?:only talks|talks only|not posters|no posters|talks and panels|on stage|on-stage)\b", scope):
+    if re.search(
+        r"\b(?:only talks|talks only|not (?:the )?posters|no posters|talks and panels|on stage|on-stage)\b", scope
+    ):
         kinds = ["talk", "panel"]
     kinds = [k for k in kinds if k in vocab.kinds or k == "talk"]
     return Reading(text, {"kinds": tuple(kinds)} if kinds else {}, ("kind: " + ", ".join(kinds),) if kinds else ())
@@ -1521,7 +1572,7 @@ RECOMMEND = re.compile(
     r"\brecommend(?:s|ed|ing)?\b|\byour recommendations?\b|\bwhat should (?:she|he|they|we|i) go see\b|"
     r"\b(?:i'?d|i would) (?:actually |really )?enjoy\b|"
     r"\bwon'?t waste my\b|\bwould you (?:prioriti[sz]e|pick|choose|go to|see|attend)\b|\bsuggest\w*|\bunmissable\b|\bplan my\b|"
-    r"\bget the most (?:out of|from)\b|\bfor an? \w+ (?:person|folks?|people|type)\b|\bshould (?:i|we|(?:a|an) \w+(?: \w+)?|someone(?: \w+)?) (?:see|attend|go|check|catch|watch|visit|prioriti[sz]e|hit|"
+    r"\bget the most (?:out of|from)\b|\bfor an? \w+ (?:person|folks?|people|type)\b|\bshould (?:i|we|(?:a|an) \w+(?: \w+){0,2}|someone(?: \w+)?) (?:see|attend|go|check|catch|watch|visit|listen|hear|prioriti[sz]e|hit|"
     r"not miss)\b|\bworth (?:seeing|attending|checking|visiting|my time|it)\b|\bmust[- ]sees?\b|\bwhat (?:do|should) i (?:attend|see|go to)\b|\bwhat should (?:she|he|they|we|my \w+) (?:go to|see|attend)\b|(?<!n't )(?<!not )\bcares? (?:mostly |most |a lot )?about\b|\bpick (?:\d+|a few|some|two|three|five)\b|\bgood for (?:beginners|newcomers|someone|me|us)\b|\bshould(?:n'?t| not) (?:i )?miss\b|\bpoint (?:a|an|me|us)\b.{0,40}\bto\b|\bwhat should (?:a|an) (?:\w+ ){1,6}?(?:go to|see|attend|catch|check out)\b|\bwould help (?:me|us)\b|\bmost (?:useful|relevant|helpful) (?:for|to) (?:me|us)\b|\b(?:fits?|suits?) me\b|\bhighlights?\b|\bpicks? for\b|\b(?:talk|poster|panel|session|one)s? (?:is|are) (?:the )?best\b|"
     r"\bdon'?t miss\b|\bi'?m (?:into|interested in|keen on|curious about|working on|a|an)\b|"
     r"\bfor (?:someone|somebody|people|a person|folks|me)\b|\b(?:as|being) an? \w+ (?:engineer|"
@@ -1530,7 +1581,7 @@ RECOMMEND = re.compile(
     r"\bmy interests?\b|\bif i (?:only|just) have time\b|\btop picks?\b|\bwhere should i (?:go|spend|start)\b|"
     r"\brecs\b|\bwhat should (?:a|an) \w+ (?:go to|see|attend|catch)\b|\bwhich\b.{0,40}\bshould (?:i|we|they|he|she|it be)\b|"
     r"\bwhat(?: here)? would (?:be good|help|suit|work) (?:for )?(?:me|us|them|him|her|someone)\b|\bwhere should (?:i|we) (?:be|hang)\b|"
-    r"\bwould make (?:the |a )?(?:best|good|great)\b",
+    r"\bwould make (?:the |a )?(?:best|good|great)\b|\b(?:would|will)(?:n'?t| not) (?:find|be) (?:it )?(?:boring|dull)\b",
     re.I,
 )
 _RECOMMEND_FILLER = re.compile(
@@ -1556,6 +1607,8 @@ def read_intent(text: str, vocab: Vocabulary) -> Reading:
     if RECOMMEND.search(low) and not (WHOLE.search(low) and not _ASKS_ADVICE.search(low)):  # "i'm a student, list all"
         rest = _RECOMMEND_FILLER.sub(" ", RECOMMEND.sub(" ", text))
         return Reading(" ".join(rest.split()), {"intent": Intent.RECOMMEND}, ("recommend",))
+    if re.search(r"\b(?:just |please )?list (?:all|every|each|the whole)\b", low):  # "who's presenting posters? just
+        return Reading(text, {"intent": Intent.LIST, "whole_list": True})  # list every poster": the list is asked
     if re.match(r"^(?:who|whom|whos)\b", low) or re.search(
         r"\bwho(?:'s| is| are)\s+(?:speaking|presenting|on|giving|"
         r"running|behind)\b",

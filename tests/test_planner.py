@@ -259,9 +259,47 @@ def test_wordings_of_groups_j_k_o(vocab, query, intent, n_targets):
         ),
         ("When it comes to model governance and measurement, what have you got?", "topic", []),
         ("Does it actually wrap up by 6? Yes or no.", "event", []),
+        # group P: the part of a message that asks, corrections, roundabout who/about/compare/when cues
+        (
+            "1) thanks for fixing my badge 2) what would you recommend for an analytics lead 3) never mind the badge",
+            "recommend",
+            [],
+        ),
+        (
+            "1) loved the morning 2) who is on the infrastructure panel 3) see you at happy hour",
+            "who",
+            ["live-panel-infrastructure-in-an-agentic-world"],
+        ),
+        ("when's the NVIDIA silent errors talk, no wait, I mean the agentic evals one", "when", ["agentic-evals"]),
+        (
+            "difference between zero-copy cloning and table compare? no wait, I meant table compare vs Tulib",
+            "compare",
+            [
+                "table-compare-safeguarding-data-integrity-at-meta",
+                "tulib-a-unified-schema-driven-de-serialization-layer-powering",
+            ],
+        ),
+        ("compare notes for me later, but first: which sessions deal with text-to-SQL agents?", "list", []),
+        ("who should a junior data analyst go listen to today?", "recommend", []),
+        (
+            "Get me the presenter names for the Table Compare poster so someone can follow up.",
+            "who",
+            ["table-compare-safeguarding-data-integrity-at-meta"],
+        ),
+        ("who is the Growth Analytics Agent for, like what does it actually do?", "about", ["growth-analytics-agent"]),
+        (
+            "who's got the better take on agents, Snowflake's Beyond RAG or Meta's Metamate?",
+            "compare",
+            ["beyond-rag-production-ready-ai-agents-powered-by-enterprise", "metamate-from-chatbot-to-coworker"],
+        ),
+        (
+            "Find out when the infra-in-an-agentic-world panel runs and put it on the team calendar.",
+            "when",
+            ["live-panel-infrastructure-in-an-agentic-world"],
+        ),
     ],
 )
-def test_wordings_of_groups_l_m_n(vocab, query, intent, targets):
+def test_wordings_of_groups_l_to_p(vocab, query, intent, targets):
     plan = plan_query(query, vocab)
     assert plan.intent == intent and list(plan.targets) == targets, plan
 
@@ -362,3 +400,20 @@ def test_event_facts_resolve_to_records(vocab):
     assert len(plan_query("what's the full schedule?", vocab).schedule) == 20
     # a meal used as an anchor is a schedule question, not an event fact
     assert plan_query("who speaks right after lunch?", vocab).intent == "who"
+
+
+@pytest.mark.parametrize(
+    "query,intent,fact,text",
+    [  # group P: a whole list with chatter around it, a fact said not to be wanted, a poster session's times
+        ("show me every talk (not the posters), my son wants to pick a couple", "list", None, ""),
+        ("all the talks can list out for me or not?", "list", None, ""),
+        ("list all the poster session times", "event", "poster_sessions", ""),
+        ("the afternoon page is missing from my booklet, what comes after lunch?", "schedule", None, None),
+    ],
+)
+def test_lists_and_facts_of_group_p(vocab, query, intent, fact, text):
+    plan = plan_query(query, vocab)
+    assert plan.intent == intent and plan.event_fact == fact, plan
+    assert text is None or plan.text == text, plan
+    if intent == "list":
+        assert plan.whole_list and "poster" not in plan.kinds, plan
