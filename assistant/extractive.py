@@ -153,7 +153,8 @@ def _topical(hits, plan, index, qvec, total=None, head=None) -> tuple[str, tuple
             cites.append(_cite(n, h.item, best_sentence(index, h.item, qvec) or h.item.title))
             n += 1
     if head is None and plan.whole_list and not plan.text:
-        kinds = " and ".join(sorted({f"{h.item.kind}s" for h in matches}))
+        *most, last = sorted({f"{h.item.kind}s" for h in matches})
+        kinds = f"{', '.join(most)} and {last}" if most else last
         head = (
             f"All {total or len(matches)} {kinds}:"
             if not total or total == len(matches)

@@ -120,6 +120,14 @@ def settle(plan: Plan, vocab: Vocabulary) -> Plan:
     bare = not (plan.orgs or plan.people or plan.time_from or plan.time_to or plan.schedule)
     if plan.intent == Intent.TOPIC and plan.kinds and bare and not changes["text"]:
         changes["intent"] = Intent.LIST  # "posters?"
+    if (
+        plan.whole_list
+        and not changes["text"]
+        and not plan.kinds
+        and re.search(TALK_WORDS, plan.query, re.I)
+        and not re.search(KIND_WORDS["poster"], plan.query, re.I)
+    ):
+        changes["kinds"] = ("talk", "panel")  # "all the talks can list out for me?": the talks and panels
     if plan.whole_list and changes["text"] and not plan.kinds:
         changes["whole_list"] = False  # "all the talks on agents" is a topical list; "all the posters" is whole
     return replace(plan, **changes)

@@ -1240,8 +1240,9 @@ TALK_WORDS = r"\b(?:talks?|presentations?|keynotes?|lectures?)\b"
 def read_kinds(text: str, vocab: Vocabulary) -> Reading:
     scope = re.sub(r"\bposter\s+(presentation|talk)(s?)\b", r"poster\2", text.lower())  # "poster presentations"
     kinds = [k for k, pattern in KIND_WORDS.items() if re.search(pattern, scope) and k in vocab.kinds]
-    if kinds and re.search(TALK_WORDS, scope):
-        kinds = [] if "poster" in kinds else ["talk", "panel"]  # "talks and posters": everything
+    if kinds and re.search(TALK_WORDS, scope) and not re.search(r"\b(?:not|no|except|but not) (?:the )?talks\b", scope):
+        kinds = [] if "poster" in kinds else ["talk", "panel"]  # "talks and posters": everything (but "all the
+        # posters, not the talks": posters)
     if re.search(
         r"\b(?:only talks|talks only|not (?:the )?posters|no posters|talks and panels|on stage|on-stage)\b", scope
     ):
@@ -1368,10 +1369,10 @@ AT_TIME = re.compile(
 ADJACENT = re.compile(
     r"\b(right after|just after|immediately after|directly after|straight after|the one after|"
     r"next after|follows?|following|followed by|comes after|right before|just before|immediately "
-    r"before|directly before|the one before|precedes?|preceding|comes before)\s+(?:the\s+)?(.+?)[\s?.!]*$",
+    r"before|directly before|the one before|precedes?|preceding|comes before)\s+(?:the\s+)?([^?!]+?)[\s.]*(?:[?!].*)?$",
     re.I,
 )
-RELATIVE = re.compile(r"\b(after|before|until|till|since|up to)\s+(?:the\s+)?(.+?)[\s?.!]*$", re.I)
+RELATIVE = re.compile(r"\b(after|before|until|till|since|up to)\s+(?:the\s+)?([^?!]+?)[\s.]*(?:[?!].*)?$", re.I)
 ORDINAL = re.compile(
     r"\b(first|opening|earliest|last|final|closing|latest)\s+(talk|session|panel|thing|item|event|"
     r"presentation|slot|speaker|keynote)s?\b|\b(kicks? (?:things|it|the day) off|opens the day|"

@@ -243,3 +243,12 @@ def test_a_related_answer_lists_only_items_close_to_the_named_one(grounded, real
     assert [h.item.id for h in hits if h.label == "match"] == close and 0 < len(close) < len(hits)
     ans = grounded.answer(question)
     assert sorted(c.id for c in ans.citations) == sorted(close)
+
+
+def test_whole_lists_of_one_kind_or_of_everything(grounded):
+    ans = grounded.answer("all the posters pls. not the talks, I've got those already")
+    assert ans.text.startswith("All 28 posters:") and len(ans.citations) == 28
+    ans = grounded.answer("all the talks can list out for me or not?")
+    assert ans.text.startswith("All 15 panels and talks:") and len(ans.citations) == 15
+    ans = grounded.answer("all the talks and posters please")  # the whole program, no logistics slot
+    assert ans.text.startswith("All 43 panels, posters and talks:") and len(ans.citations) == 43

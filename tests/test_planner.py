@@ -314,6 +314,8 @@ def test_wordings_of_groups_l_to_p(vocab, query, intent, targets):
             "wats on betwen 1030 and 1130",
             ["metamate-from-chatbot-to-coworker", "beyond-rag-production-ready-ai-agents-powered-by-enterprise"],
         ),
+        # the slot named is the sentence's: what follows the question mark is chatter
+        ("what's on right before the startup panel? might grab a founder there", ["lunch-poster-sessions"]),
     ],
 )
 def test_places_and_clocks_of_group_l(vocab, query, schedule):
