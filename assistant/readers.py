@@ -1557,8 +1557,10 @@ def read_time(text: str, vocab: Vocabulary) -> Reading:
                 "time_from": datetime.combine(day, t0, tzinfo=tz).isoformat(),
                 "time_to": datetime.combine(day, t1, tzinfo=tz).isoformat(),
             }
-            if not MEAL.search(text):
-                changes["kinds"] = ("talk", "panel")  # "morning sessions" means the program, not breakfast
+            if not MEAL.search(text) and not any(re.search(p, text, re.I) for p in KIND_WORDS.values()):
+                # "morning sessions" means the program, not breakfast; posters when a poster session is then
+                up = any(i.start_dt.time() < t1 and _end(i).time() > t0 for i in vocab.poster_sessions)
+                changes["kinds"] = ("talk", "panel", "poster") if up else ("talk", "panel")
             return Reading(
                 re.sub(rf"\b{word}\b", " ", text, flags=re.I),
                 changes,

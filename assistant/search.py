@@ -123,6 +123,13 @@ class Searcher:
         mask = self.index.item_mask(
             plan.kinds, plan.orgs, plan.people, plan.scheduled_only, plan.time_from, plan.time_to
         )
+        asks_posters = plan.text or plan.kinds == ("poster",)  # not "afternoon sessions": the program's slots
+        if (plan.time_from or plan.time_to) and not plan.scheduled_only and "poster" in plan.kinds and asks_posters:
+            # a poster has no slot of its own: it is up during the poster sessions, so a window that meets one
+            # ("any talk on customer feedback this afternoon?", "posters this afternoon") holds the posters too
+            t0, t1 = plan.time_from or "", plan.time_to or "9999"
+            if any(i.start < t1 and (i.end or i.start) > t0 for i in self.vocab.poster_sessions):
+                mask |= self.index.item_mask(("poster",), plan.orgs, plan.people)
         if plan.not_orgs:  # "posters other than Meta's": none of these orgs on the item
             mask &= ~self.index.item_mask(orgs=plan.not_orgs)
         return mask
@@ -238,6 +245,8 @@ class Searcher:
         s = self.settings
         text = plan.text or plan.query
         allowed = self._program if allowed is None else allowed & self._program
+        if plan.intent == Intent.RECOMMEND:  # sessions and posters to go to, not meals
+            allowed = allowed & self.index.item_mask(PROGRAM_KINDS)
         t = time.perf_counter()
         qvec = self.encoder.encode_queries([text])[0]
         timings["encode_ms"] = (time.perf_counter() - t) * 1000
@@ -303,7 +312,10 @@ class Searcher:
             # at least possibly relevant, whatever the rest of the wording scores
             ranked = [h if h.label != Label.WEAK else replace(h, label=Label.POSSIBLE) for h in ranked]
         best = max((h.relevance for h in ranked), default=0.0)
-        refused = best < s.rel_refuse and not (plan.people or plan.orgs or plan.not_orgs)
+        # a person or org named is exact evidence; a recommendation asks for this agenda's best, whatever it is
+        refused = best < s.rel_refuse and not (
+            plan.people or plan.orgs or plan.not_orgs or plan.intent == Intent.RECOMMEND
+        )
         hits = () if refused else tuple(ranked[:limit])
         closest = tuple(ranked[: s.closest_n]) if refused else ()
         timings["total_ms"] = (time.perf_counter() - t0) * 1000

@@ -252,3 +252,14 @@ def test_whole_lists_of_one_kind_or_of_everything(grounded):
     assert ans.text.startswith("All 15 panels and talks:") and len(ans.citations) == 15
     ans = grounded.answer("all the talks and posters please")  # the whole program, no logistics slot
     assert ans.text.startswith("All 43 panels, posters and talks:") and len(ans.citations) == 43
+
+
+def test_a_recommendation_is_never_refused_and_names_only_sessions_and_posters(grounded):
+    ans = grounded.answer("anything here a teenager wouldn't find boring?")  # nothing close: said so
+    assert not ans.refused and ans.text.startswith("Nothing on the agenda is aimed squarely at that; the closest")
+    assert len(ans.citations) == 5 and all(h.item.kind in ("talk", "panel", "poster") for h in ans.hits)
+    ans = grounded.answer("I'm an SRE, what should I actually go see?")
+    assert not ans.refused and ans.citations and all(h.item.kind != "logistics" for h in ans.hits)
+    assert all(h.item.abstract or h.label == "match" for h in ans.hits)  # none recommended from a bare title
+    ans = grounded.answer("recommend posters for a data engineer")
+    assert ans.text.startswith("Recommended for posters for a data engineer, best first:"), ans.text[:80]

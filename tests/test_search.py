@@ -150,3 +150,12 @@ def test_an_org_left_out(fake_searcher):
         every = [i for i in fake_searcher.items if i.kind == "poster" and "Meta" not in i.orgs]
         assert {h.item.id for h in res.hits} == {i.id for i in every}
     assert fake_searcher.search("posters by Meta").plan.orgs == ("Meta",)
+
+
+def test_posters_are_up_in_a_window_that_meets_a_poster_session(fake_searcher):
+    kinds = lambda hits: {h.item.kind for h in hits}  # noqa: E731
+    topical = fake_searcher.search("this afternoon, anything on customer feedback with LLMs?")
+    assert "poster" in kinds(topical.hits)  # posters have no slot; the afternoon's poster sessions show them
+    assert kinds(fake_searcher.search("posters this afternoon").hits) == {"poster"}
+    assert not fake_searcher.search("posters this morning").hits  # no poster session before noon
+    assert "poster" not in kinds(fake_searcher.search("afternoon sessions").hits)  # the program's slots
