@@ -1279,12 +1279,14 @@ def read_orgs(text: str, vocab: Vocabulary) -> Reading:
                 continue
             phrase = " ".join(_norm(w) for w in ws[i : i + n])
             key = org_key(phrase)
-            org = vocab.orgs.get(key)
+            org, hit = vocab.orgs.get(key), key
             if org is None and n <= 2 and len(key) >= 6 and key not in vocab.common and phrase.lower() not in STOP:
                 match = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=87)
-                org = vocab.orgs[match[0]] if match else None
+                org, hit = (vocab.orgs[match[0]], match[0]) if match else (None, key)
             if org is None or (org == "Meta" and i > 0 and ws[i - 1].lower().endswith("ray-ban")):
                 continue
+            if hit != org_key(org) and hit in ordinary_words() and not any(w[:1].isupper() for w in phrase.split()):
+                continue  # "thinking of recording interviews": a word, not Thinking Machines (but "Thinking's")
             into = left_out if _NOT_ORG.search(" ".join(ws[max(0, i - 4) : i])) else found
             if org not in into:
                 into.append(org)

@@ -39,6 +39,10 @@ def test_kinds(vocab, query, kinds):
         ("anyscale", ("Anyscale",)),
         ("how does Snowflake approach agents?", ("Snowflake",)),
         ("the Ray-Ban Meta glasses", ()),
+        # an org's first word that is an ordinary word names the org only when written like a name
+        ("what's happening between 3 and 4pm? thinking of recording interviews then", ()),
+        ("who is the Thinking Machines panelist", ("Thinking Machines",)),
+        ("monte carlo panelist?", ("Monte Carlo",)),
     ],
 )
 def test_orgs(vocab, query, orgs):
