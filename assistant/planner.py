@@ -107,8 +107,8 @@ def settle(plan: Plan, vocab: Vocabulary) -> Plan:
     scheduled_only = changes.get("scheduled_only", plan.scheduled_only)
     generic = GENERIC - {"poster", "posters", "panel", "panels", "talk", "talks"} if scheduled_only else GENERIC
     topical = [w for w in words(plan.text) if w not in generic]
-    if plan.whole_list and not any(w in vocab.common for w in topical):
-        topical = []  # "every poster, my colleague wants the titles": no word the corpus uses is a topic
+    if (plan.whole_list or (plan.intent == Intent.LIST and plan.kinds)) and not any(w in vocab.common for w in topical):
+        topical = []  # "every poster, my colleague wants the titles", "only two panels? name them": no topic word
     if (
         plan.whole_list
         and (plan.kinds or re.search(TALK_WORDS, plan.query, re.I))
@@ -121,7 +121,7 @@ def settle(plan: Plan, vocab: Vocabulary) -> Plan:
     if plan.intent == Intent.TOPIC and plan.kinds and bare and not changes["text"]:
         changes["intent"] = Intent.LIST  # "posters?"
     if (
-        plan.whole_list
+        (plan.whole_list or plan.intent == Intent.LIST)
         and not changes["text"]
         and not plan.kinds
         and re.search(TALK_WORDS, plan.query, re.I)

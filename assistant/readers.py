@@ -1598,7 +1598,7 @@ _RECOMMEND_FILLER = re.compile(
     re.I,
 )
 WHOLE = re.compile(
-    r"\b(?:all|every|each|(?:full|complete|entire|whole) (?:\w+ )?(?:list|enumeration|catalogu?e|rundown|inventory|roster)|everything)\b|"
+    r"\b(?:all|every|each|(?:full|complete|entire|whole) (?:\w+ )?(?:list|enumeration|catalogu?e|rundown|inventory|roster|line-?up|set)|everything)\b|"
     r"\bwhat (?:talks|posters|panels|sessions) are (?:there|on)\b|\bhow many (?:talks|posters|panels|sessions)\b",
     re.I,
 )

@@ -219,7 +219,7 @@ class Searcher:
                 rows = [r for r in rows if allowed[r]]
             hits = self.hits_for(rows, {"schedule": True})
             return SearchResult(plan, hits, ranked=hits, timings=timings)
-        if not plan.text and (allowed is not None or plan.whole_list):
+        if not plan.text and (allowed is not None or plan.whole_list or plan.intent == Intent.LIST):
             if allowed is None:  # "all the talks and posters": the whole program
                 allowed = self.index.item_mask(PROGRAM_KINDS)
             rows = self._by_time(np.flatnonzero(allowed & self._program).tolist())

@@ -252,6 +252,8 @@ def test_whole_lists_of_one_kind_or_of_everything(grounded):
     assert ans.text.startswith("All 15 panels and talks:") and len(ans.citations) == 15
     ans = grounded.answer("all the talks and posters please")  # the whole program, no logistics slot
     assert ans.text.startswith("All 43 panels, posters and talks:") and len(ans.citations) == 43
+    ans = grounded.answer("full talk lineup?")  # it was refused
+    assert ans.text.startswith("All 15 panels and talks:") and len(ans.citations) == 15
 
 
 def test_a_recommendation_is_never_refused_and_names_only_sessions_and_posters(grounded):
