@@ -22,6 +22,7 @@ a field wins. Everything is pure: a `Vocabulary` and a string in, a `Reading` ou
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from datetime import datetime, time, timedelta
 from typing import NamedTuple
@@ -268,9 +269,45 @@ def read_asked_part(text: str, vocab: Vocabulary) -> Reading:
     return Reading(text, {})
 
 
+@functools.cache
+def _cue_words() -> frozenset[str]:
+    """Every word the readers' patterns spell out ("topically", "coincide"): a cue is never a slip to correct."""
+    sources = [v.pattern for v in globals().values() if isinstance(v, re.Pattern)]
+    sources += [p.pattern for _, p in CUES + EVENT_FACTS] + [TOPICAL_OVERLAP, REF_NOUN, PERSON_NOUN]
+    return frozenset(re.findall(r"[a-z]{4,}", " ".join(sources).lower()))
+
+
+def _spelled(word: str, vocab: Vocabulary) -> str:
+    """A word no one uses ("vektor", "embedings") written as the one corpus word it is a slip of, when exactly
+    one is that close (one edit in a word of up to 5 letters, two in a longer one); else as it is."""
+    low = word.lower()
+    if len(low) < 4 or not low.isalpha() or low in ordinary_words():
+        return word
+    known, names, by_len = vocab.spelling
+    if low in known or low in _cue_words():
+        return word
+
+    def nearest():
+        cut = 1 if len(low) <= 5 else 2
+        name = process.extractOne(low, names, scorer=OSA.distance, score_cutoff=cut)
+        near = [
+            (w, d)
+            for n in range(len(low) - cut, len(low) + cut + 1)
+            for w, d, _ in process.extract(low, by_len.get(n, ()), scorer=OSA.distance, score_cutoff=cut, limit=3)
+        ]
+        best = min((d for _, d in near), default=None)
+        found = [w for w, d in near if d == best]
+        if name is not None and name[1] <= (best if best is not None else cut):
+            return None  # "hollen": as close to a name (Hollan) as to any word, for the people reader
+        return found[0] if len(found) == 1 else None
+
+    return remember(vocab, ("spelled", low), nearest) or word
+
+
 def read_spelling(text: str, vocab: Vocabulary) -> Reading:
     """The text with chat spellings written out ("wen" -> "when", "w/" -> "with"), a title said as one hyphenated
-    word split into its words, kind nouns typed with a
+    word split into its words, a word no one uses written as the corpus word it is a slip of ("vektor serch" ->
+    "vector search"), kind nouns typed with a
     slip corrected ("postres" -> "posters"), a distinctive title word typed as two words rejoined ("ice berg"
     -> "iceberg"), and the event's own name in any spelling close to it ("atscale ai & data", "@Scale AI and
     Data 2025") read as "the event", so the readers after this one see one word for each."""
@@ -289,6 +326,7 @@ def read_spelling(text: str, vocab: Vocabulary) -> Reading:
         flags=re.I,
     )
     text = re.sub(r"\bquestions?[- ](?:and|&)[- ]answers?\b", "Q&A", text, flags=re.I)  # "question-and-answer"
+    text = re.sub(r"[^\W\d_]{4,}", lambda m: _spelled(m.group(0), vocab), text)  # "vektor serch" -> "vector search"
     ws = _HHMM.sub(r"\1 \2:\3", " ".join(_kind_noun(w) for w in text.split())).split()
     for i in range(len(ws) - 1, 0, -1):
         joined = (ws[i - 1] + ws[i]).lower()

@@ -116,6 +116,18 @@ class Vocabulary:
         }
 
     @functools.cached_property
+    def spelling(self) -> tuple[frozenset[str], list[str], dict[int, list[str]]]:
+        """For reading slips ("vektor serch"): the words a question may use as they are (the corpus's, names,
+        orgs, stop and generic words), the names' words, and the corpus's words by length."""
+        names = {part.lower() for n in self.people.values() for part in re.findall(r"[^\W\d_]+", n)}
+        names |= {w for org in self.orgs.values() for w in words(org)} | set(self.orgs)
+        by_len: dict[int, list[str]] = {}
+        for w in self.common:
+            if w.isalpha():
+                by_len.setdefault(len(w), []).append(w)
+        return frozenset(self.common | names | STOP | GENERIC), sorted(names), by_len
+
+    @functools.cached_property
     def program(self) -> tuple[Item, ...]:
         """Everything an attendee can go to: items other than the event record."""
         return tuple(i for i in self.items if i.kind != "event")

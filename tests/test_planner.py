@@ -423,3 +423,13 @@ def test_lists_and_facts_of_group_p(vocab, query, intent, fact, text):
     assert text is None or plan.text == text, plan
     if intent == "list":
         assert plan.whole_list and "poster" not in plan.kinds, plan
+
+
+def test_words_no_one_uses_read_as_the_corpus_words_they_slip_from(vocab):
+    plan = plan_query("enything abuot vektor serch or embedings at this confrence?", vocab)
+    assert "vector search" in plan.text and "embeddings" in plan.text, plan
+    plan = plan_query("who's presentng the Job-o-scop postr?", vocab)
+    assert plan.intent == "who" and plan.targets == ("job-o-scope-detecting-stragglers-significantly-faster-in-large",)
+    # a cue the readers know and a name typed with a slip are left as they are
+    assert plan_query("any posters that overlap topically with the realtime graph one", vocab).intent == "related"
+    assert "hollen" in plan_query("what time is hollen's talk", vocab).query
