@@ -1376,7 +1376,14 @@ def _people_spans(text: str, vocab: Vocabulary) -> list[tuple[str, int, int]]:
                     name = vocab.people[match[0]] if match and len(match[0].split()) == n else None
             else:
                 name = vocab.surnames.get(phrase) or vocab.first_names.get(phrase)
-                if name is None and fuzzy and len(phrase) >= 6 and phrase not in vocab.common and phrase not in GENERIC:
+                if (
+                    name is None
+                    and fuzzy
+                    and len(phrase) >= 6
+                    and phrase not in vocab.common
+                    and phrase not in GENERIC
+                    and phrase not in ordinary_words()  # "hoping" is no slip of "Hong"
+                ):
                     match = process.extractOne(phrase, surnames, scorer=fuzz.ratio, score_cutoff=80)
                     name = vocab.surnames[match[0]] if match else None
             if name is None or any(name == f[0] for f in found):

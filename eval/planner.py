@@ -310,9 +310,42 @@ def main(argv: list[str] | None = None) -> int:
         if not name.startswith(("N ", "O ", "P ")):
             continue  # the latest group's misses
         lines += [f"- {name} {qid} ({t}): {q!r} -> {intent} {list(notes)}" for qid, t, q, intent, notes in wrong]
+    from assistant.answer import Assistant
+
+    assistant = Assistant(searcher, settings)
+    latest = [r for name in ("M (seen)", "N (seen)", "O (seen)", "P (seen)") for r in sets[name]]
+    flagged = [
+        (r, why, a.text.splitlines()[0])
+        for r in latest
+        for a in [assistant.answer(r["text"])]
+        if (why := answer_gap(r, a))
+    ]
+    lines += [
+        "",
+        "## Answers to the wordings of M-P",
+        "",
+        f"Each wording asked of the grounded answerer: {len(latest) - len(flagged)} of {len(latest)} answered with "
+        "what they ask for (not refused; a named item cited; for a related question, not the named item itself).",
+        "",
+    ]
+    lines += [f"- {r['id']} ({r['intent']}), {why}: {r['text']!r} -> {first!r}" for r, why, first in flagged]
     text = "\n".join(lines) + "\n"
     publish(text, "planner.md")
     return 0
+
+
+def answer_gap(row: dict, answer) -> str | None:
+    """What an answer to a labeled wording lacks, or None."""
+    cited, targets = [c.id for c in answer.citations], list(row.get("targets") or [])
+    if answer.refused:
+        return "refused"
+    if row["intent"] in ("who", "about", "when", "overlap") and targets and targets[0] not in cited:
+        return "its item not cited"
+    if row["intent"] == "compare" and targets and not set(targets) <= set(cited):
+        return "the two items not both cited"
+    if row["intent"] == "related" and targets and targets[0] in cited:
+        return "cites the named item itself"
+    return None if cited or row["intent"] == "event" else "nothing cited"
 
 
 if __name__ == "__main__":

@@ -85,3 +85,22 @@ def test_evaluate_on_a_set_it_did_not_write(tmp_path, fake_settings):
     scores = report["configs"]["bm25"]["mine"]
     assert scores["ranked_ndcg@10"] == pytest.approx(1.0) and scores["judged"] == 2
     assert "**mine** (2 queries)" in format_table(report)
+
+
+def test_answer_gap_names_what_an_answer_to_a_wording_lacks():
+    from types import SimpleNamespace as NS
+
+    from eval.planner import answer_gap
+
+    def answer(*ids, refused=False):
+        return NS(refused=refused, citations=[NS(id=i) for i in ids])
+
+    who = {"intent": "who", "targets": ["faiss"]}
+    assert answer_gap(who, answer("faiss", "other")) is None
+    assert answer_gap(who, answer("other")) == "its item not cited"
+    assert answer_gap(who, answer(refused=True)) == "refused"
+    compare = {"intent": "compare", "targets": ["a", "b"]}
+    assert answer_gap(compare, answer("a")) == "the two items not both cited"
+    assert answer_gap({"intent": "related", "targets": ["a"]}, answer("a", "b")) == "cites the named item itself"
+    assert answer_gap({"intent": "topic"}, answer()) == "nothing cited"
+    assert answer_gap({"intent": "event"}, answer()) is None
