@@ -278,17 +278,19 @@ def _cue_words() -> frozenset[str]:
 
 
 def _spelled(word: str, vocab: Vocabulary) -> str:
-    """A word no one uses ("vektor", "embedings") written as the one corpus word it is a slip of, when exactly
-    one is that close (one edit in a word of up to 5 letters, two in a longer one); else as it is."""
+    """A word no one uses ("vektor", "embedings") written as the one corpus word it is one edit from (a
+    transposition counts as one) with the same first letter; else as it is. Not a word that only gains or loses an ending ("copilot",
+    "copilots"): BM25 stems both alike. One edit, not two: at two, real words the English list lacks turn into
+    others ("checker" -> "cheaper", "lakehouse" -> "warehouse")."""
     low = word.lower()
-    if len(low) < 4 or not low.isalpha() or low in ordinary_words():
-        return word
+    if len(low) < 5 or not low.isalpha() or low in ordinary_words() or low.replace("is", "iz") in ordinary_words():
+        return word  # short words ("algo", "nerd") and British spellings ("summarise") are too often real
     known, names, by_len = vocab.spelling
     if low in known or low in _cue_words():
         return word
 
     def nearest():
-        cut = 1 if len(low) <= 5 else 2
+        cut = 1
         name = process.extractOne(low, names, scorer=OSA.distance, score_cutoff=cut)
         near = [
             (w, d)
@@ -299,7 +301,9 @@ def _spelled(word: str, vocab: Vocabulary) -> str:
         found = [w for w, d in near if d == best]
         if name is not None and name[1] <= (best if best is not None else cut):
             return None  # "hollen": as close to a name (Hollan) as to any word, for the people reader
-        return found[0] if len(found) == 1 else None
+        if len(found) != 1 or found[0][0] != low[0] or found[0].startswith(low) or low.startswith(found[0]):
+            return None
+        return found[0]
 
     return remember(vocab, ("spelled", low), nearest) or word
 
@@ -326,7 +330,7 @@ def read_spelling(text: str, vocab: Vocabulary) -> Reading:
         flags=re.I,
     )
     text = re.sub(r"\bquestions?[- ](?:and|&)[- ]answers?\b", "Q&A", text, flags=re.I)  # "question-and-answer"
-    text = re.sub(r"[^\W\d_]{4,}", lambda m: _spelled(m.group(0), vocab), text)  # "vektor serch" -> "vector search"
+    text = re.sub(r"[^\W\d_]{5,}", lambda m: _spelled(m.group(0), vocab), text)  # "vektor serch" -> "vector search"
     ws = _HHMM.sub(r"\1 \2:\3", " ".join(_kind_noun(w) for w in text.split())).split()
     for i in range(len(ws) - 1, 0, -1):
         joined = (ws[i - 1] + ws[i]).lower()

@@ -433,3 +433,7 @@ def test_words_no_one_uses_read_as_the_corpus_words_they_slip_from(vocab):
     # a cue the readers know and a name typed with a slip are left as they are
     assert plan_query("any posters that overlap topically with the realtime graph one", vocab).intent == "related"
     assert "hollen" in plan_query("what time is hollen's talk", vocab).query
+    # real words the English list lacks are not slips: two edits away is another word, not a typo
+    assert "checker" in plan_query("rust borrow checker", vocab).text
+    assert "lakehouse" in plan_query("open table formats / lakehouse stuff", vocab).text
+    assert "copilot for" in plan_query("internal copilot for employees at a big company", vocab).text
