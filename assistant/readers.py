@@ -1374,7 +1374,8 @@ def _people_spans(text: str, vocab: Vocabulary) -> list[tuple[str, int, int]]:
             phrase = " ".join(_norm(w) for w in ws[i : i + n]).lower()
             if n > 1:
                 name = vocab.people.get(phrase)
-                if name is None and fuzzy and len(phrase) >= 8 and not all(w in GENERIC for w in phrase.split()):
+                plain = all(w in GENERIC or (w in ordinary_words() and w in vocab.common) for w in phrase.split())
+                if name is None and fuzzy and len(phrase) >= 8 and not plain:  # "the data team": no name slip
                     match = process.extractOne(phrase, names, scorer=fuzz.ratio, score_cutoff=86)
                     # as many words as the name: "is miles gordenker" is not a spelling of "miles gordenker"
                     name = vocab.people[match[0]] if match and len(match[0].split()) == n else None
