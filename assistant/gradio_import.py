@@ -5,7 +5,7 @@ Importing gradio takes 3-5 s on a 2-core machine, and most of it is work a serve
 - as each component class is defined, gradio re-reads its source file, parses it and rewrites its type stub
   (.pyi) in site-packages (`create_or_modify_pyi`; the stubs ship in the wheel);
 - it renders every event listener's docstring through a Jinja template (`EventListener.set_doc`);
-- `gradio.caching` imports pandas (and pandas, pyarrow when it is installed) at the top, for one use: hashing
+- `gradio.caching` imports pandas (and with it pyarrow, when that is installed) at the top, for one use: hashing
   DataFrames into the keys of `gr.Cache`, which the app does not use. Every other pandas import in gradio sits
   inside the function that needs it.
 
@@ -18,6 +18,9 @@ first use, and switches matplotlib's backend only once something has imported ma
 machine: `import gradio` 3.7-4.8 s; with the two steps skipped 1.7-2.7 s; with pandas deferred too, 0.6 s less
 again (1.99 vs 2.61 s, medians of five). Nothing else changes: a gradio release without these names imports
 exactly as before, and a gradio already imported is returned as it is.
+
+`blocks_without_early_servers()` is the one step of building the app: gradio builds its whole FastAPI server
+app twice before `launch()` builds the one it serves.
 
 A meta-path hook rather than an edit of site-packages: the app must run on a stock install.
 """
