@@ -613,12 +613,12 @@ CUES = (
         Intent.WHEN,
         re.compile(
             r"\bwhen (?:the|that|this|it|they)\b.{0,80}\b(?:starts?|begins?|ends?|is on|happens?|runs?)\b|"
-            r"\b(?:find out|check|tell me|let me know|see|look up) when\b|"
+            r"\b(?:find out|check|tell me|let me know|see|look up|know) when\b|"
             r"^\s*when\b(?! it comes to| (?:they|you|people|he|she) (?:say|said|talk|mention))|\bwhat time\b|"
             # yes/no about a named item's time: "is X after the break?", "is X in the morning?", "is X at 3?"
             r"^\W*(?:is|are|does|do)\b.*\b(?:(?:right |just )?(?:after|before) (?:the |lunch|breakfast)|"
             r"in the (?:morning|afternoon|evening)|(?:at|around)\s+\d{1,2}(?::\d{2})?\s*(?:am|pm)?\W*$)|"
-            r"\b(?:at|around|by)\s+\d{1,2}(?::\d{2})?\s*(?:am|pm)?\s+or\b|\b\d{1,2}(?::\d{2})?\s*(?:am|pm)?\s+or\s+\d{1,2}(?::\d{2})?\b|\b(?:morning|afternoon) or (?:the )?(?:morning|afternoon)\b|\bbefore or after\b|\b(?:what|which) hour\b|\b(?:which|what(?:'s| is)(?: the)?) (?:time ?)?slot\b|\bwhen(?:'s| is| does| do| was| were| did)\b|\bschedul\w*\b|"
+            r"\b(?:at|around|by)\s+\d{1,2}(?::\d{2})?\s*(?:am|pm)?\s+or\b|\b\d{1,2}(?::\d{2})?\s*(?:am|pm)?\s+or\s+\d{1,2}(?::\d{2})?\b|\b(?:morning|afternoon) or (?:the )?(?:morning|afternoon)\b|\bbefore or after\b|\b(?:what|which) hour\b|\b(?:which|what(?:'s| is)(?: the)?) (?:time ?)?slot\b|\bwhen(?:'s| is| are| does| do| was| were| did)\b|\bschedul\w*\b|"
             r"\b(?:its|the) (?:start|end|finish)(?:ing)?(?: and (?:end|finish)(?:ing)?)? times?\b|\bwhen\s*\?*\s*$|(?<!my )(?<!your )(?<!our )(?<!the )\btime\s*\?*\s*$",
             re.I,
         ),

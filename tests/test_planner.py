@@ -301,6 +301,17 @@ def test_wordings_of_groups_j_k_o(vocab, query, intent, n_targets):
             "when",
             ["live-panel-infrastructure-in-an-agentic-world"],
         ),
+        # a time said as context is not the question's ("at 9 last year", "a meeting at 2pm")
+        (
+            "last year the opening keynote was at 9, when are the opening remarks this year?",
+            "when",
+            ["opening-remarks"],
+        ),
+        (
+            "Scenario: attendee with a meeting at 2pm needs to know when the data warehouse access talk starts.",
+            "when",
+            ["agentic-solution-for-data-warehouse-access"],
+        ),
     ],
 )
 def test_wordings_of_groups_l_to_p(vocab, query, intent, targets):
