@@ -301,6 +301,8 @@ def test_wordings_of_groups_j_k_o(vocab, query, intent, n_targets):
             "when",
             ["live-panel-infrastructure-in-an-agentic-world"],
         ),
+        # "who else is on it" asks for its people; "who else is working on the same problem as X" for more like X
+        ("My cousin is on the Faiss poster team, I think — who else is on it?", "who", ["faiss-vector-search-at-meta"]),
         # a time said as context is not the question's ("at 9 last year", "a meeting at 2pm")
         (
             "last year the opening keynote was at 9, when are the opening remarks this year?",
