@@ -107,11 +107,12 @@ def settle(plan: Plan, vocab: Vocabulary) -> Plan:
     scheduled_only = changes.get("scheduled_only", plan.scheduled_only)
     generic = GENERIC - {"poster", "posters", "panel", "panels", "talk", "talks"} if scheduled_only else GENERIC
     topical = [w for w in words(plan.text) if w not in generic]
+    talks_said = bool(re.search(TALK_WORDS, plan.query, re.I))
     if (plan.whole_list or (plan.intent == Intent.LIST and plan.kinds)) and not any(w in vocab.common for w in topical):
         topical = []  # "every poster, my colleague wants the titles", "only two panels? name them": no topic word
     if (
         plan.whole_list
-        and (plan.kinds or re.search(TALK_WORDS, plan.query, re.I))
+        and (plan.kinds or talks_said)
         and not TOPICAL_FRAME.search(plan.query)
         and not _kind_topic(plan.query, vocab)
     ):
@@ -124,7 +125,7 @@ def settle(plan: Plan, vocab: Vocabulary) -> Plan:
         (plan.whole_list or plan.intent == Intent.LIST)
         and not changes["text"]
         and not plan.kinds
-        and re.search(TALK_WORDS, plan.query, re.I)
+        and talks_said
         and not re.search(KIND_WORDS["poster"], plan.query, re.I)
     ):
         changes["kinds"] = ("talk", "panel")  # "all the talks can list out for me?": the talks and panels

@@ -248,11 +248,9 @@ def read_asked_part(text: str, vocab: Vocabulary) -> Reading:
     recommend for an analytics lead 3) never mind"), the parts that ask; after "..., but first:", what
     follows; after a correction ("when's the silent errors talk, no wait, I mean the agentic evals one"), the
     question with the items named before it left out."""
-    starts = [m.end() for m in _ENUMERATOR.finditer(text)]
-    if len(starts) >= 2:
-        parts = [
-            text[a:b].strip() for a, b in zip(starts, [m.start() for m in _ENUMERATOR.finditer(text)][1:] + [len(text)])
-        ]
+    marks = list(_ENUMERATOR.finditer(text))
+    if len(marks) >= 2:
+        parts = [text[a.end() : b.start() if b else len(text)].strip() for a, b in zip(marks, marks[1:] + [None])]
         asking = [p for p in parts if _ASKS.search(p)]
         if 0 < len(asking) < len(parts):
             return Reading(" ".join(asking), {}, ("the numbered part that asks",))
@@ -279,9 +277,9 @@ def _cue_words() -> frozenset[str]:
 
 def _spelled(word: str, vocab: Vocabulary) -> str:
     """A word no one uses ("vektor", "embedings") written as the one corpus word it is one edit from (a
-    transposition counts as one) with the same first letter; else as it is. Not a word that only gains or loses an ending ("copilot",
-    "copilots"): BM25 stems both alike. One edit, not two: at two, real words the English list lacks turn into
-    others ("checker" -> "cheaper", "lakehouse" -> "warehouse")."""
+    transposition counts as one) with the same first letter; else as it is. Not a word that only gains or loses
+    an ending ("copilot", "copilots"): BM25 stems both alike. One edit, not two: at two, real words the English
+    list lacks turn into others ("checker" -> "cheaper", "lakehouse" -> "warehouse")."""
     low = word.lower()
     if len(low) < 5 or not low.isalpha() or low in ordinary_words() or low.replace("is", "iz") in ordinary_words():
         return word  # short words ("algo", "nerd") and British spellings ("summarise") are too often real
@@ -290,17 +288,13 @@ def _spelled(word: str, vocab: Vocabulary) -> str:
         return word
 
     def nearest():
-        cut = 1
-        name = process.extractOne(low, names, scorer=OSA.distance, score_cutoff=cut)
-        near = [
-            (w, d)
-            for n in range(len(low) - cut, len(low) + cut + 1)
-            for w, d, _ in process.extract(low, by_len.get(n, ()), scorer=OSA.distance, score_cutoff=cut, limit=3)
+        if process.extractOne(low, names, scorer=OSA.distance, score_cutoff=1):
+            return None  # "hollen": one edit from a name (Hollan) too, for the people reader
+        found = [
+            w
+            for n in (len(low) - 1, len(low), len(low) + 1)
+            for w, _, _ in process.extract(low, by_len.get(n, ()), scorer=OSA.distance, score_cutoff=1, limit=3)
         ]
-        best = min((d for _, d in near), default=None)
-        found = [w for w, d in near if d == best]
-        if name is not None and name[1] <= (best if best is not None else cut):
-            return None  # "hollen": as close to a name (Hollan) as to any word, for the people reader
         if len(found) != 1 or found[0][0] != low[0] or found[0].startswith(low) or low.startswith(found[0]):
             return None
         return found[0]
@@ -1610,9 +1604,9 @@ def read_time(text: str, vocab: Vocabulary) -> Reading:
                 "time_to": datetime.combine(day, t1, tzinfo=tz).isoformat(),
             }
             if not MEAL.search(text) and not any(re.search(p, text, re.I) for p in KIND_WORDS.values()):
-                # "morning sessions" means the program, not breakfast; posters when a poster session is then
-                up = any(i.start_dt.time() < t1 and _end(i).time() > t0 for i in vocab.poster_sessions)
-                changes["kinds"] = ("talk", "panel", "poster") if up else ("talk", "panel")
+                # "morning sessions" means the program, not breakfast (search keeps the posters only when a
+                # poster session meets the window)
+                changes["kinds"] = ("talk", "panel", "poster")
             return Reading(
                 re.sub(rf"\b{word}\b", " ", text, flags=re.I),
                 changes,

@@ -61,9 +61,8 @@ class Plan:
     event_fact: str | None = None  # venue | date | start | end | registration | breaks | ...
     whole_list: bool = False  # "all the posters": list every match, not the top k
     window: bool = False  # the schedule is a time window (every overlapping item)
-    clocks: tuple[
-        str, ...
-    ] = ()  # clocks said in another time zone, as read here ("7pm my time (Europe/London): 11:00")
+    # clocks said in another time zone, as read here ("7pm my time (Europe/London): 11:00")
+    clocks: tuple[str, ...] = ()
 
     @property
     def filtered(self) -> bool:

@@ -127,8 +127,11 @@ class Searcher:
         if (plan.time_from or plan.time_to) and not plan.scheduled_only and "poster" in plan.kinds and asks_posters:
             # a poster has no slot of its own: it is up during the poster sessions, so a window that meets one
             # ("any talk on customer feedback this afternoon?", "posters this afternoon") holds the posters too
-            t0, t1 = plan.time_from or "", plan.time_to or "9999"
-            if any(i.start < t1 and (i.end or i.start) > t0 for i in self.vocab.poster_sessions):
+            t0, t1 = (datetime.fromisoformat(t) if t else None for t in (plan.time_from, plan.time_to))
+            if any(
+                (t1 is None or i.start_dt < t1) and (t0 is None or (i.end_dt or i.start_dt) > t0)
+                for i in self.vocab.poster_sessions
+            ):
                 mask |= self.index.item_mask(("poster",), plan.orgs, plan.people)
         if plan.not_orgs:  # "posters other than Meta's": none of these orgs on the item
             mask &= ~self.index.item_mask(orgs=plan.not_orgs)
