@@ -56,10 +56,16 @@ test: install
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q
 
+# The project's bytecode, compiled ahead (as pip does for installed packages): where PYTHONDONTWRITEBYTECODE is set,
+# as in many containers, Python would otherwise compile its sources again at every start (0.2 s of the app's).
+COMPILE := $(BIN)/python -m compileall -q assistant index corpus eval app.py
+
 run: install
+	@$(COMPILE)
 	$(BIN)/python app.py $(ARGS)
 
 bench: install
+	@$(COMPILE)
 	$(BIN)/python -m eval.bench $(ARGS)
 
 eval: install

@@ -1309,11 +1309,12 @@ def read_orgs(text: str, vocab: Vocabulary) -> Reading:
     left_out: list[str] = []
     keep = [True] * len(ws)
     keys = list(vocab.orgs)
+    normed = [_norm(w) for w in ws]
     for n in (4, 3, 2, 1):
         for i in range(len(ws) - n + 1):
             if not all(keep[i : i + n]):
                 continue
-            phrase = " ".join(_norm(w) for w in ws[i : i + n])
+            phrase = " ".join(normed[i : i + n])
             key = org_key(phrase)
             org, hit = vocab.orgs.get(key), key
             if org is None and n <= 2 and len(key) >= 6 and key not in vocab.common and phrase.lower() not in STOP:
@@ -1361,15 +1362,21 @@ def _people_spans(text: str, vocab: Vocabulary) -> list[tuple[str, int, int]]:
     keep = [True] * len(ws)
     fuzzy = vocab.fuzzy_people()
     names, surnames = (list(vocab.people), list(vocab.surnames)) if fuzzy else ([], [])
+    normed = [_norm(w).lower() for w in ws]
     for n in (4, 3, 2, 1):
         for i in range(len(ws) - n + 1):
             if not all(keep[i : i + n]):
                 continue
-            phrase = " ".join(_norm(w) for w in ws[i : i + n]).lower()
+            phrase = " ".join(normed[i : i + n])
             if n > 1:
                 name = vocab.people.get(phrase)
-                plain = all(w in GENERIC or (w in ordinary_words() and w in vocab.common) for w in phrase.split())
-                if name is None and fuzzy and len(phrase) >= 8 and not plain:  # "the data team": no name slip
+                if (
+                    name is None
+                    and fuzzy
+                    and len(phrase) >= 8
+                    # "the data team": no name slip
+                    and not all(w in GENERIC or (w in ordinary_words() and w in vocab.common) for w in phrase.split())
+                ):
                     match = process.extractOne(phrase, names, scorer=fuzz.ratio, score_cutoff=86)
                     # as many words as the name: "is miles gordenker" is not a spelling of "miles gordenker"
                     name = vocab.people[match[0]] if match and len(match[0].split()) == n else None

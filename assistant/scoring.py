@@ -18,13 +18,19 @@ def ranks(scores: np.ndarray) -> np.ndarray:
 
 
 def rank_of(scores: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """`ranks(scores)[rows]` without sorting every entry: count the entries above each row (ties in row order).
-    For the few rows a search labels, out of thousands of BM25 matches in a large corpus."""
-    ok = np.flatnonzero(np.isfinite(scores))
-    vals, mine = scores[ok], scores[rows]
-    above = (vals[None, :] > mine[:, None]).sum(axis=1)
-    tied_before = ((vals[None, :] == mine[:, None]) & (ok[None, :] < rows[:, None])).sum(axis=1)
-    return np.where(np.isfinite(mine), 1 + above + tied_before, 0)
+    """`ranks(scores)[rows]` without ranking every entry: the entries above each row, counted by binary search
+    in the sorted scores, plus the equal ones at lower rows (ties in row order, counted only for rows that
+    have any). For the few rows a search labels, out of thousands of BM25 matches in a large corpus."""
+    rows = np.asarray(rows, dtype=np.int64)
+    finite = np.isfinite(scores)
+    ordered = np.sort(scores[finite])
+    mine = scores[rows]
+    hi = np.searchsorted(ordered, mine, side="right")
+    out = 1 + len(ordered) - hi
+    for i in np.flatnonzero(hi - np.searchsorted(ordered, mine, side="left") > 1):  # tied with another entry
+        before = scores[: rows[i]]
+        out[i] += np.count_nonzero(before == mine[i])
+    return np.where(np.isfinite(mine), out, 0)
 
 
 def top_rows(scores: np.ndarray, rows: np.ndarray, n: int) -> np.ndarray:

@@ -262,7 +262,8 @@ class Searcher:
         timings["dense_ms"] = (time.perf_counter() - t) * 1000
         t = time.perf_counter()
         terms = [t for t in self.index.lexical.terms(text) if t not in self._stop_stems]
-        bm25 = np.where(allowed, self.index.lexical.scores(terms), 0.0)
+        bm25 = self.index.lexical.scores(terms)
+        bm25 = bm25.astype(np.float64) if every else np.where(allowed, bm25, 0.0)
         timings["bm25_ms"] = (time.perf_counter() - t) * 1000
         bm25_scores = np.where(bm25 > 0, bm25, -np.inf)
         fused = {
@@ -271,8 +272,8 @@ class Searcher:
             Fusion.BM25: lambda: bm25.astype(np.float64),
             Fusion.BLEND: lambda: scoring.blend(dense, bm25, s.blend_dense),
         }[s.fusion]()
-        reachable = (np.isfinite(dense) | (bm25 > 0)) & allowed
-        candidates = np.flatnonzero(reachable)
+        reachable = np.isfinite(dense) | (bm25 > 0)
+        candidates = np.flatnonzero(reachable if every else reachable & allowed)
         pool = scoring.top_rows(fused, candidates, pool_n).tolist()  # in fused order, ties by row
         idf = self._query_idf(terms)
         # which query terms each pooled item contains (for term coverage): the terms' posting lists, not a

@@ -92,3 +92,34 @@ def test_blocks_built_without_early_servers_launch_as_usual():
     finally:
         demo.close()
         usual.close()
+
+
+def test_the_command_lines_wait_until_called():
+    probe = "import sys; print(*(m in sys.modules for m in ('gradio.cli.cli', 'httpx._main', 'rich')))"
+    assert python(f"import gradio; {probe}").stdout.split() == ["True"] * 3  # a plain import loads them
+    out = python(
+        f"{LEAN}; {probe}\n"
+        "import gradio, httpx\n"
+        "print(gradio.deploy.__name__, httpx.main.__name__)\n"
+        "with gradio.Blocks() as demo:\n    gradio.Textbox()\n"
+        "demo.launch(server_name='127.0.0.1', prevent_thread_lock=True, quiet=True)\n"
+        "running = demo._is_running_in_reload_thread\n"
+        "demo.close()\n"
+        "print(running, 'gradio.cli.cli' in sys.modules)\n"  # launch() no longer imports it to ask
+        "from gradio.cli.commands.reload import reload_thread\n"
+        "reload_thread.running_reload = True\n"  # as under `gradio app.py`
+        "print(demo._is_running_in_reload_thread)"
+    )
+    said = [w for line in out.stdout.splitlines() if not line.startswith("Closing server") for w in line.split()]
+    assert said == ["False"] * 3 + ["deploy", "main", "False", "False", "True"]
+
+
+def test_a_stand_in_imports_the_real_module_when_used():
+    out = python(
+        "import sys; from assistant.gradio_import import Deferred\n"
+        "stand_in = Deferred('colorsys', ('rgb_to_hsv',)); sys.modules['colorsys'] = stand_in\n"
+        "from colorsys import rgb_to_hsv\n"  # what `from m import f` takes: no import yet
+        "print(sys.modules['colorsys'] is stand_in, rgb_to_hsv(1, 0, 0))\n"
+        "print(sys.modules['colorsys'] is stand_in, stand_in.hsv_to_rgb(0, 1, 1))"  # any other name: the real one
+    )
+    assert out.stdout.split("\n")[:2] == ["True (0.0, 1.0, 1)", "False (1, 0.0, 0.0)"]
