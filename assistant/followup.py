@@ -131,5 +131,9 @@ def _pure_reference(q: str) -> bool:
     m = ORDINAL.search(q) or NUMBERED.search(q) or DEICTIC.search(q)
     if not m:
         return False
+    if (m.group(0).lower() in ("them", "those", "these", "they")) and re.search(
+        r"\b(?:talks|posters|panels|sessions)\b", q[: m.start()], re.I
+    ):
+        return False  # "what panels are there? all of them": the question's own plural, not an earlier list
     leftover = [w for w in NEW_TOPIC_WORDS.findall(q.replace(m.group(0), " ")) if w.lower() not in FOLLOWUP_WORDS]
     return not leftover

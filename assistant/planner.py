@@ -66,6 +66,7 @@ def plan_query(query: str, vocab: Vocabulary, intents: IntentModel | None = None
 
 _KIND_AFTER = re.compile(r"\b([\w-]+)\s+(?:posters?|panels?|talks?|sessions?)\b", re.I)
 _NOT_TOPIC = {"single", "whole", "entire", "complete", "full", "other", "remaining", "different", "available"}
+_NOT_TOPIC |= {"since", "because", "as", "while", "though", "although", "whereas", "unless", "until"}  # "since panels"
 
 
 def _kind_topic(query: str, vocab: Vocabulary) -> bool:
@@ -75,6 +76,19 @@ def _kind_topic(query: str, vocab: Vocabulary) -> bool:
         for m in _KIND_AFTER.finditer(query)
         for w in words(m.group(1))
     )
+
+
+_LAST_QUESTION = re.compile(r"(?<=[.!])\s+([^.!?]+\?)\s*$")
+
+
+def _asked_topic(text: str, vocab: Vocabulary, generic: set[str]) -> str:
+    """The topical text: the closing question alone when it has a topic of its own and what comes before it is
+    context ("My database class is coming along on the trip. Which posters deal with databases?")."""
+    text = " ".join(text.split())
+    m = _LAST_QUESTION.search(text)
+    if m and "?" not in text[: m.start()] and any(w in vocab.common for w in words(m.group(1)) if w not in generic):
+        return m.group(1)
+    return text
 
 
 def settle(plan: Plan, vocab: Vocabulary) -> Plan:
@@ -117,7 +131,7 @@ def settle(plan: Plan, vocab: Vocabulary) -> Plan:
         and not _kind_topic(plan.query, vocab)
     ):
         topical = []  # "every poster, I want to check the board numbering": words around a whole list are context
-    changes["text"] = " ".join(plan.text.split()) if topical else ""
+    changes["text"] = _asked_topic(plan.text, vocab, generic) if topical else ""
     bare = not (plan.orgs or plan.people or plan.time_from or plan.time_to or plan.schedule)
     if plan.intent == Intent.TOPIC and plan.kinds and bare and not changes["text"]:
         changes["intent"] = Intent.LIST  # "posters?"

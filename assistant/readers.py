@@ -74,6 +74,7 @@ CHAT = {  # chat spellings of the words the readers key on, as attendees type th
     "plz": "please",
     "tmrw": "tomorrow",
     "b4": "before",
+    "shd": "should",
     "btwn": "between",
     "thru": "through",
     "til": "until",
@@ -452,9 +453,16 @@ MEAL = re.compile(r"\b(registration|breakfast|lunch|break|happy hour|food|coffee
 
 TOPICAL_FRAME = re.compile(
     r"\b(?:talks?|sessions?|posters?|panels?|presentations?|research|work)\s+"
-    r"(?:about|on(?! (?:display|show|view|stage))|covering|regarding)\b",
+    r"(?:about|on(?! (?:display|show|view|stage|(?:the |today'?s )?(?:program(?:me)?|agenda|schedule|list|day)\b))|covering|regarding)\b",
     re.I,
 )
+
+
+_KIND_LIST = re.compile(r"\b(?:line-?up|list|all|every)\s+(?:of\s+)?(?:the\s+)?(?:talks|posters|panels)\b", re.I)
+_WHOLE_LIST = re.compile(r"\b(?:whole|full|complete) list\b|\blist (?:all|every|them)\b", re.I)
+_INCLUDING = re.compile(
+    r"\b(?:including|incl\.?|plus)\s+(?:the\s+)?$", re.I
+)  # "the end time, including the happy hour"
 
 
 def _meal_as_slot(text: str) -> bool:
@@ -483,13 +491,23 @@ def read_event(text: str, vocab: Vocabulary) -> Reading:
             continue  # "not the full schedule with times, just the titles of all the talks"
         if fact == "schedule" and (BOUND.search(text) or WINDOW.search(text)):
             continue  # "the schedule after 2pm": a time window (read_time)
+        if fact == "schedule" and _KIND_LIST.search(text):
+            continue  # "the whole lineup of talks", "list all the talks ... the whole lineup": a whole list
+        if (
+            fact == "poster_sessions"
+            and _WHOLE_LIST.search(text)
+            and not re.search(r"\b(?:when|what time|times?)\b", text, re.I)
+        ):
+            continue  # "who's got posters up? just paste the whole list": the posters
         if fact == "breaks" and any(i.kind != "logistics" for i, _, _ in find_references(text, vocab, loose=False)):
             continue  # "does the Q&A run into lunch?": that item's time
         if fact == "poster_sessions" and re.search(
             r"\b(?:all|every)\b(?: of)?(?: the)? posters?\b(?! (?:sessions?|hall|hours)\b)", text, re.I
         ):
             continue  # "my daughter has a poster up somewhere, show me all the posters": the whole list
-        if fact in ("poster_sessions", "start", "end", "date") and find_references(text, vocab):
+        if fact in ("poster_sessions", "start", "end", "date") and any(
+            not _INCLUDING.search(text[:s]) for _, s, _ in find_references(text, vocab)
+        ):
             continue  # "when is the Faiss poster?", "genai panel start time?": that item's time (read_references)
         if fact in ("breaks", "registration") and _meal_as_slot(text):
             continue
@@ -554,7 +572,7 @@ CUES = (
     (
         Intent.COMPARE,
         re.compile(
-            r"\bcompar\w*|\bdiffer\w*|\bdiff\b|\bseparates?\b|\bsets? \w+ apart\b|\bversus\b|\bvs\b|\bpros\b.{0,5}\bcons\b|\b(?:basically |really )?the same (?:idea|thing)\b(?! as\b)|\bcontrast\w*|\bstack up\b|\bside by side\b|"
+            r"\bcompar\w*|\bdiffer\w*|\bdistinction\b|\bdistinguish\w*|\bdiff\b|\bseparates?\b|\bsets? \w+ apart\b|\bversus\b|\bvs\b|\bpros\b.{0,5}\bcons\b|\b(?:basically |really )?the same (?:idea|thing)\b(?! as\b)|\bcontrast\w*|\bstack up\b|\bside by side\b|"
             r"\bsimilarities\b|\bin common\b|\bwhich (?:one )?(?:is|was) (?:better|more)\b|\b(?:who|which)(?:'s| is| has|'ve| have)?(?: got)? (?:the )?better\b|\bonly (?:stay|go|make it|attend) (?:for |to )?one\b|"
             + TOPICAL_OVERLAP,
             re.I,
@@ -584,7 +602,7 @@ CUES = (
     (
         Intent.WHO,
         re.compile(
-            r"^(?!.*\b(?:aimed at|(?:meant|intended|designed) for|who(?:'s| is| are) (?:the |it |this |that )?for)\b)(?:\s*(?:who|whom|whos)\b|.*\bwho(?:'s|(?: else| exactly| actually| precisely)? (?:is|are))\b)|\bwho\s*\?*\s*$|\bwhose\b|\bfull names?\b|\bwho (?:will|would|do|did|am|shall) (?:i|we|you)\b|\bspeakers?\b|\bpresenters?\b|\bauthors?\b|"
+            r"^(?!.*\b(?:aimed at|(?:meant|intended|designed) for|who(?:'s| is| are) (?:the |it |this |that )?for|who(?:'d| would)\b.{0,80}\bbe for)\b)(?:\s*(?:who|whom|whos)\b|.*\bwho(?:'s|(?: else| exactly| actually| precisely)? (?:is|are))\b)|\bwho\s*\?*\s*$|\bwhose\b|\bfull names?\b|\bwho (?:will|would|do|did|am|shall) (?:i|we|you)\b|\bspeakers?\b|\bpresenters?\b|\bauthors?\b|"
             r"\bpresented by\b|\bwho (?:gives|gave|presents|runs|leads|moderates)\b|\b(?:people|team|folks) behind\b|"
             r"\bnames? of the (?:person|people|speakers?|authors?|presenters?)\b|\bthe (?:people|folks|team) (?:doing|giving|running|presenting|on)\b|"
             r"\b(?:which|what) (?:company|companies|org|organi[sz]ation|firm) (?:is|are|does|do)\b.*\b(?:with|from|for|at)\b",
@@ -596,7 +614,7 @@ CUES = (
         re.compile(
             r"\btell me (?:more )?about\b|\bwhat (?:gets|is|will be) (?:discussed|covered|talked about)\b|\baimed at\b|\bthe angle\b|\bwhat problems?\b|\bwhat does (?:it|this|that) solve\b|\bwhat does (?:it|this|that|\w+) (?:\w+ )?do\b|\bwhat(?:'s| is| are)\b.*\bdoing\s*\?*$|\b(?:is|was) (?:it|this|that) about\b|"
             r"\bmore (?:info|information|details?) (?:on|about)\b|^\W*what(?:'s| is) in\W*$|\bwhat(?:'s| is| are| will)\b.*\b(?:presenting|showing|covering|going to (?:cover|present|show|say))\b|\b(?:speak|talk)s? (?:of|about) what\b|\bof what does\b|"
-            r"\bsays? what\b|\bdiscuss\w* what\b|\bwhat does (?:it|this|that) (?:speak|talk|discuss)\w*\b|\b(?:meant|intended|designed) for\b|\bwho(?:'s| is| are) (?:the |it |this |that )?for\b|\b(?:talk|speak|present)\w* about\s*\?*\s*$|\bwhat(?:'s| is| was)\b.*\babout\b|\bsummar\w*|\bdescri(?:be|ption)\b|"
+            r"\bsays? what\b|\bdiscuss\w* what\b|\bwhat does (?:it|this|that) (?:speak|talk|discuss)\w*\b|\b(?:meant|intended|designed) for\b|\bwho(?:'s| is| are) (?:the |it |this |that )?for\b|\bwho(?:'d| would)\b.{0,80}\bbe for\b|\bwhat\b.{0,80}\b(?:is|are|was) about\b|\b(?:topic|subject|theme) of\b|\b(?:talk|speak|present)\w* about\s*\?*\s*$|\bwhat(?:'s| is| was)\b.*\babout\b|\bsummar\w*|\bdescri(?:be|ption)\b|"
             r"\bdetails?\b|\babstract\b|\bexplain\w*|\bwhat does\b.*\b(?:cover|say|claim|propose|argue)\b|\bwhat(?:'s| is) (?:it|this|that|he|she|they)\b.{0,20}\bcover\w*|"
             r"\bwhat do(?:es)? (?:they|it|this|that|he|she) mean\b|\bgist\b|"
             r"\bwhat(?:'s| is) (?:in|on) (?:it|that)\b|\bbreak down\b|" + BARE_WHAT,
@@ -937,6 +955,7 @@ CUE_WORDS = {
 VERSUS = re.compile(r"(?<=\w)\s+(?:vs\.?|versus)\s+(?=\w)", re.I)
 
 
+_WHO_WORKS = re.compile(r"\bwho\b.{0,25}\b(?:doing|working|researching|into)\b", re.I)
 PERSON_CUES = (Intent.COMPARE, Intent.OVERLAP, Intent.ABOUT, Intent.WHEN)  # "more by gade" stays a person filter
 
 
@@ -944,7 +963,10 @@ def read_references(text: str, vocab: Vocabulary) -> Reading:
     """Items the question names and what it asks of them. A person with one talk names that talk for the
     questions in PERSON_CUES ("when is gade on", "hollan or gade?"); "A vs B" and "compare the posters on X"
     naming fewer than two items compare the closest matches (search fills the rest)."""
-    titled = find_references(text, vocab)
+    # "who here is doing stuff on stragglers?": people working on a topic, not a title's lone word
+    titled = find_references(
+        text, vocab, loose=not _WHO_WORKS.search(text) or bool(dict(CUES)[Intent.RELATED].search(text))
+    )
     spoken, by = [], {}
     for name, s, e in people_spans(text, vocab):
         item = their_item(vocab, {name.casefold()})
@@ -1143,10 +1165,10 @@ _ORD_REF = re.compile(  # not "the first talk after lunch" (_NEXT_REF)
     re.I,
 )
 _AT_CLOCK = r"(\d{1,2}):(\d{2})\s*(am|pm)?|(\d{1,2})\s*(am|pm)"
-_CLOCK_REF = re.compile(
+_CLOCK_REF = re.compile(  # "the 10:55 talk", "the 3:05 observability talk" (words of its title), "the panel at 13:20"
     r"\bthe\s+(?:"
     + _AT_CLOCK
-    + r")\s+("
+    + r")\s+((?:[a-z][\w-]*\s+){0,2}?)("
     + PLACE_NOUN
     + r")\b(?!s)|\bthe\s+("
     + PLACE_NOUN
@@ -1184,14 +1206,17 @@ def _placed(text: str, pos: int, vocab: Vocabulary, one: str = "talk") -> tuple[
     if m := _CLOCK_REF.match(text, pos):
         g = m.groups()
         t = _clock(g[0], g[1], g[2], None) or _clock(g[3], None, g[4], None)
-        t = t or _clock(g[7], g[8], g[9], None) or _clock(g[10], None, g[11], None)
-        noun = g[5] or g[6]
+        t = t or _clock(g[8], g[9], g[10], None) or _clock(g[11], None, g[12], None)
+        noun = g[6] or g[7]
         pool = _place_pool(one if noun.lower() == "one" else noun, vocab)
         if t is None or not pool:
             return None
         day, tz = _day(vocab)
         moment = datetime.combine(day, t, tzinfo=tz)
         at = [i for i in pool if i.start_dt == moment] or [i for i in pool if i.start_dt <= moment < _end(i)]
+        said = [w for w in words(g[5] or "") if w not in STOP]
+        if at and not all(any(_word_match(w, t) for t in title_words(at[0])) for w in said):
+            return None  # "the 3:05 observability talk" names that talk only when its title has those words
         return (at[0], m.end()) if at else None
     return None
 
@@ -1322,7 +1347,10 @@ def read_orgs(text: str, vocab: Vocabulary) -> Reading:
                 org, hit = (vocab.orgs[match[0]], match[0]) if match else (None, key)
             if org is None or (org == "Meta" and i > 0 and ws[i - 1].lower().endswith("ray-ban")):
                 continue
-            if hit != org_key(org) and hit in ordinary_words() and not any(w[:1].isupper() for w in phrase.split()):
+            named = any(  # a capital that is not only the sentence's first letter ("Thinking panels with ...")
+                ws[j][:1].isupper() and j > 0 and not ws[j - 1].endswith((".", "!", "?", ":")) for j in range(i, i + n)
+            )
+            if hit != org_key(org) and hit in ordinary_words() and not named:
                 continue  # "thinking of recording interviews": a word, not Thinking Machines (but "Thinking's")
             into = left_out if _NOT_ORG.search(" ".join(ws[max(0, i - 4) : i])) else found
             if org not in into:
@@ -1637,7 +1665,9 @@ RECOMMEND = re.compile(
     r"\bmy interests?\b|\bif i (?:only|just) have time\b|\btop picks?\b|\bwhere should i (?:go|spend|start)\b|"
     r"\brecs\b|\bwhat should (?:a|an) \w+ (?:go to|see|attend|catch)\b|\bwhich\b.{0,40}\bshould (?:i|we|they|he|she|it be)\b|"
     r"\bwhat(?: here)? would (?:be good|help|suit|work) (?:for )?(?:me|us|them|him|her|someone)\b|\bwhere should (?:i|we) (?:be|hang)\b|"
-    r"\bwould make (?:the |a )?(?:best|good|great)\b|\b(?:would|will)(?:n'?t| not) (?:find|be) (?:it )?(?:boring|dull)\b",
+    r"\bwould make (?:the |a )?(?:best|good|great)\b|\bshould (?:i|we) (?:actually |really |definitely )?sit (?:down )?(?:and|to) "
+    r"(?:listen|watch)\b|\bwhat should (?:i|we) (?:drag|take|bring) (?:them|him|her|my \w+)\b|"
+    r"\bmost (?:accessible|suitable|appropriate|approachable) (?:for|to)\b|\bwould (?:best )?suit\b|\b(?:would|will)(?:n'?t| not) (?:find|be) (?:it )?(?:boring|dull)\b",
     re.I,
 )
 _RECOMMEND_FILLER = re.compile(
@@ -1663,7 +1693,10 @@ def read_intent(text: str, vocab: Vocabulary) -> Reading:
     if RECOMMEND.search(low) and not (WHOLE.search(low) and not _ASKS_ADVICE.search(low)):  # "i'm a student, list all"
         rest = _RECOMMEND_FILLER.sub(" ", RECOMMEND.sub(" ", text))
         return Reading(" ".join(rest.split()), {"intent": Intent.RECOMMEND}, ("recommend",))
-    if re.search(r"\b(?:just |please )?list (?:all|every|each|the whole)\b", low):  # "who's presenting posters? just
+    if re.search(
+        r"\blist (?:all|every|each|the whole)\b|\b(?:paste|send|give me|dump|post) (?:me )?the (?:whole|full|complete|entire) list\b",
+        low,
+    ):  # "who's presenting posters? just
         return Reading(text, {"intent": Intent.LIST, "whole_list": True})  # list every poster": the list is asked
     if re.match(r"^(?:who|whom|whos)\b", low) or re.search(
         r"\bwho(?:'s| is| are)\s+(?:speaking|presenting|on|giving|"

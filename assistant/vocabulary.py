@@ -35,7 +35,7 @@ someone anybody somebody everything everyone involved appear appearing appears p
 happen going slot slots scheduled running runs here there every each entire whole complete full pls plz please
 thanks thx shown displayed discussion discussions many wanna gonna enumerate titles just them need want browse called provide only presented needed details
 times they that's it's they're don't dont no um uh hey hi display care particular order pull up look able share
-appreciate grateful kindly seeing possible if
+appreciate grateful kindly seeing possible if actually really specifically deal deals dealing tackle tackles tackling
 like complete descriptions thing i'd i'll you've non not except excluding besides companies company orgs organizations organisations firms""".split()
 )
 

@@ -60,3 +60,8 @@ def test_followup_names_the_list_it_used(bot):
     first = bot.answer("list all the posters")
     ans = bot.answer("who presented the second one?", [first])
     assert "list all the posters" in ans.text.split("\n")[0] and ans.hits[0].item.id == first.citations[1].id
+
+
+def test_a_plural_the_question_names_itself_is_no_reference(bot):
+    ans = bot.answer("What panels are there? All of them.")
+    assert ans.text.startswith("All 2 panels:") and len(ans.citations) == 2

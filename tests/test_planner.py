@@ -451,3 +451,60 @@ def test_words_no_one_uses_read_as_the_corpus_words_they_slip_from(vocab):
     assert "checker" in plan_query("rust borrow checker", vocab).text
     assert "lakehouse" in plan_query("open table formats / lakehouse stuff", vocab).text
     assert "copilot for" in plan_query("internal copilot for employees at a big company", vocab).text
+
+
+@pytest.mark.parametrize(
+    "query,intent,targets",
+    [  # group Q: what an item "is about", "who'd it be for", a distinction, a talk named by its time and words
+        ("someone asked what the 'Collective Wisdom of Models' poster is about, any idea?", "about", 1),
+        ("He asks: what is the topic of the 'Scalable Data Modeling Patterns' poster?", "about", 1),
+        ("Who'd the Unified Investigation Runbooks poster be for?", "about", 1),
+        ("any material distinction between the Zero-Copy Cloning poster and the Table Compare poster?", "compare", 2),
+        ("anything else like the 3:05 observability talk", "related", 1),
+    ],
+)
+def test_asks_of_named_items_in_group_q(vocab, query, intent, targets):
+    plan = plan_query(query, vocab)
+    assert plan.intent == intent and len(plan.targets) == targets, plan
+    if intent == "related":
+        assert plan.related_to == "agentic-observability-making-llm-apps-debuggable-trustworthy", plan
+
+
+def test_a_clock_and_words_name_an_item_only_when_its_title_has_the_words(vocab):
+    assert plan_query("anything else like the 3:05 poster-printing talk", vocab).related_to is None
+
+
+@pytest.mark.parametrize(
+    "query,intent,fact",
+    [  # group Q: recommendations, whole lists, event facts
+        ("only free after 3, what shd i catch", "recommend", None),
+        ("I'm prepping a retail customer who wants to build agents, what should I drag them to?", "recommend", None),
+        ("Which sessions would be most accessible for high school seniors?", "recommend", None),
+        ("Send me the whole lineup of talks so I can build my shot list.", "list", None),
+        ("Please list all the panels, since panels need extra microphones for our live captioner.", "list", None),
+        ("a complete enumeration of all talks on the programme, please", "list", None),
+        ("who's got posters up? just paste the whole list in the thread", "list", None),
+        ("What is the final end time of the event, including the happy hour?", "event", "end"),
+    ],
+)
+def test_recommendations_lists_and_facts_of_group_q(vocab, query, intent, fact):
+    plan = plan_query(query, vocab)
+    assert plan.intent == intent and plan.event_fact == fact, plan
+    if intent == "list":
+        assert plan.text == "", plan
+
+
+def test_people_at_work_on_a_topic_and_a_capital_that_only_starts_a_sentence(vocab):
+    plan = plan_query("who here is doing stuff on stragglers in training?", vocab)
+    assert plan.intent in ("topic", "who") and not plan.targets and "stragglers" in plan.text, plan
+    assert plan_query("Thinking panels with lots of people on stage, which ones?", vocab).orgs == ()
+    assert plan_query("anything from Thinking Machines?", vocab).orgs == ("Thinking Machines",)
+
+
+def test_the_closing_question_is_the_topic_when_it_has_one(vocab):
+    plan = plan_query(
+        "My database class is coming along on the trip. Which posters actually deal with databases?", vocab
+    )
+    assert plan.text == "Which posters actually deal with databases?", plan
+    plan = plan_query("I work on vector search at a startup. Anything for me?", vocab)  # no topic of its own
+    assert "vector search" in plan.text, plan
