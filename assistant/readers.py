@@ -284,17 +284,21 @@ def _spelled(word: str, vocab: Vocabulary) -> str:
     low = word.lower()
     if len(low) < 5 or not low.isalpha() or low in ordinary_words() or low.replace("is", "iz") in ordinary_words():
         return word  # short words ("algo", "nerd") and British spellings ("summarise") are too often real
-    known, names, by_len = vocab.spelling
+    known, _ = vocab.spelling
     if low in known or low in _cue_words():
         return word
 
     def nearest():
-        if process.extractOne(low, names, scorer=OSA.distance, score_cutoff=1):
+        one_off = (len(low) - 1, len(low) + 1)
+        if process.extractOne(low, vocab.names_near.candidates(low, 1, *one_off), scorer=OSA.distance, score_cutoff=1):
             return None  # "hollen": one edit from a name (Hollan) too, for the people reader
+        near = vocab.common_near.candidates(low, 1, *one_off)
         found = [
             w
             for n in (len(low) - 1, len(low), len(low) + 1)
-            for w, _, _ in process.extract(low, by_len.get(n, ()), scorer=OSA.distance, score_cutoff=1, limit=3)
+            for w, _, _ in process.extract(
+                low, [c for c in near if len(c) == n], scorer=OSA.distance, score_cutoff=1, limit=3
+            )
         ]
         if len(found) != 1 or found[0][0] != low[0] or found[0].startswith(low) or low.startswith(found[0]):
             return None
@@ -690,10 +694,9 @@ def _near_words(q: str, vocab: Vocabulary) -> tuple[str, ...]:
                 found.add(keys[i])
                 i += 1
         if len(q) >= 5 and q not in vocab.title_index:  # `_word_match` allows edits between words of 5+ letters
-            by_len = vocab.title_keys_by_length
-            for n in range(max(5, len(q) - 2), len(q) + 3):
-                close = process.extract(q, by_len.get(n, ()), scorer=Levenshtein.distance, score_cutoff=2, limit=None)
-                found |= {w for w, _, _ in close}
+            near = vocab.title_near.candidates(q, 2, max(5, len(q) - 2), len(q) + 2)
+            close = process.extract(q, near, scorer=Levenshtein.distance, score_cutoff=2, limit=None)
+            found |= {w for w, _, _ in close}
         return tuple(w for w in found if _word_match(q, w))
 
     return remember(vocab, ("near", q), compute)

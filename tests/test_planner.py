@@ -508,3 +508,41 @@ def test_the_closing_question_is_the_topic_when_it_has_one(vocab):
     assert plan.text == "Which posters actually deal with databases?", plan
     plan = plan_query("I work on vector search at a startup. Anything for me?", vocab)  # no topic of its own
     assert "vector search" in plan.text, plan
+
+
+def test_near_words_finds_exactly_what_measuring_every_word_finds():
+    import random
+
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA, Levenshtein
+
+    from assistant.vocabulary import NearWords
+
+    rng = random.Random(7)
+    letters = "abcdeilmnorst"
+    pool = sorted({"".join(rng.choice(letters) for _ in range(rng.randint(3, 12))) for _ in range(1500)})
+    index = NearWords(pool)
+
+    def slip(word):  # up to three substitutions, insertions, deletions or swaps
+        w = list(word)
+        for _ in range(rng.randint(0, 3)):
+            i = rng.randrange(len(w))
+            op = rng.choice("sidt")
+            if op == "s":
+                w[i] = rng.choice(letters)
+            elif op == "i":
+                w.insert(i, rng.choice(letters))
+            elif op == "d" and len(w) > 1:
+                del w[i]
+            elif op == "t" and i + 1 < len(w):
+                w[i], w[i + 1] = w[i + 1], w[i]
+        return "".join(w)
+
+    for _ in range(600):
+        q = slip(rng.choice(pool))
+        for scorer, k in ((Levenshtein.distance, 2), (OSA.distance, 1)):
+            lo, hi = len(q) - k, len(q) + k
+            every = {w for w in pool if lo <= len(w) <= hi and scorer(q, w) <= k}
+            near = index.candidates(q, k, lo, hi)
+            assert set(near) <= set(pool) and near == sorted(near)  # in the vocabulary's order
+            assert {w for w, _, _ in process.extract(q, near, scorer=scorer, score_cutoff=k, limit=None)} == every, q
