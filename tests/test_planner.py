@@ -516,11 +516,12 @@ def test_near_words_finds_exactly_what_measuring_every_word_finds():
     from rapidfuzz import process
     from rapidfuzz.distance import OSA, Levenshtein
 
-    from assistant.vocabulary import NearWords
+    from assistant.vocabulary import NEAR_INDEX_MIN_WORDS, NearWords
 
     rng = random.Random(7)
     letters = "abcdeilmnorst"
-    pool = sorted({"".join(rng.choice(letters) for _ in range(rng.randint(3, 12))) for _ in range(1500)})
+    pool = sorted({"".join(rng.choice(letters) for _ in range(rng.randint(3, 12))) for _ in range(3000)})
+    assert len(pool) >= NEAR_INDEX_MIN_WORDS  # the pair index is used, not a scan
     index = NearWords(pool)
 
     def slip(word):  # up to three substitutions, insertions, deletions or swaps
