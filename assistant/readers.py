@@ -284,8 +284,7 @@ def _spelled(word: str, vocab: Vocabulary) -> str:
     low = word.lower()
     if len(low) < 5 or not low.isalpha() or low in ordinary_words() or low.replace("is", "iz") in ordinary_words():
         return word  # short words ("algo", "nerd") and British spellings ("summarise") are too often real
-    known, _ = vocab.spelling
-    if low in known or low in _cue_words():
+    if low in vocab.spelling or low in _cue_words():
         return word
 
     def nearest():
@@ -463,16 +462,16 @@ TOPICAL_FRAME = re.compile(
 
 
 _KIND_LIST = re.compile(r"\b(?:line-?up|list|all|every)\s+(?:of\s+)?(?:the\s+)?(?:talks|posters|panels)\b", re.I)
-_WHOLE_LIST = re.compile(r"\b(?:whole|full|complete) list\b|\blist (?:all|every|them)\b", re.I)
-_INCLUDING = re.compile(
-    r"\b(?:including|incl\.?|plus)\s+(?:the\s+)?$", re.I
-)  # "the end time, including the happy hour"
+# a whole list asked for in so many words: "list all the posters", "just paste the whole list"
+LIST_ASKED = re.compile(r"\blist (?:all|every|each|them|the whole)\b|\b(?:whole|full|complete|entire) list\b", re.I)
+# "the end time, including the happy hour": an item named in passing, not the one asked about
+_INCLUDING = re.compile(r"\b(?:including|incl\.?|plus)\s+(?:the\s+)?$", re.I)
 
 
 def _meal_as_slot(text: str) -> bool:
     """A meal or break named as a slot, not asked about: "who speaks right after lunch", "what clashes with
     lunch", "when's the next thing after the afternoon break" (but "when is lunch over?" asks about it)."""
-    if dict(CUES)[Intent.OVERLAP].search(text):
+    if CUE[Intent.OVERLAP].search(text):
         return True
     if not _AFTER_MEAL.search(text):
         return False
@@ -499,7 +498,7 @@ def read_event(text: str, vocab: Vocabulary) -> Reading:
             continue  # "the whole lineup of talks", "list all the talks ... the whole lineup": a whole list
         if (
             fact == "poster_sessions"
-            and _WHOLE_LIST.search(text)
+            and LIST_ASKED.search(text)
             and not re.search(r"\b(?:when|what time|times?)\b", text, re.I)
         ):
             continue  # "who's got posters up? just paste the whole list": the posters
@@ -640,6 +639,7 @@ CUES = (
         ),
     ),
 )
+CUE = dict(CUES)  # each intent's cue pattern
 
 
 def _word_match(q: str, w: str) -> bool:
@@ -967,9 +967,7 @@ def read_references(text: str, vocab: Vocabulary) -> Reading:
     questions in PERSON_CUES ("when is gade on", "hollan or gade?"); "A vs B" and "compare the posters on X"
     naming fewer than two items compare the closest matches (search fills the rest)."""
     # "who here is doing stuff on stragglers?": people working on a topic, not a title's lone word
-    titled = find_references(
-        text, vocab, loose=not _WHO_WORKS.search(text) or bool(dict(CUES)[Intent.RELATED].search(text))
-    )
+    titled = find_references(text, vocab, loose=not _WHO_WORKS.search(text) or bool(CUE[Intent.RELATED].search(text)))
     spoken, by = [], {}
     for name, s, e in people_spans(text, vocab):
         item = their_item(vocab, {name.casefold()})
@@ -988,10 +986,10 @@ def read_references(text: str, vocab: Vocabulary) -> Reading:
         if item is not None and (m := re.search(re.escape(orgs[0].split()[0]), text, re.I)):
             spoken.append((item, m.start(), m.end()))
     every = sorted(titled + spoken, key=lambda f: f[1])
-    pair = _the_two(text, vocab) if len(every) < 2 and dict(CUES)[Intent.COMPARE].search(text) else ()
+    pair = _the_two(text, vocab) if len(every) < 2 and CUE[Intent.COMPARE].search(text) else ()
     if pair:  # "the two panels, how do they differ": the corpus has just two
         changes = {"intent": Intent.COMPARE, "targets": tuple(i.id for i in pair)}
-        return Reading(_strip(text, dict(CUES)[Intent.COMPARE]), changes, ("compare the two",))
+        return Reading(_strip(text, CUE[Intent.COMPARE]), changes, ("compare the two",))
     if len(every) < 2 and (
         (VERSUS.search(text) and (every or re.search(r"\b" + REF_NOUN, text, re.I) or _side_items(text, [], vocab)))
         or re.match(r"\W*(?:compare|contrast)\s+(?:the\s+)?(?:two|both|" + REF_NOUN + r"s\b)", text, re.I)
@@ -1000,7 +998,7 @@ def read_references(text: str, vocab: Vocabulary) -> Reading:
         rest = " ".join(VERSUS.sub(" ", text).split())
         return Reading(rest, {"intent": Intent.COMPARE, "targets": tuple(i.id for i in items[:2])}, ("compare",))
     if not every:
-        slot = meal_slot(text, vocab) if dict(CUES)[Intent.OVERLAP].search(text) else None
+        slot = meal_slot(text, vocab) if CUE[Intent.OVERLAP].search(text) else None
         if slot is None:
             return Reading(text, {})
         changes, note = asked_of(Intent.OVERLAP, [slot], vocab)  # "what else is on while lunch is served?"
@@ -1076,7 +1074,7 @@ _FILLER_CUES = re.compile(r"\b(?:like|also)\b", re.I)
 def _related_cue(text: str, refs: list) -> bool:
     """A RELATED cue that is not filler: any cue but "like" / "also", or one of those right before a named
     item or "it/this/that" ("more like X", "anything like it"); "like what's the angle" is filler."""
-    cue = dict(CUES)[Intent.RELATED]
+    cue = CUE[Intent.RELATED]
     starts = {s for _, s, _ in refs}
     for m in cue.finditer(text):
         if not _FILLER_CUES.fullmatch(m.group(0)):
@@ -1218,7 +1216,7 @@ def _placed(text: str, pos: int, vocab: Vocabulary, one: str = "talk") -> tuple[
         moment = datetime.combine(day, t, tzinfo=tz)
         at = [i for i in pool if i.start_dt == moment] or [i for i in pool if i.start_dt <= moment < _end(i)]
         said = [w for w in words(g[5] or "") if w not in STOP]
-        if at and not all(any(_word_match(w, t) for t in title_words(at[0])) for w in said):
+        if at and not all(any(_word_match(w, tw) for tw in title_words(at[0])) for w in said):
             return None  # "the 3:05 observability talk" names that talk only when its title has those words
         return (at[0], m.end()) if at else None
     return None
@@ -1350,10 +1348,15 @@ def read_orgs(text: str, vocab: Vocabulary) -> Reading:
                 org, hit = (vocab.orgs[match[0]], match[0]) if match else (None, key)
             if org is None or (org == "Meta" and i > 0 and ws[i - 1].lower().endswith("ray-ban")):
                 continue
-            named = any(  # a capital that is not only the sentence's first letter ("Thinking panels with ...")
-                ws[j][:1].isupper() and j > 0 and not ws[j - 1].endswith((".", "!", "?", ":")) for j in range(i, i + n)
-            )
-            if hit != org_key(org) and hit in ordinary_words() and not named:
+            if (
+                hit != org_key(org)
+                and hit in ordinary_words()
+                # a capital names it, unless it only starts a sentence ("Thinking panels with ...")
+                and not any(
+                    ws[j][:1].isupper() and j > 0 and not ws[j - 1].endswith((".", "!", "?", ":"))
+                    for j in range(i, i + n)
+                )
+            ):
                 continue  # "thinking of recording interviews": a word, not Thinking Machines (but "Thinking's")
             into = left_out if _NOT_ORG.search(" ".join(ws[max(0, i - 4) : i])) else found
             if org not in into:
@@ -1696,11 +1699,8 @@ def read_intent(text: str, vocab: Vocabulary) -> Reading:
     if RECOMMEND.search(low) and not (WHOLE.search(low) and not _ASKS_ADVICE.search(low)):  # "i'm a student, list all"
         rest = _RECOMMEND_FILLER.sub(" ", RECOMMEND.sub(" ", text))
         return Reading(" ".join(rest.split()), {"intent": Intent.RECOMMEND}, ("recommend",))
-    if re.search(
-        r"\blist (?:all|every|each|the whole)\b|\b(?:paste|send|give me|dump|post) (?:me )?the (?:whole|full|complete|entire) list\b",
-        low,
-    ):  # "who's presenting posters? just
-        return Reading(text, {"intent": Intent.LIST, "whole_list": True})  # list every poster": the list is asked
+    if LIST_ASKED.search(low):  # "who's presenting posters? just list every poster": the list is asked
+        return Reading(text, {"intent": Intent.LIST, "whole_list": True})
     if re.match(r"^(?:who|whom|whos)\b", low) or re.search(
         r"\bwho(?:'s| is| are)\s+(?:speaking|presenting|on|giving|"
         r"running|behind)\b",

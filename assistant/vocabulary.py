@@ -105,7 +105,8 @@ class Vocabulary:
 
     @functools.cached_property
     def names_near(self) -> NearWords:
-        return NearWords(self.spelling[1])
+        """The words of people's and orgs' names: a slip of one is left for the people and org readers."""
+        return NearWords(sorted(self.name_words))
 
     @functools.cached_property
     def short_titles(self) -> dict[str, str]:
@@ -122,12 +123,16 @@ class Vocabulary:
         }
 
     @functools.cached_property
-    def spelling(self) -> tuple[frozenset[str], list[str]]:
-        """For reading slips ("vektor serch"): the words a question may use as they are (the corpus's, names,
-        orgs, stop and generic words), and the names' words."""
+    def name_words(self) -> frozenset[str]:
+        """The words of people's and orgs' names, lowercased, and the orgs' keys."""
         names = {part.lower() for n in self.people.values() for part in re.findall(r"[^\W\d_]+", n)}
-        names |= {w for org in self.orgs.values() for w in words(org)} | set(self.orgs)
-        return frozenset(self.common | names | STOP | GENERIC), sorted(names)
+        return frozenset(names | {w for org in self.orgs.values() for w in words(org)} | set(self.orgs))
+
+    @functools.cached_property
+    def spelling(self) -> frozenset[str]:
+        """For reading slips ("vektor serch"): the words a question may use as they are (the corpus's, names,
+        orgs, stop and generic words)."""
+        return frozenset(self.common | self.name_words | STOP | GENERIC)
 
     @functools.cached_property
     def program(self) -> tuple[Item, ...]:
@@ -244,9 +249,10 @@ class NearWords:
         self.words = list(vocabulary)
         self.lengths = np.array([len(w) for w in self.words], dtype=np.int64)
         postings: dict[str, list[int]] = {}
-        for i, w in enumerate(self.words):
-            for p in _pairs(w):
-                postings.setdefault(p, []).append(i)
+        if len(self.words) >= NEAR_INDEX_MIN_WORDS:  # a small vocabulary is scanned: no index to build
+            for i, w in enumerate(self.words):
+                for p in _pairs(w):
+                    postings.setdefault(p, []).append(i)
         self.postings = {p: np.asarray(rows, dtype=np.int64) for p, rows in postings.items()}
 
     def candidates(self, word: str, edits: int, shortest: int, longest: int) -> list[str]:
@@ -254,7 +260,7 @@ class NearWords:
         pairs = _pairs(word)
         fits = (self.lengths >= shortest) & (self.lengths <= longest)
         need = len(pairs) - 3 * edits
-        if need > 0 and len(self.words) >= NEAR_INDEX_MIN_WORDS:
+        if need > 0 and self.postings:
             found = [self.postings[p] for p in pairs if p in self.postings]
             shared = np.bincount(np.concatenate(found), minlength=len(self.words)) if found else 0
             fits &= shared >= need

@@ -153,6 +153,8 @@ from assistant.planner import Vocabulary, plan_query
 from eval.retrieval import DATA, INDEPENDENT, load_queries, publish, query_sets
 
 PLANNER = DATA / "planner"
+GROUPS = "BCDEFGHIJKLMNOPQ"  # the fresh groups in the order written: heldout.jsonl, heldout2.jsonl, ... (A is dev)
+ANSWERED = 5  # the latest groups whose wordings are also asked of the answerer
 TOPICAL = {"topic", "list", "recommend"}
 
 
@@ -288,26 +290,10 @@ def main(argv: list[str] | None = None) -> int:
         sim, margin, right = fit(intents, vocab, dev + tune)
         print(f"intent_min_similarity = {sim}\nintent_min_margin = {margin}\n({right}/{len(dev) + len(tune)} right)")
         return 0
-    sets = {
-        "dev (A)": dev,
-        "B (seen)": load_wordings(PLANNER / "heldout.jsonl"),
-        "C (seen)": load_wordings(PLANNER / "heldout2.jsonl"),
-        "D (seen)": load_wordings(PLANNER / "heldout3.jsonl"),
-        "E (seen)": load_wordings(PLANNER / "heldout4.jsonl"),
-        "F (seen)": load_wordings(PLANNER / "heldout5.jsonl"),
-        "G (seen)": load_wordings(PLANNER / "heldout6.jsonl"),
-        "H (seen)": load_wordings(PLANNER / "heldout7.jsonl"),
-        "I (seen)": load_wordings(PLANNER / "heldout8.jsonl"),
-        "J (seen)": load_wordings(PLANNER / "heldout9.jsonl"),
-        "K (seen)": load_wordings(PLANNER / "heldout10.jsonl"),
-        "L (seen)": load_wordings(PLANNER / "heldout11.jsonl"),
-        "M (seen)": load_wordings(PLANNER / "heldout12.jsonl"),
-        "N (seen)": load_wordings(PLANNER / "heldout13.jsonl"),
-        "O (seen)": load_wordings(PLANNER / "heldout14.jsonl"),
-        "P (seen)": load_wordings(PLANNER / "heldout15.jsonl"),
-        "Q (seen)": load_wordings(PLANNER / "heldout16.jsonl"),
-        "independent": load_queries(INDEPENDENT / "queries.jsonl"),
+    seen = {
+        f"{g} (seen)": load_wordings(PLANNER / f"heldout{n if n > 1 else ''}.jsonl") for n, g in enumerate(GROUPS, 1)
     }
+    sets = {"dev (A)": dev, **seen, "independent": load_queries(INDEPENDENT / "queries.jsonl")}
     lines = ["# Planner accuracy per intent", "", (__doc__ or "").strip(), ""]
     lines.append(
         f"Example reader bars (settings): min similarity {settings.intent_min_similarity}, "
@@ -321,13 +307,13 @@ def main(argv: list[str] | None = None) -> int:
         wrong_all[name] = wrong
     lines += ["## Read wrong (readers + examples)", ""]
     for name, wrong in wrong_all.items():
-        if not name.startswith(("O ", "P ", "Q ")):
-            continue  # the latest group's misses
+        if name[0] not in GROUPS[-3:]:
+            continue  # the latest groups' misses
         lines += [f"- {name} {qid} ({t}): {q!r} -> {intent} {list(notes)}" for qid, t, q, intent, notes in wrong]
     from assistant.answer import Assistant
 
     assistant = Assistant(searcher, settings)
-    latest = [r for name in ("M (seen)", "N (seen)", "O (seen)", "P (seen)", "Q (seen)") for r in sets[name]]
+    latest = [r for g in GROUPS[-ANSWERED:] for r in sets[f"{g} (seen)"]]
     flagged = [
         (r, why, a.text.splitlines()[0])
         for r in latest
@@ -336,7 +322,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     lines += [
         "",
-        "## Answers to the wordings of M-Q",
+        f"## Answers to the wordings of {GROUPS[-ANSWERED]}-{GROUPS[-1]}",
         "",
         f"Each wording asked of the grounded answerer: {len(latest) - len(flagged)} of {len(latest)} answered with "
         "what they ask for (not refused; a named item cited; for a related question, not the named item itself).",
