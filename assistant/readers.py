@@ -257,7 +257,9 @@ def read_asked_part(text: str, vocab: Vocabulary) -> Reading:
             return Reading(" ".join(asking), {}, ("the numbered part that asks",))
     if m := _BUT_FIRST.match(text):
         return Reading(text[m.end() :], {}, ("what is asked first",))
-    for m in _CORRECTION.finditer(text):
+    low = text.lower()
+    corrected = "mean" in low or "wait" in low or "scratch that" in low  # words every correction has
+    for m in _CORRECTION.finditer(text) if corrected else ():
         after = find_references(text[m.end() :], vocab, loose=False)
         before = find_references(text[: m.start()], vocab, loose=False)
         if after and before:
@@ -273,7 +275,8 @@ def _cue_words() -> frozenset[str]:
     """Every word the readers' patterns spell out ("topically", "coincide"): a cue is never a slip to correct."""
     sources = [v.pattern for v in globals().values() if isinstance(v, re.Pattern)]
     sources += [p.pattern for _, p in CUES + EVENT_FACTS] + [TOPICAL_OVERLAP, REF_NOUN, PERSON_NOUN]
-    return frozenset(re.findall(r"[a-z]{4,}", " ".join(sources).lower()))
+    # escapes out first: r"\bmorning" spells "morning", not "bmorning"
+    return frozenset(re.findall(r"[a-z]{4,}", re.sub(r"\\[A-Za-z]", " ", " ".join(sources)).lower()))
 
 
 def _spelled(word: str, vocab: Vocabulary) -> str:
@@ -314,19 +317,19 @@ def read_spelling(text: str, vocab: Vocabulary) -> Reading:
     -> "iceberg"), and the event's own name in any spelling close to it ("atscale ai & data", "@Scale AI and
     Data 2025") read as "the event", so the readers after this one see one word for each."""
     text = _PAST.sub(_past_clock, _CHAT_WORD.sub(lambda m: CHAT[m.group(0)], text))
-    text = re.sub(r"\bone by one\b", "in turn", text, flags=re.I)  # not "by one (o'clock)"
-    # a title said as one hyphenated word ("the infra-in-an-agentic-world panel"): its words
-    text = re.sub(r"\b[a-z]+(?:-[a-z]+){3,}\b", lambda m: m.group(0).replace("-", " "), text, flags=re.I)
+    # each rewrite below runs only where its words are (a substring test costs far less than a regex pass)
+    if "one by one" in text.lower():
+        text = re.sub(r"\bone by one\b", "in turn", text, flags=re.I)  # not "by one (o'clock)"
+    if text.count("-") >= 3:  # a title said as one hyphenated word ("the infra-in-an-agentic-world panel")
+        text = re.sub(r"\b[a-z]+(?:-[a-z]+){3,}\b", lambda m: m.group(0).replace("-", " "), text, flags=re.I)
     text = _HALF.sub(_half_clock, _SPOKEN.sub(_spoken_clock, text))
     text, clocks = _in_event_zone(text, vocab)
     changes = {"clocks": clocks} if clocks else {}
     notes = tuple(f"{c} at the event" for c in clocks)
-    text = re.sub(
-        r"\bwhat o'?clock\b",
-        "what time",
-        re.sub(r"\b(\d{1,2}(?::\d{2})?)\s*-?ish\b", r"around \1", text, flags=re.I),
-        flags=re.I,
-    )
+    if "ish" in text.lower():
+        text = re.sub(r"\b(\d{1,2}(?::\d{2})?)\s*-?ish\b", r"around \1", text, flags=re.I)
+    if "clock" in text.lower():
+        text = re.sub(r"\bwhat o'?clock\b", "what time", text, flags=re.I)
     text = re.sub(r"\bquestions?[- ](?:and|&)[- ]answers?\b", "Q&A", text, flags=re.I)  # "question-and-answer"
     text = re.sub(r"[^\W\d_]{5,}", lambda m: _spelled(m.group(0), vocab), text)  # "vektor serch" -> "vector search"
     ws = _HHMM.sub(r"\1 \2:\3", " ".join(_kind_noun(w) for w in text.split())).split()
@@ -826,7 +829,7 @@ def _title_span(part: str, item: Item, offset: int) -> tuple[int, int]:
     return offset + best[0].start(), offset + best[-1].end()
 
 
-_PARTS = re.compile(r"\s*(?:,|;|\?|\band\b|\bor\b|\bvs\.?|\bversus\b|\bwith\b|\bto\b|\bthan\b|\bas\b)\s*", re.I)
+_PARTS = re.compile(r"\s*(?:,|;|\?|\b(?:and|or|versus|with|to|than|as)\b|\bvs\.?)\s*", re.I)
 
 
 NOUN_OF = re.compile(r"\bthe\s+(" + REF_NOUN + r")\s+(?:of|on|about)\s+((?:[\w&@.:()'’-]+\s*){1,8})", re.I)
@@ -855,11 +858,15 @@ def _find_references(text: str, vocab: Vocabulary, loose: bool) -> tuple[tuple[I
     # ...") or standing alone between "vs", "or", "and" ("nimble vs tulib", "faiss poster or tidb poster");
     # written in lowercase in a sentence only when `loose` and not an ordinary word ("what's tulib"; "more on
     # search" is a topic)
-    alone = {re.sub(REF_NOUN + r"s?$", "", p.strip().lower()).strip() for p in _PARTS.split(text)}
+    alone = None  # the parts standing alone, worked out only for a question with such a word
     for m in re.finditer(r"[\w-]{4,}", text):
         word = m.group(0)
         item_id = vocab.title_names.get(word.lower())
-        if item_id is not None and (
+        if item_id is None:
+            continue
+        if alone is None:
+            alone = {re.sub(REF_NOUN + r"s?$", "", p.strip().lower()).strip() for p in _PARTS.split(text)}
+        if (
             (loose and word.lower() not in ordinary_words())
             or word.lower() in alone
             or (m.start() > 0 and word[:1].isupper())
@@ -1313,11 +1320,10 @@ def read_kinds(text: str, vocab: Vocabulary) -> Reading:
     return Reading(text, {"kinds": tuple(kinds)} if kinds else {}, ("kind: " + ", ".join(kinds),) if kinds else ())
 
 
-_POSSESSIVE_S = re.compile(r"['’]s$")
-
-
 def _norm(w: str) -> str:
-    return _POSSESSIVE_S.sub("", w.strip("?!,.;:()\"“”'"))
+    """A word without the punctuation around it and its possessive "'s"."""
+    w = w.strip("?!,.;:()\"“”'")
+    return w[:-2] if w.endswith(("'s", "’s")) else w
 
 
 _NOT_ORG = re.compile(
@@ -1336,14 +1342,20 @@ def read_orgs(text: str, vocab: Vocabulary) -> Reading:
     keep = [True] * len(ws)
     keys = list(vocab.orgs)
     normed = [_norm(w) for w in ws]
+    keyed = [org_key(w) for w in normed]  # an n-gram's key is its words' keys joined (org_key drops spaces)
     for n in (4, 3, 2, 1):
         for i in range(len(ws) - n + 1):
             if not all(keep[i : i + n]):
                 continue
-            phrase = " ".join(normed[i : i + n])
-            key = org_key(phrase)
+            key = "".join(keyed[i : i + n])
             org, hit = vocab.orgs.get(key), key
-            if org is None and n <= 2 and len(key) >= 6 and key not in vocab.common and phrase.lower() not in STOP:
+            if (
+                org is None
+                and n <= 2
+                and len(key) >= 6
+                and key not in vocab.common
+                and " ".join(normed[i : i + n]).lower() not in STOP
+            ):
                 match = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=87)
                 org, hit = (vocab.orgs[match[0]], match[0]) if match else (None, key)
             if org is None or (org == "Meta" and i > 0 and ws[i - 1].lower().endswith("ray-ban")):
@@ -1395,8 +1407,9 @@ def _people_spans(text: str, vocab: Vocabulary) -> list[tuple[str, int, int]]:
     found: list[tuple[str, int, int]] = []
     keep = [True] * len(ws)
     fuzzy = vocab.fuzzy_people()
-    names, surnames = (list(vocab.people), list(vocab.surnames)) if fuzzy else ([], [])
     normed = [_norm(w).lower() for w in ws]
+    # words no name slip is made of ("the data team"); an empty one (punctuation alone) counts as such
+    plain = [not w or w in GENERIC or (w in ordinary_words() and w in vocab.common) for w in normed]
     for n in (4, 3, 2, 1):
         for i in range(len(ws) - n + 1):
             if not all(keep[i : i + n]):
@@ -1404,14 +1417,9 @@ def _people_spans(text: str, vocab: Vocabulary) -> list[tuple[str, int, int]]:
             phrase = " ".join(normed[i : i + n])
             if n > 1:
                 name = vocab.people.get(phrase)
-                if (
-                    name is None
-                    and fuzzy
-                    and len(phrase) >= 8
-                    # "the data team": no name slip
-                    and not all(w in GENERIC or (w in ordinary_words() and w in vocab.common) for w in phrase.split())
-                ):
-                    match = process.extractOne(phrase, names, scorer=fuzz.ratio, score_cutoff=86)
+                if name is None and fuzzy and len(phrase) >= 8 and not all(plain[i : i + n]):
+                    near = vocab.people_by_length.near(len(phrase), 86)
+                    match = process.extractOne(phrase, near, scorer=fuzz.ratio, score_cutoff=86)
                     # as many words as the name: "is miles gordenker" is not a spelling of "miles gordenker"
                     name = vocab.people[match[0]] if match and len(match[0].split()) == n else None
             else:
@@ -1424,7 +1432,8 @@ def _people_spans(text: str, vocab: Vocabulary) -> list[tuple[str, int, int]]:
                     and phrase not in GENERIC
                     and phrase not in ordinary_words()  # "hoping" is no slip of "Hong"
                 ):
-                    match = process.extractOne(phrase, surnames, scorer=fuzz.ratio, score_cutoff=80)
+                    near = vocab.surnames_by_length.near(len(phrase), 80)
+                    match = process.extractOne(phrase, near, scorer=fuzz.ratio, score_cutoff=80)
                     name = vocab.surnames[match[0]] if match else None
             if name is None or any(name == f[0] for f in found):
                 continue
@@ -1658,22 +1667,35 @@ def read_time(text: str, vocab: Vocabulary) -> Reading:
 
 # ---------------------------------------------------------------- intent
 
+# one word boundary for every alternative: tried once per position, not once per alternative
 RECOMMEND = re.compile(
-    r"\brecommend(?:s|ed|ing)?\b|\byour recommendations?\b|\bwhat should (?:she|he|they|we|i) go see\b|"
-    r"\b(?:i'?d|i would) (?:actually |really )?enjoy\b|"
-    r"\bwon'?t waste my\b|\bwould you (?:prioriti[sz]e|pick|choose|go to|see|attend)\b|\bsuggest\w*|\bunmissable\b|\bplan my\b|"
-    r"\bget the most (?:out of|from)\b|\bfor an? \w+ (?:person|folks?|people|type)\b|\bshould (?:i|we|(?:a|an) \w+(?: \w+){0,2}|someone(?: \w+)?) (?:see|attend|go|check|catch|watch|visit|listen|hear|prioriti[sz]e|hit|"
-    r"not miss)\b|\bworth (?:seeing|attending|checking|visiting|my time|it)\b|\bmust[- ]sees?\b|\bwhat (?:do|should) i (?:attend|see|go to)\b|\bwhat should (?:she|he|they|we|my \w+) (?:go to|see|attend)\b|(?<!n't )(?<!not )\bcares? (?:mostly |most |a lot )?about\b|\bpick (?:\d+|a few|some|two|three|five)\b|\bgood for (?:beginners|newcomers|someone|me|us)\b|\bshould(?:n'?t| not) (?:i )?miss\b|\bpoint (?:a|an|me|us)\b.{0,40}\bto\b|\bwhat should (?:a|an) (?:\w+ ){1,6}?(?:go to|see|attend|catch|check out)\b|\bwould help (?:me|us)\b|\bmost (?:useful|relevant|helpful) (?:for|to) (?:me|us)\b|\b(?:fits?|suits?) me\b|\bhighlights?\b|\bpicks? for\b|\b(?:talk|poster|panel|session|one)s? (?:is|are) (?:the )?best\b|"
-    r"\bdon'?t miss\b|\bi'?m (?:into|interested in|keen on|curious about|working on|a|an)\b|"
-    r"\bfor (?:someone|somebody|people|a person|folks|me)\b|\b(?:as|being) an? \w+ (?:engineer|"
-    r"scientist|manager|researcher|person|lead|developer)\b|\bbest (?:talks|posters|sessions|ones) "
-    r"(?:for|on|about)\b|\bwhat would you (?:pick|choose)\b|\bpick for me\b|\bi care about\b|"
-    r"\bmy interests?\b|\bif i (?:only|just) have time\b|\btop picks?\b|\bwhere should i (?:go|spend|start)\b|"
-    r"\brecs\b|\bwhat should (?:a|an) \w+ (?:go to|see|attend|catch)\b|\bwhich\b.{0,40}\bshould (?:i|we|they|he|she|it be)\b|"
-    r"\bwhat(?: here)? would (?:be good|help|suit|work) (?:for )?(?:me|us|them|him|her|someone)\b|\bwhere should (?:i|we) (?:be|hang)\b|"
-    r"\bwould make (?:the |a )?(?:best|good|great)\b|\bshould (?:i|we) (?:actually |really |definitely )?sit (?:down )?(?:and|to) "
-    r"(?:listen|watch)\b|\bwhat should (?:i|we) (?:drag|take|bring) (?:them|him|her|my \w+)\b|"
-    r"\bmost (?:accessible|suitable|appropriate|approachable) (?:for|to)\b|\bwould (?:best )?suit\b|\b(?:would|will)(?:n'?t| not) (?:find|be) (?:it )?(?:boring|dull)\b",
+    r"\b(?:recommend(?:s|ed|ing)?\b|your recommendations?\b|what should (?:she|he|they|we|i) go see\b|"
+    r"(?:i'?d|i would) (?:actually |really )?enjoy\b|won'?t waste my\b|"
+    r"would you (?:prioriti[sz]e|pick|choose|go to|see|attend)\b|suggest\w*|unmissable\b|plan my\b|"
+    r"get the most (?:out of|from)\b|for an? \w+ (?:person|folks?|people|type)\b|"
+    r"should (?:i|we|(?:a|an) \w+(?: \w+){0,2}|someone(?: \w+)?) (?:see|attend|go|check|catch|watch|visit|listen|hear|prioriti[sz]e|hit|not miss)\b|"
+    r"worth (?:seeing|attending|checking|visiting|my time|it)\b|must[- ]sees?\b|"
+    r"what (?:do|should) i (?:attend|see|go to)\b|"
+    r"what should (?:she|he|they|we|my \w+) (?:go to|see|attend)\b|"
+    r"(?<!n't )(?<!not )cares? (?:mostly |most |a lot )?about\b|pick (?:\d+|a few|some|two|three|five)\b|"
+    r"good for (?:beginners|newcomers|someone|me|us)\b|should(?:n'?t| not) (?:i )?miss\b|"
+    r"point (?:a|an|me|us)\b.{0,40}\bto\b|"
+    r"what should (?:a|an) (?:\w+ ){1,6}?(?:go to|see|attend|catch|check out)\b|would help (?:me|us)\b|"
+    r"most (?:useful|relevant|helpful) (?:for|to) (?:me|us)\b|(?:fits?|suits?) me\b|highlights?\b|"
+    r"picks? for\b|(?:talk|poster|panel|session|one)s? (?:is|are) (?:the )?best\b|don'?t miss\b|"
+    r"i'?m (?:into|interested in|keen on|curious about|working on|a|an)\b|"
+    r"for (?:someone|somebody|people|a person|folks|me)\b|"
+    r"(?:as|being) an? \w+ (?:engineer|scientist|manager|researcher|person|lead|developer)\b|"
+    r"best (?:talks|posters|sessions|ones) (?:for|on|about)\b|what would you (?:pick|choose)\b|"
+    r"pick for me\b|i care about\b|my interests?\b|if i (?:only|just) have time\b|top picks?\b|"
+    r"where should i (?:go|spend|start)\b|recs\b|what should (?:a|an) \w+ (?:go to|see|attend|catch)\b|"
+    r"which\b.{0,40}\bshould (?:i|we|they|he|she|it be)\b|"
+    r"what(?: here)? would (?:be good|help|suit|work) (?:for )?(?:me|us|them|him|her|someone)\b|"
+    r"where should (?:i|we) (?:be|hang)\b|would make (?:the |a )?(?:best|good|great)\b|"
+    r"should (?:i|we) (?:actually |really |definitely )?sit (?:down )?(?:and|to) (?:listen|watch)\b|"
+    r"what should (?:i|we) (?:drag|take|bring) (?:them|him|her|my \w+)\b|"
+    r"most (?:accessible|suitable|appropriate|approachable) (?:for|to)\b|would (?:best )?suit\b|"
+    r"(?:would|will)(?:n'?t| not) (?:find|be) (?:it )?(?:boring|dull)\b)",
     re.I,
 )
 _RECOMMEND_FILLER = re.compile(

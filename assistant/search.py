@@ -34,6 +34,7 @@ from assistant.records import Filters, Hit, Intent, Label, Plan, SearchResult
 from assistant.settings import Fusion, Settings
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_LABEL = {str(label): label for label in Label}  # a dict lookup per hit, not an Enum call
 
 
 class SearchError(ValueError):
@@ -295,11 +296,13 @@ class Searcher:
             "fused": fused[rows].astype(np.float64).tolist(),
             "relevance": np.asarray(probs, dtype=np.float64).tolist(),
         }
-        terms_in = [[t_ for t_, inside in has.items() if inside[i]] for i in range(len(rows))]
+        in_order = sorted(has)
+        inside = np.array([has[t_] for t_ in in_order], dtype=bool).reshape(len(in_order), len(rows)).T.tolist()
+        columns["matched_terms"] = [[t_ for t_, y in zip(in_order, row) if y] for row in inside]
+        names = tuple(columns)
         ranked = []
-        for i, row in enumerate(pool):
-            signals = {name: col[i] for name, col in columns.items()}
-            signals["matched_terms"] = sorted(terms_in[i])
+        for i, (row, values) in enumerate(zip(pool, zip(*columns.values(), strict=True))):
+            signals = dict(zip(names, values))
             p = signals["relevance"]
             ranked.append(
                 Hit(
@@ -308,7 +311,7 @@ class Searcher:
                     rank=i + 1,
                     signals=signals,
                     relevance=p,
-                    label=Label(scoring.label(p, s.rel_match, s.rel_possible)),
+                    label=_LABEL[scoring.label(p, s.rel_match, s.rel_possible)],
                 )
             )
         if plan.people or plan.orgs:

@@ -226,6 +226,36 @@ class Vocabulary:
     def fuzzy_people(self) -> bool:
         return len(self.people) <= FUZZY_PEOPLE_MAX
 
+    @functools.cached_property
+    def people_by_length(self) -> ByLength:
+        return ByLength(tuple(self.people))
+
+    @functools.cached_property
+    def surnames_by_length(self) -> ByLength:
+        return ByLength(tuple(self.surnames))
+
+
+class ByLength:
+    """The words a string of a given length can reach a `fuzz.ratio` cutoff against, in their order.
+
+    ratio = 100 * (1 - indel / (a + b)) and indel >= |a - b|, so a word more than about a third longer or a
+    quarter shorter cannot reach 86; rapidfuzz is handed only the words that can (a window one letter wider on
+    each side than the bound, so rounding never drops a match). The first best match is the same as over all."""
+
+    def __init__(self, words: tuple[str, ...]):
+        self.words = words
+        self.lengths = np.array([len(w) for w in words], dtype=np.int64)
+        self._windows: dict[tuple[int, float], tuple[str, ...]] = {}
+
+    def near(self, length: int, cutoff: float) -> tuple[str, ...]:
+        key = (length, cutoff)
+        if key not in self._windows:
+            lo = math.floor(length * cutoff / (200 - cutoff)) - 1
+            hi = math.ceil(length * (200 - cutoff) / cutoff) + 1
+            fits = (self.lengths >= lo) & (self.lengths <= hi)
+            self._windows[key] = tuple(self.words[i] for i in np.flatnonzero(fits))
+        return self._windows[key]
+
 
 def _pairs(word: str) -> set[str]:
     """The word's letter pairs, its first and last letter paired with the word's edges: "rag" -> ^r ra ag g$."""
@@ -254,17 +284,28 @@ class NearWords:
                 for p in _pairs(w):
                     postings.setdefault(p, []).append(i)
         self.postings = {p: np.asarray(rows, dtype=np.int64) for p, rows in postings.items()}
+        self._windows: dict[tuple[int, int], tuple[np.ndarray, tuple[str, ...]]] = {}  # by length window
 
-    def candidates(self, word: str, edits: int, shortest: int, longest: int) -> list[str]:
+    def _window(self, shortest: int, longest: int) -> tuple[np.ndarray, tuple[str, ...]]:
+        """The words of `shortest` to `longest` letters (a mask and the words), worked out once per window."""
+        key = (shortest, longest)
+        if key not in self._windows:
+            fits = (self.lengths >= shortest) & (self.lengths <= longest)
+            self._windows[key] = fits, tuple(self.words[i] for i in np.flatnonzero(fits))
+        return self._windows[key]
+
+    def candidates(self, word: str, edits: int, shortest: int, longest: int) -> tuple[str, ...]:
         """The words of `shortest` to `longest` letters that may be within `edits` edits of `word`, in their order."""
+        fits, window = self._window(shortest, longest)
         pairs = _pairs(word)
-        fits = (self.lengths >= shortest) & (self.lengths <= longest)
         need = len(pairs) - 3 * edits
-        if need > 0 and self.postings:
-            found = [self.postings[p] for p in pairs if p in self.postings]
-            shared = np.bincount(np.concatenate(found), minlength=len(self.words)) if found else 0
-            fits &= shared >= need
-        return [self.words[i] for i in np.flatnonzero(fits)]
+        if need <= 0 or not self.postings:
+            return window
+        found = [self.postings[p] for p in pairs if p in self.postings]
+        if not found:
+            return ()
+        shared = np.bincount(np.concatenate(found), minlength=len(self.words))
+        return tuple(self.words[i] for i in np.flatnonzero(fits & (shared >= need)))
 
 
 @dataclass(frozen=True)

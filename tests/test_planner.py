@@ -545,5 +545,5 @@ def test_near_words_finds_exactly_what_measuring_every_word_finds():
             lo, hi = len(q) - k, len(q) + k
             every = {w for w in pool if lo <= len(w) <= hi and scorer(q, w) <= k}
             near = index.candidates(q, k, lo, hi)
-            assert set(near) <= set(pool) and near == sorted(near)  # in the vocabulary's order
+            assert set(near) <= set(pool) and list(near) == sorted(near)  # in the vocabulary's order
             assert {w for w, _, _ in process.extract(q, near, scorer=scorer, score_cutoff=k, limit=None)} == every, q
