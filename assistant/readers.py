@@ -718,22 +718,20 @@ def _best_item(
         return None
     near = {q: frozenset(_near_words(q, vocab)) for q in dict.fromkeys(pw)}
     table = vocab.titles
-    # per title: how many of the phrase's words it has (precision), and the idf mass of the title words they
-    # match against the title's whole mass (cover), every title at once
-    used = np.zeros(len(table.ids), dtype=np.int64)
-    mass = np.zeros(len(table.ids))
-    for ws in near.values():
-        hit = np.zeros(len(table.ids), dtype=bool)
-        for w in ws:
-            hit[table.postings[w][0]] = True
-        used += hit
-    for w in frozenset().union(*near.values()):
-        rows, weights = table.postings[w]
-        mass[rows] += weights
-    rows = np.flatnonzero(used >= min_precision * len(near) - 1e-9)  # the titles with enough of its words
+    # per title with any of the words: how many of the phrase's words it has (precision), and the idf mass of
+    # the title words they match against the title's whole mass (cover); titles with none are never picked
+    matched = frozenset().union(*near.values())
+    if not matched:
+        return None
+    touched, at = np.unique(np.concatenate([table.postings[w][0] for w in matched]), return_inverse=True)
+    mass = np.bincount(at, weights=np.concatenate([table.postings[w][1] for w in matched]), minlength=len(touched))
+    per_word = [np.unique(np.concatenate([table.postings[w][0] for w in ws])) for ws in near.values() if ws]
+    used = np.bincount(np.searchsorted(touched, np.concatenate(per_word)), minlength=len(touched))
+    keep = used >= min_precision * len(near) - 1e-9  # the titles with enough of its words
     if kinds:
-        rows = rows[np.isin(table.kinds[rows], kinds)]
-    precision, cover, m = used[rows] / len(near), mass[rows] / table.mass[rows], mass[rows]
+        keep &= np.isin(table.kinds[touched], kinds)
+    rows, used, mass = touched[keep], used[keep], mass[keep]
+    precision, cover, m = used / len(near), mass / table.mass[rows], mass
     # a short reference works when it names a distinctive title word ("the Iceberg talk")
     ok = (cover >= min_cover) | (short_ok & (m >= 0.75 * vocab.top_idf))
     rows, precision, cover, m = rows[ok], precision[ok], cover[ok], m[ok]

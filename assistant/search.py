@@ -266,6 +266,11 @@ class Searcher:
         bm25 = self.index.lexical.scores(terms)
         bm25 = bm25.astype(np.float64) if every else np.where(allowed, bm25, 0.0)
         timings["bm25_ms"] = (time.perf_counter() - t) * 1000
+        reachable = np.isfinite(dense) | (bm25 > 0)
+        candidates = np.flatnonzero(reachable if every else reachable & allowed)
+        # fused and ranked over the candidates alone, in row order: every other row has no score to rank (-inf
+        # dense, no BM25 match), so ranks, ties and the BM25 maximum are the same as over every row
+        dense, bm25 = dense[candidates], bm25[candidates]
         bm25_scores = np.where(bm25 > 0, bm25, -np.inf)
         fused = {
             Fusion.RRF: lambda: scoring.rrf([scoring.ranks(dense), scoring.ranks(bm25_scores)], s.rrf_k),
@@ -273,15 +278,14 @@ class Searcher:
             Fusion.BM25: lambda: bm25.astype(np.float64),
             Fusion.BLEND: lambda: scoring.blend(dense, bm25, s.blend_dense),
         }[s.fusion]()
-        reachable = np.isfinite(dense) | (bm25 > 0)
-        candidates = np.flatnonzero(reachable if every else reachable & allowed)
-        pool = scoring.top_rows(fused, candidates, pool_n).tolist()  # in fused order, ties by row
+        at = scoring.top_rows(fused, np.arange(len(candidates)), pool_n)  # in fused order, ties by row
+        pool = candidates[at].tolist()
         idf = self._query_idf(terms)
         # which query terms each pooled item contains (for term coverage): the terms' posting lists, not a
         # BM25 score over every document per term
         rows = np.asarray(pool, dtype=np.int64)
         has = {t_: self.index.lexical.contains(t_, rows) for t_ in idf if idf[t_] > 0}
-        raw = dense[rows]
+        raw = dense[at]
         ok = np.isfinite(raw)
         top_dense = float(raw[ok].max()) if ok.any() else 0.0
         d_pool = np.where(ok, raw, 0.0)
@@ -290,10 +294,10 @@ class Searcher:
         probs = scoring.relevance(features, s.rel_bias, weights)
         columns = {  # one list per signal, read row by row below (floats, not numpy scalars)
             **{f: np.asarray(v, dtype=np.float64).tolist() for f, v in features.items()},
-            "dense_rank": scoring.rank_of(dense, rows).tolist(),
-            "bm25": bm25[rows].astype(np.float64).tolist(),
-            "bm25_rank": scoring.rank_of(bm25_scores, rows).tolist(),
-            "fused": fused[rows].astype(np.float64).tolist(),
+            "dense_rank": scoring.rank_of(dense, at).tolist(),
+            "bm25": bm25[at].astype(np.float64).tolist(),
+            "bm25_rank": scoring.rank_of(bm25_scores, at).tolist(),
+            "fused": fused[at].astype(np.float64).tolist(),
             "relevance": np.asarray(probs, dtype=np.float64).tolist(),
         }
         in_order = sorted(has)

@@ -283,29 +283,40 @@ class NearWords:
             for i, w in enumerate(self.words):
                 for p in _pairs(w):
                     postings.setdefault(p, []).append(i)
-        self.postings = {p: np.asarray(rows, dtype=np.int64) for p, rows in postings.items()}
-        self._windows: dict[tuple[int, int], tuple[np.ndarray, tuple[str, ...]]] = {}  # by length window
+        # each pair's words ordered by length (then by their order), with those lengths: a length window is one
+        # slice of each posting list, found by binary search
+        self.postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        for p, rows in postings.items():
+            rows = np.asarray(rows, dtype=np.int64)
+            rows = rows[np.argsort(self.lengths[rows], kind="stable")]
+            self.postings[p] = rows, self.lengths[rows]
+        self._windows: dict[tuple[int, int], tuple[str, ...]] = {}  # a scanned vocabulary's words by length window
 
-    def _window(self, shortest: int, longest: int) -> tuple[np.ndarray, tuple[str, ...]]:
-        """The words of `shortest` to `longest` letters (a mask and the words), worked out once per window."""
+    def _window(self, shortest: int, longest: int) -> tuple[str, ...]:
+        """The words of `shortest` to `longest` letters, worked out once per window."""
         key = (shortest, longest)
         if key not in self._windows:
             fits = (self.lengths >= shortest) & (self.lengths <= longest)
-            self._windows[key] = fits, tuple(self.words[i] for i in np.flatnonzero(fits))
+            self._windows[key] = tuple(self.words[i] for i in np.flatnonzero(fits))
         return self._windows[key]
 
     def candidates(self, word: str, edits: int, shortest: int, longest: int) -> tuple[str, ...]:
         """The words of `shortest` to `longest` letters that may be within `edits` edits of `word`, in their order."""
-        fits, window = self._window(shortest, longest)
         pairs = _pairs(word)
         need = len(pairs) - 3 * edits
         if need <= 0 or not self.postings:
-            return window
-        found = [self.postings[p] for p in pairs if p in self.postings]
+            return self._window(shortest, longest)
+        found = []
+        for p in pairs:
+            if p in self.postings:
+                rows, lengths = self.postings[p]
+                a, b = np.searchsorted(lengths, (shortest, longest + 1))
+                if b > a:
+                    found.append(rows[a:b])
         if not found:
             return ()
-        shared = np.bincount(np.concatenate(found), minlength=len(self.words))
-        return tuple(self.words[i] for i in np.flatnonzero(fits & (shared >= need)))
+        rows, shared = np.unique(np.concatenate(found), return_counts=True)  # in the vocabulary's order
+        return tuple(self.words[i] for i in rows[shared >= need])
 
 
 @dataclass(frozen=True)

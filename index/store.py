@@ -89,9 +89,11 @@ class Index:
     # ------------------------------------------------------------ filters
 
     def _filters(self):
-        """Per-item arrays for filtering, built once: kind, orgs, people (casefolded), start time."""
+        """Per-item arrays for filtering, built once: a row mask per kind, rows per org and per person
+        (casefolded), start time."""
         if self._filter_arrays is None:
-            kind = np.array([i.kind for i in self.items])
+            kinds = np.array([i.kind for i in self.items])
+            kind = {k: kinds == k for k in dict.fromkeys(kinds.tolist())}  # an OR of masks, not np.isin on strings
             by_org: dict[str, list[int]] = {}
             by_person: dict[str, list[int]] = {}
             for row, item in enumerate(self.items):
@@ -126,7 +128,7 @@ class Index:
         n = len(self.items)
         mask = np.ones(n, dtype=bool)
         if kinds:
-            mask &= np.isin(kind, list(kinds))
+            mask &= np.logical_or.reduce([kind.get(k, np.zeros(n, dtype=bool)) for k in kinds])
         for names, index in ((orgs, by_org), ({p.casefold() for p in people}, by_person)):
             if names:
                 hit = np.zeros(n, dtype=bool)
