@@ -1021,6 +1021,14 @@ def launch(demo, host: str, port: int, auth, block: bool = True):
     )
 
 
+def import_gradio_aside() -> None:
+    """import_gradio() for a second thread: never while the first imports torch (index.embedder.HEAVY_IMPORTS)."""
+    from index.embedder import HEAVY_IMPORTS
+
+    with HEAVY_IMPORTS:
+        import_gradio()
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="app.py", description="Ask the agenda: the web app.")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
@@ -1058,8 +1066,9 @@ def main(argv: list[str] | None = None) -> int:
     from index.manifest import IndexMismatch
 
     t0 = time.perf_counter()
-    # gradio imports on a second thread while the index loads (Faiss and ONNX Runtime release the GIL)
-    threading.Thread(target=import_gradio, name="import-gradio", daemon=True).start()
+    # gradio imports on a second thread while the index loads (Faiss and ONNX Runtime release the GIL), never at
+    # the same time as torch (a first start exports the model)
+    threading.Thread(target=import_gradio_aside, name="import-gradio", daemon=True).start()
     try:
         settings = Settings.from_env(os.environ, corpus=Path(args.corpus) if args.corpus else None)
         assistant = Assistant.open(settings, progress=sys.stderr.isatty())

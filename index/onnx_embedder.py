@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.embedder import MINILM
+from index.embedder import HEAVY_IMPORTS, MINILM
 
 MAX_TOKENS = 256  # the model's max_seq_length (sentence_bert_config.json); tokenizer.json says 128
 MAX_ABS_DIFF = 1e-5  # largest difference to sentence-transformers an export may show on PROBES
@@ -268,9 +268,10 @@ def ensure_exported(
     models_dir.mkdir(parents=True, exist_ok=True)
     tmp = onnx_path.with_name(f".{onnx_path.stem}.tmp-{os.getpid()}.onnx")
     try:
-        exporter(src, tmp)
-        candidate = OnnxMiniLMEmbedder(models_dir, model_file=tmp, src=src)
-        diff = check_export(reference or _st_reference(src), candidate.encode_documents, PROBES, tol)
+        with HEAVY_IMPORTS:  # torch, transformers, sentence-transformers
+            exporter(src, tmp)
+            candidate = OnnxMiniLMEmbedder(models_dir, model_file=tmp, src=src)
+            diff = check_export(reference or _st_reference(src), candidate.encode_documents, PROBES, tol)
         record = ExportRecord(
             model=MINILM,
             weights_sha256=wsha,

@@ -123,3 +123,20 @@ def test_a_stand_in_imports_the_real_module_when_used():
         "print(sys.modules['colorsys'] is stand_in, stand_in.hsv_to_rgb(0, 1, 1))"  # any other name: the real one
     )
     assert out.stdout.split("\n")[:2] == ["True (0.0, 1.0, 1)", "False (1, 0.0, 0.0)"]
+
+
+def test_gradio_is_never_imported_while_torch_is():
+    """The app imports gradio on a second thread; a first start exports the model on the first (torch,
+    transformers) at the same time. Two threads importing shared modules at once can be handed a partially
+    initialized module, so the gradio thread waits while the lock the export holds is taken."""
+    code = (
+        "import sys, threading, time\n"
+        "import app\n"
+        "from index.embedder import HEAVY_IMPORTS\n"
+        "HEAVY_IMPORTS.acquire()\n"
+        "t = threading.Thread(target=app.import_gradio_aside); t.start(); time.sleep(1.0)\n"
+        "waited = 'gradio' not in sys.modules\n"
+        "HEAVY_IMPORTS.release(); t.join(120)\n"
+        "print(waited, 'gradio' in sys.modules)"
+    )
+    assert python(code).stdout.split() == ["True", "True"]

@@ -102,6 +102,24 @@ def test_a_checked_export_is_cached_by_weights_hash_and_reused(tmp_path, directi
     assert emb.export_hash == record.export_sha256[:16]
 
 
+def test_the_export_holds_the_heavy_import_lock(tmp_path, direction):
+    import threading
+
+    from index.embedder import HEAVY_IMPORTS
+
+    seen = []
+    export = tiny_exporter(direction)
+
+    def watched(src, out):
+        other = threading.Thread(target=lambda: seen.append(HEAVY_IMPORTS.acquire(blocking=False)))
+        other.start()
+        other.join()
+        export(src, out)
+
+    ox.ensure_exported(tmp_path / "models", exporter=watched, reference=constant(direction))
+    assert seen == [False]  # another thread (the app's gradio import) could not have taken it meanwhile
+
+
 def test_an_export_made_the_older_way_is_replaced_and_removed(tmp_path, direction):
     models = tmp_path / "models"
     wsha = ox.weights_hash(ox.source_dir(), models)
