@@ -1338,7 +1338,6 @@ def read_orgs(text: str, vocab: Vocabulary) -> Reading:
     found: list[str] = []
     left_out: list[str] = []
     keep = [True] * len(ws)
-    keys = list(vocab.orgs)
     normed = [_norm(w) for w in ws]
     keyed = [org_key(w) for w in normed]  # an n-gram's key is its words' keys joined (org_key drops spaces)
     for n in (4, 3, 2, 1):
@@ -1354,7 +1353,8 @@ def read_orgs(text: str, vocab: Vocabulary) -> Reading:
                 and key not in vocab.common
                 and " ".join(normed[i : i + n]).lower() not in STOP
             ):
-                match = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=87)
+                near = vocab.orgs_by_length.near(len(key), 87)
+                match = process.extractOne(key, near, scorer=fuzz.ratio, score_cutoff=87)
                 org, hit = (vocab.orgs[match[0]], match[0]) if match else (None, key)
             if org is None or (org == "Meta" and i > 0 and ws[i - 1].lower().endswith("ray-ban")):
                 continue

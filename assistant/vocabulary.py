@@ -227,6 +227,10 @@ class Vocabulary:
         return len(self.people) <= FUZZY_PEOPLE_MAX
 
     @functools.cached_property
+    def orgs_by_length(self) -> ByLength:
+        return ByLength(tuple(self.orgs))
+
+    @functools.cached_property
     def people_by_length(self) -> ByLength:
         return ByLength(tuple(self.people))
 

@@ -547,3 +547,30 @@ def test_near_words_finds_exactly_what_measuring_every_word_finds():
             near = index.candidates(q, k, lo, hi)
             assert set(near) <= set(pool) and list(near) == sorted(near)  # in the vocabulary's order
             assert {w for w, _, _ in process.extract(q, near, scorer=scorer, score_cutoff=k, limit=None)} == every, q
+
+
+def test_names_by_length_find_the_same_best_match_as_every_name():
+    """ByLength hands rapidfuzz only the names long enough or short enough to reach the cutoff: the best match,
+    first among equals, is the one found over every name."""
+    import random
+
+    from rapidfuzz import fuzz, process
+
+    from assistant.vocabulary import ByLength
+
+    rng = random.Random(7)
+    letters = "abcdefghijklmnop "
+    names = tuple("".join(rng.choice(letters) for _ in range(rng.randint(3, 24))) for _ in range(400))
+    by_length = ByLength(names)
+    for _ in range(500):
+        base = rng.choice(names)
+        q = "".join(c for c in base if rng.random() > 0.1) + "".join(
+            rng.choice(letters) for _ in range(rng.randint(0, 3))
+        )
+        for cutoff in (80, 86, 87):
+            near = by_length.near(len(q), cutoff)
+            assert set(near) <= set(names) and list(near) == [n for n in names if n in set(near)]
+            want = process.extractOne(q, names, scorer=fuzz.ratio, score_cutoff=cutoff)
+            assert process.extractOne(q, near, scorer=fuzz.ratio, score_cutoff=cutoff) == (
+                None if want is None else (want[0], want[1], near.index(want[0]))
+            ), q
