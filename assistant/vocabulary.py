@@ -240,25 +240,30 @@ class Vocabulary:
 
 
 class ByLength:
-    """The words a string of a given length can reach a `fuzz.ratio` cutoff against, in their order.
+    """Words by length: those of a length window, worked out once per window and kept in their order.
 
-    ratio = 100 * (1 - indel / (a + b)) and indel >= |a - b|, so a word more than about a third longer or a
-    quarter shorter cannot reach 86; rapidfuzz is handed only the words that can (a window one letter wider on
+    `near` is the window a string of a given length needs to reach a `fuzz.ratio` cutoff against a word:
+    ratio = 100 * (1 - indel / (a + b)) and indel >= |a - b|, so at 86 a word more than about a third longer or a
+    quarter shorter cannot reach it; rapidfuzz is handed only the words that can (a window one letter wider on
     each side than the bound, so rounding never drops a match). The first best match is the same as over all."""
 
-    def __init__(self, words: tuple[str, ...]):
-        self.words = words
-        self.lengths = np.array([len(w) for w in words], dtype=np.int64)
-        self._windows: dict[tuple[int, float], tuple[str, ...]] = {}
+    def __init__(self, words):
+        self.words = tuple(words)
+        self.lengths = np.array([len(w) for w in self.words], dtype=np.int64)
+        self._windows: dict[tuple[int, int], tuple[str, ...]] = {}
 
-    def near(self, length: int, cutoff: float) -> tuple[str, ...]:
-        key = (length, cutoff)
+    def window(self, shortest: int, longest: int) -> tuple[str, ...]:
+        """The words of `shortest` to `longest` letters."""
+        key = (shortest, longest)
         if key not in self._windows:
-            lo = math.floor(length * cutoff / (200 - cutoff)) - 1
-            hi = math.ceil(length * (200 - cutoff) / cutoff) + 1
-            fits = (self.lengths >= lo) & (self.lengths <= hi)
+            fits = (self.lengths >= shortest) & (self.lengths <= longest)
             self._windows[key] = tuple(self.words[i] for i in np.flatnonzero(fits))
         return self._windows[key]
+
+    def near(self, length: int, cutoff: float) -> tuple[str, ...]:
+        """The words a string of `length` letters can reach `cutoff` (fuzz.ratio) against."""
+        lo = math.floor(length * cutoff / (200 - cutoff)) - 1
+        return self.window(lo, math.ceil(length * (200 - cutoff) / cutoff) + 1)
 
 
 def _pairs(word: str) -> set[str]:
@@ -272,7 +277,7 @@ def _pairs(word: str) -> set[str]:
 NEAR_INDEX_MIN_WORDS = 2000
 
 
-class NearWords:
+class NearWords(ByLength):
     """Words a few edits from a given one, without measuring it against every word. An edit breaks at most three
     of a word's letter pairs (a transposition: "ab" in "xaby" -> "xbay"), so a word within k edits shares all
     but 3k of its distinct pairs; only the words that do, in the length window, are returned, for rapidfuzz to
@@ -280,8 +285,7 @@ class NearWords:
     per new word at 21.7k titles (pyvideo), where a few dozen candidates remain here."""
 
     def __init__(self, vocabulary):
-        self.words = list(vocabulary)
-        self.lengths = np.array([len(w) for w in self.words], dtype=np.int64)
+        super().__init__(vocabulary)
         postings: dict[str, list[int]] = {}
         if len(self.words) >= NEAR_INDEX_MIN_WORDS:  # a small vocabulary is scanned: no index to build
             for i, w in enumerate(self.words):
@@ -294,22 +298,13 @@ class NearWords:
             rows = np.asarray(rows, dtype=np.int64)
             rows = rows[np.argsort(self.lengths[rows], kind="stable")]
             self.postings[p] = rows, self.lengths[rows]
-        self._windows: dict[tuple[int, int], tuple[str, ...]] = {}  # a scanned vocabulary's words by length window
-
-    def _window(self, shortest: int, longest: int) -> tuple[str, ...]:
-        """The words of `shortest` to `longest` letters, worked out once per window."""
-        key = (shortest, longest)
-        if key not in self._windows:
-            fits = (self.lengths >= shortest) & (self.lengths <= longest)
-            self._windows[key] = tuple(self.words[i] for i in np.flatnonzero(fits))
-        return self._windows[key]
 
     def candidates(self, word: str, edits: int, shortest: int, longest: int) -> tuple[str, ...]:
         """The words of `shortest` to `longest` letters that may be within `edits` edits of `word`, in their order."""
         pairs = _pairs(word)
         need = len(pairs) - 3 * edits
         if need <= 0 or not self.postings:
-            return self._window(shortest, longest)
+            return self.window(shortest, longest)
         found = []
         for p in pairs:
             if p in self.postings:
