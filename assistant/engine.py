@@ -21,7 +21,7 @@ def build(settings: Settings, embedder: Embedder | None = None, progress: bool =
     items = load_items(settings.corpus)
     embedder = embedder or get_embedder(settings.model, settings.models_dir, settings.embed_backend)
     if settings.intent_examples:  # the intent examples' vectors, cached now so no question pays for them
-        ExampleIntents(embedder, settings.intent_min_similarity, settings.intent_min_margin, settings.cache_dir)
+        ExampleIntents(embedder, settings.intent_min_probability, settings.intent_sure_probability, settings.cache_dir)
     return build_index(
         items,
         settings.index_dir,

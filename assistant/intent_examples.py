@@ -3,11 +3,20 @@ they are. Written for any conference (no titles, people or orgs of one agenda): 
 is written "X" (a second one "Y"), as the classifier masks the items it finds before it compares.
 
 Labels are `Intent` values, "event:<fact>" for facts about the event itself, and "topic" for questions
-about a subject, the fallback. Evaluation wordings live elsewhere (eval/data/planner) and are never
-copied here.
+about a subject, the fallback.
+
+`all_examples()` adds the labeled wordings of eval/data/planner's development groups, masked the same way
+(`intent_wordings.jsonl`, written by `python -m eval.planner --export`). A group not yet run once is never
+exported: its first contact is the classifier's test.
 """
 
 from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+
+WORDINGS = Path(__file__).with_name("intent_wordings.jsonl")
 
 EXAMPLES: dict[str, tuple[str, ...]] = {
     "topic": (
@@ -226,3 +235,13 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "walk me through the day hour by hour",
     ),
 }
+
+
+@functools.cache
+def all_examples() -> dict[str, tuple[str, ...]]:
+    """The examples above and the masked development wordings, per label."""
+    out = {label: list(texts) for label, texts in EXAMPLES.items()}
+    for line in WORDINGS.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        out[row["label"]].append(row["text"])
+    return {label: tuple(texts) for label, texts in out.items()}

@@ -1,43 +1,53 @@
-"""What kind of question it is, by the nearest example questions: unseen wordings land near their kind.
+"""What kind of question it is, learned from labeled example questions: unseen wordings land near their kind.
 
-The readers (`assistant/readers.py`) catch the wordings their patterns know, precisely. A question none of
-them gave an intent to ("if I go to the fireside chat will I miss anything?", "is lunch provided and
-when?") is compared, by embedding, with the example questions of `assistant/intent_examples.py`, after
-the agenda items it names are masked ("if I go to X will I miss anything?"). The nearest kind wins when
-it is close enough (`min_similarity`) and closer than the nearest topical example by `min_margin`; else
-the question stays topical. Both bars are fitted on eval/data/planner/dev.jsonl only (`python -m
-eval.planner --fit`); the held-out wordings are reported, never fitted on.
+The readers (`assistant/readers.py`) catch the wordings their patterns know, precisely. Every question is
+also read by a softmax classifier (multinomial logistic regression) over the embeddings of example questions:
+the generic ones of `assistant/intent_examples.py` and the labeled wordings of eval/data/planner
+(`assistant/intent_wordings.jsonl`), each with the agenda items it names masked ("if I go to X will I miss
+anything?"). It has two bars (settings):
+- `intent_min_probability`: a question no reader gave an intent to takes the classifier's kind at this
+  probability; else it stays topical;
+- `intent_sure_probability`: a question a reader did claim takes the classifier's kind instead, when the two
+  disagree and the classifier is this sure (a reader's phrase rule that fired on a look-alike).
+Both bars were fitted on the first contact of one planner group and checked on the next
+(`python -m eval.planner_replay`, eval/results/planner.md).
 
-The classifier is one method over any `Embedder`'s `encode_queries`; the example vectors are computed
-once per model and kept in a small cache file (`EmbeddingCache`), so a cold start reads them.
+The classifier is one method over any `Embedder`'s `encode_queries`. The example vectors and the fitted
+weights are kept in small cache files, keyed by the model and the examples, so a start reads them; a logistic
+regression over embeddings is what scikit-learn's `LogisticRegression` is made for, so it fits the weights
+(imported only when it fits).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
-from assistant.intent_examples import EXAMPLES
+from assistant.intent_examples import all_examples
 from assistant.readers import TOPICAL_FRAME, asked_of, event_items, find_references, meal_slot
 from assistant.records import Intent, Plan
 from assistant.vocabulary import Vocabulary
 
 TOPIC = "topic"
+STRENGTH = 16.0  # the inverse regularization of the logistic regression (scikit-learn's C)
 
 
 @dataclass(frozen=True)
 class Guess:
     label: str  # an Intent value, "event:<fact>", or "topic"
-    similarity: float  # to the label's nearest examples (mean of the top two)
-    margin: float  # similarity minus the topical examples' similarity
+    probability: float  # the classifier's probability of the label
+    margin: float  # that probability minus the topical one
+    sure: bool = False  # at or above the bar at which it overrules a reader
 
 
 class IntentModel(Protocol):
     def classify(self, text: str, also: str = "") -> Guess | None:
-        """The kind of question, or None when no kind is near enough to say. `also`: a text the caller is
+        """The kind of question, or None when no kind is likely enough to say. `also`: a text the caller is
         about to encode (the topical search text), which a model may encode in the same batch."""
 
 
@@ -51,29 +61,38 @@ def mask_references(text: str, vocab: Vocabulary) -> tuple[str, list]:
 
 
 class ExampleIntents:
-    """Nearest-example intent classifier over an encoder (`encode_queries`)."""
+    """A softmax classifier of question kinds over an encoder (`encode_queries`), fit on example questions."""
 
     def __init__(
         self,
         embedder,
-        min_similarity: float,
-        min_margin: float,
+        min_probability: float,
+        sure_probability: float,
         cache_dir: Path | None = None,
-        examples: dict = EXAMPLES,
+        examples: dict | None = None,
     ):
         self.embedder = embedder
-        self.min_similarity, self.min_margin = min_similarity, min_margin
+        self.min_probability, self.sure_probability = min_probability, sure_probability
+        examples = all_examples() if examples is None else examples
         texts = [t for ts in examples.values() for t in ts]
-        self.labels = np.array([label for label, ts in examples.items() for _ in ts])
-        self.names = list(examples)
-        rows = [np.flatnonzero(self.labels == name) for name in self.names]
-        # each label's example rows, padded with a row of -inf (appended to the similarities) to one width
-        self._rows = np.full((len(rows), max(len(r) for r in rows)), len(texts))
-        for i, r in enumerate(rows):
-            self._rows[i, : len(r)] = r
-        self._top = np.array([min(2, len(r)) for r in rows], dtype=np.float64)
+        labels = [label for label, ts in examples.items() for _ in ts]
+        self.names = sorted(examples)
         self._topic = self.names.index(TOPIC)
-        self.vectors = self._vectors(texts, cache_dir)
+        key = hashlib.sha256(json.dumps([embedder.name, STRENGTH, texts, labels]).encode()).hexdigest()[:16]
+        path = Path(cache_dir) / "intent-examples" / f"softmax-{key}.npz" if cache_dir is not None else None
+        if path is not None and path.exists():
+            with np.load(path) as f:
+                self.weights, self.bias = f["weights"], f["bias"]
+        else:
+            self.weights, self.bias = self._fit(self._vectors(texts, cache_dir), labels)
+            if path is not None:
+                try:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    tmp = path.with_suffix(".tmp.npz")
+                    np.savez(tmp, weights=self.weights, bias=self.bias)
+                    tmp.replace(path)
+                except OSError:  # a read-only data dir: the weights are used, just not kept
+                    pass
 
     def _vectors(self, texts: list[str], cache_dir: Path | None) -> np.ndarray:
         if cache_dir is None:
@@ -84,41 +103,60 @@ class ExampleIntents:
         vectors, _ = cache.embed(texts, lambda batch, _progress: self.embedder.encode_queries(batch))
         try:
             cache.save()
-        except OSError:  # a read-only data dir: the vectors are used, just not kept
+        except OSError:
             pass
         return vectors
 
+    def _fit(self, vectors: np.ndarray, labels: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        from sklearn.linear_model import LogisticRegression
+
+        model = LogisticRegression(C=STRENGTH, max_iter=3000).fit(vectors, labels)
+        assert list(model.classes_) == self.names
+        return model.coef_.astype(np.float32), model.intercept_.astype(np.float32)
+
+    def probabilities(self, texts: list[str]) -> np.ndarray:
+        """Each text's probability per kind (rows follow `texts`, columns `names`)."""
+        q = np.asarray(self.embedder.encode_queries(texts), dtype=np.float32)
+        z = q @ self.weights.T + self.bias
+        z = np.exp(z - z.max(axis=1, keepdims=True))
+        return z / z.sum(axis=1, keepdims=True)
+
     def classify(self, text: str, also: str = "") -> Guess | None:
         guess = self.nearest(text, also)
-        if guess.similarity < self.min_similarity or guess.margin < self.min_margin:
-            return None
-        return guess
+        return guess if guess.probability >= self.min_probability else None
 
     def nearest(self, text: str, also: str = "") -> Guess:
-        """The nearest kind, however far (for fitting the bars). `also` is encoded in the same batch (one
+        """The likeliest kind, however unlikely (for fitting the bars). `also` is encoded in the same batch (one
         model call for two short texts takes about 0.75 of two calls); the encoder may keep its vector."""
-        batch = [text, also] if also and also != text else [text]
-        q = np.asarray(self.embedder.encode_queries(batch), dtype=np.float32)[0]
-        sims = np.append((self.vectors @ q).astype(np.float64), -np.inf)
-        top = np.sort(sims[self._rows], axis=1)[:, -2:]  # each label's two nearest examples
-        per = np.where(self._top == 2, top[:, 0] + top[:, 1], top[:, 1]) / self._top
-        best = int(per.argmax())  # ties: the first label
-        return Guess(self.names[best], float(per[best]), float(per[best] - per[self._topic]))
+        p = self.probabilities([text, also] if also and also != text else [text])[0]
+        best = int(p.argmax())  # ties: the first label
+        prob = float(p[best])
+        return Guess(self.names[best], prob, prob - float(p[self._topic]), prob >= self.sure_probability)
+
+
+def label_of(plan: Plan) -> str:
+    """The classifier's label for what a plan reads ("event:<fact>" for event facts)."""
+    return f"event:{plan.event_fact}" if plan.intent == Intent.EVENT else str(plan.intent)
 
 
 def by_example(plan: Plan, vocab: Vocabulary, model: IntentModel) -> Plan:
-    """The plan with the intent of the nearest examples, for a question no reader gave an intent to."""
-    if plan.intent not in (Intent.TOPIC, Intent.LIST) or plan.schedule or plan.related_to or plan.time_from:
-        return plan
+    """The plan with the classifier's kind of question: for a question no reader claimed, at the model's
+    lower bar; for one a reader claimed, only when the model is sure and says another kind."""
     masked, refs = mask_references(plan.query, vocab)
     if not [w for w in masked.split() if w != "X"]:
         return plan  # a bare title is a lookup: topical search finds it first
-    guess = model.classify(masked, also=plan.text)  # search encodes plan.text next, unless the intent changes
+    claimed = plan.intent not in (Intent.TOPIC, Intent.LIST) or bool(plan.schedule or plan.related_to or plan.time_from)
+    # search encodes plan.text next, unless the intent changes; a claimed question searches no topic
+    guess = model.classify(masked, also="" if claimed else plan.text)
     if guess is None or guess.label in (TOPIC, "list", "schedule"):
         return plan
-    note = f"read as {guess.label} by example ({guess.similarity:.2f})"
+    if claimed and not (guess.sure and guess.label != label_of(plan)):
+        return plan
+    note = f"read as {guess.label} by example ({guess.probability:.2f})"
     notes = plan.notes + (note,)
     label = guess.label
+    # what the reader read that the new kind does not keep
+    base = replace(plan, event_fact=None, schedule=(), related_to=None, targets=(), window=False) if claimed else plan
     if label.startswith("event:"):
         fact = label.split(":", 1)[1]
         if (plan.intent == Intent.LIST and fact != "schedule") or TOPICAL_FRAME.search(plan.query):
@@ -126,17 +164,23 @@ def by_example(plan: Plan, vocab: Vocabulary, model: IntentModel) -> Plan:
         ids = event_items(fact, vocab)
         if not ids:
             return plan
-        return replace(plan, intent=Intent.EVENT, event_fact=fact, schedule=ids, text="", kinds=(), notes=notes)
+        return replace(base, intent=Intent.EVENT, event_fact=fact, schedule=ids, text="", kinds=(), notes=notes)
     intent = Intent.from_str(label)
     if intent == Intent.RECOMMEND:  # "any talks on X" is a list the readers read; "I do X, what's good?" is not
-        return plan if plan.intent == Intent.LIST else replace(plan, intent=intent, notes=notes)
+        if (plan.intent == Intent.LIST and not guess.sure) or plan.targets or plan.related_to:
+            return plan
+        if plan.intent not in (Intent.TOPIC, Intent.LIST, Intent.WHO):
+            return plan
+        return replace(base, intent=intent, notes=notes)
     if intent == Intent.COMPARE and len(refs) < 2:  # search compares the best topical matches
-        return replace(plan, intent=intent, targets=tuple(i.id for i in refs), notes=notes)
+        return replace(base, intent=intent, targets=tuple(i.id for i in refs), notes=notes)
     if intent == Intent.OVERLAP and not refs:
         refs = [slot] if (slot := meal_slot(plan.query, vocab)) is not None else []
     if not refs:
         return plan  # related / about / who / when / overlap need the item the question names
+    if claimed:  # the times were the reader's reading of the question, not the named item's
+        base = replace(base, time_from=None, time_to=None)
     changes, what = asked_of(intent, refs, vocab)
     if intent not in (Intent.COMPARE, Intent.RELATED):
         changes.update(text="", kinds=())  # the named items answer: no topic, no kind filter to drop them
-    return replace(plan, **changes, notes=plan.notes + (f"{what} ({note})",))
+    return replace(base, **changes, notes=plan.notes + (f"{what} ({note})",))

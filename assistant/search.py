@@ -110,11 +110,11 @@ class Searcher:
 
     @functools.cached_property
     def intents(self) -> ExampleIntents | None:
-        """The nearest-example intent reader over this index's embedder (None when switched off)."""
+        """The intent classifier over this index's embedder (None when switched off)."""
         s = self.settings
         if not (s.planner and s.intent_examples):
             return None
-        return ExampleIntents(self.encoder, s.intent_min_similarity, s.intent_min_margin, cache_dir=s.cache_dir)
+        return ExampleIntents(self.encoder, s.intent_min_probability, s.intent_sure_probability, cache_dir=s.cache_dir)
 
     # ------------------------------------------------------------ helpers
 

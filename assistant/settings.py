@@ -43,12 +43,12 @@ class Settings:
     k_list: int = 25  # most hits for "which talks ..." list questions
     fusion: Fusion = Fusion.BLEND  # see Fusion; compared in eval/results
     planner: bool = True  # read filters and schedule questions from the wording
-    # Questions no reader gave an intent to take the intent of the nearest example questions
-    # (assistant/intents.py) when those are this similar, and this much closer than the topical examples.
-    # Fitted on eval/data/planner/dev.jsonl only (`python -m eval.planner --fit`).
+    # The intent classifier (assistant/intents.py): a question no reader gave an intent to takes its kind at
+    # this probability; one a reader claimed takes it only at the sure bar, when the two disagree. Fitted on
+    # the first contact of planner group P, checked on Q's (`python -m eval.planner_replay`).
     intent_examples: bool = True
-    intent_min_similarity: float = 0.45
-    intent_min_margin: float = 0.0
+    intent_min_probability: float = 0.5
+    intent_sure_probability: float = 0.95
     blend_dense: float = 0.8  # weight of the dense score in "blend"
     rrf_k: int = 60  # RRF constant (Cormack et al. 2009)
     # Relevance: P(relevant) = sigmoid(b + w_dense * cosine + w_cov * coverage + w_top * cosine_gap), each
