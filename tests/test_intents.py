@@ -74,7 +74,9 @@ def test_reader_intents_are_overruled_only_by_a_sure_model_that_disagrees(vocab)
     assert by_example(listed, vocab, Always("recommend", sure=True)).intent == Intent.RECOMMEND
     assert by_example(plan_query("vector search at scale", vocab), vocab, Always(None)).intent == Intent.TOPIC
     # a bare title is a lookup, not a question of some kind
-    assert by_example(plan_query("Zero-Copy Cloning", vocab), vocab, Always("compare", sure=True)).intent == Intent.TOPIC
+    assert (
+        by_example(plan_query("Zero-Copy Cloning", vocab), vocab, Always("compare", sure=True)).intent == Intent.TOPIC
+    )
 
 
 def test_structural_readings(vocab):
