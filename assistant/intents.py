@@ -41,7 +41,6 @@ STRENGTH = 16.0  # the inverse regularization of the logistic regression (scikit
 class Guess:
     label: str  # an Intent value, "event:<fact>", or "topic"
     probability: float  # the classifier's probability of the label
-    margin: float  # that probability minus the topical one
     sure: bool = False  # at or above the bar at which it overrules a reader
 
 
@@ -77,7 +76,6 @@ class ExampleIntents:
         texts = [t for ts in examples.values() for t in ts]
         labels = [label for label, ts in examples.items() for _ in ts]
         self.names = sorted(examples)
-        self._topic = self.names.index(TOPIC)
         key = hashlib.sha256(json.dumps([embedder.name, STRENGTH, texts, labels]).encode()).hexdigest()[:16]
         path = Path(cache_dir) / "intent-examples" / f"softmax-{key}.npz" if cache_dir is not None else None
         if path is not None and path.exists():
@@ -103,7 +101,7 @@ class ExampleIntents:
         vectors, _ = cache.embed(texts, lambda batch, _progress: self.embedder.encode_queries(batch))
         try:
             cache.save()
-        except OSError:
+        except OSError:  # a read-only data dir: the vectors are used, just not kept
             pass
         return vectors
 
@@ -122,16 +120,16 @@ class ExampleIntents:
         return z / z.sum(axis=1, keepdims=True)
 
     def classify(self, text: str, also: str = "") -> Guess | None:
-        guess = self.nearest(text, also)
+        guess = self.likeliest(text, also)
         return guess if guess.probability >= self.min_probability else None
 
-    def nearest(self, text: str, also: str = "") -> Guess:
+    def likeliest(self, text: str, also: str = "") -> Guess:
         """The likeliest kind, however unlikely (for fitting the bars). `also` is encoded in the same batch (one
         model call for two short texts takes about 0.75 of two calls); the encoder may keep its vector."""
         p = self.probabilities([text, also] if also and also != text else [text])[0]
         best = int(p.argmax())  # ties: the first label
         prob = float(p[best])
-        return Guess(self.names[best], prob, prob - float(p[self._topic]), prob >= self.sure_probability)
+        return Guess(self.names[best], prob, prob >= self.sure_probability)
 
 
 def label_of(plan: Plan) -> str:
@@ -167,11 +165,9 @@ def by_example(plan: Plan, vocab: Vocabulary, model: IntentModel) -> Plan:
         return replace(base, intent=Intent.EVENT, event_fact=fact, schedule=ids, text="", kinds=(), notes=notes)
     intent = Intent.from_str(label)
     if intent == Intent.RECOMMEND:  # "any talks on X" is a list the readers read; "I do X, what's good?" is not
-        if (plan.intent == Intent.LIST and not guess.sure) or plan.targets or plan.related_to:
-            return plan
-        if plan.intent not in (Intent.TOPIC, Intent.LIST, Intent.WHO):
-            return plan
-        return replace(base, intent=intent, notes=notes)
+        if plan.intent not in (Intent.TOPIC, Intent.LIST, Intent.WHO) or plan.targets or plan.related_to:
+            return plan  # advice names no item
+        return plan if plan.intent == Intent.LIST and not guess.sure else replace(base, intent=intent, notes=notes)
     if intent == Intent.COMPARE and len(refs) < 2:  # search compares the best topical matches
         return replace(base, intent=intent, targets=tuple(i.id for i in refs), notes=notes)
     if intent == Intent.OVERLAP and not refs:

@@ -49,7 +49,6 @@ def child(group: str, fit: bool, min_bar: float, sure_bar: float) -> dict:
         sys.modules[name] = module
         spec.loader.exec_module(module)
     from assistant.engine import open_searcher
-    from assistant.planner import plan_query
     from assistant.settings import Settings
 
     planner = sys.modules["eval.planner"]
@@ -63,7 +62,6 @@ def child(group: str, fit: bool, min_bar: float, sure_bar: float) -> dict:
     examples = planner.examples_without({g: wordings[g] for g in order[: order.index(group)]}, None)
     model = intents.ExampleIntents(searcher.index.embedder, min_bar, sure_bar, settings.cache_dir, examples)
     rows = planner.load_wordings(planner.group_files()[group])
-    readers = [plan_query(r["text"], vocab, None) for r in rows]
     memo = {}
 
     class Barred:  # the model's guesses, once per text, under other bars
@@ -72,34 +70,19 @@ def child(group: str, fit: bool, min_bar: float, sure_bar: float) -> dict:
 
         def classify(self, text, also=""):
             if text not in memo:
-                memo[text] = model.nearest(text)
+                memo[text] = model.likeliest(text)
             g = memo[text]
-            return (
-                intents.Guess(g.label, g.probability, g.margin, g.probability >= self.hi)
-                if g.probability >= self.lo
-                else None
-            )
+            return intents.Guess(g.label, g.probability, g.probability >= self.hi) if g.probability >= self.lo else None
 
-    def per_intent(lo, hi):
-        per = {}
-        for r, plan in zip(rows, readers):
-            ok = planner.wording_right(r, intents.by_example(plan, vocab, Barred(lo, hi)))
-            a, n = per.get(r["intent"], (0, 0))
-            per[r["intent"]] = (a + ok, n + 1)
-        return per
-
-    alone = {}
-    for r, plan in zip(rows, readers):
-        a, n = alone.get(r["intent"], (0, 0))
-        alone[r["intent"]] = (a + planner.wording_right(r, plan), n + 1)
+    alone, _ = planner.score(rows, vocab, None)
     grid = [(lo, hi) for lo in MIN_BARS for hi in SURE_BARS if hi > lo] if fit else [(min_bar, sure_bar)]
-    results = {f"{lo} {hi}": per_intent(lo, hi) for lo, hi in grid}
+    results = {f"{lo} {hi}": planner.score(rows, vocab, Barred(lo, hi))[0] for lo, hi in grid}
     return {"alone": alone, "results": results, "examples": sum(len(v) for v in examples.values())}
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m eval.planner_replay", description=(__doc__ or "").split("\n\n")[0])
-    ap.add_argument("group", help="a planner group's letter, B-Q")
+    ap.add_argument("group", help="a planner group's letter, B-R")
     ap.add_argument("--at", help="the commit whose readers read it (default: just before the group was added)")
     ap.add_argument("--fit", action="store_true", help="try every pair of bars")
     ap.add_argument("--child", help=argparse.SUPPRESS)
