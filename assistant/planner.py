@@ -51,8 +51,8 @@ READERS = (
 
 
 def plan_query(query: str, vocab: Vocabulary, intents: IntentModel | None = None) -> Plan:
-    """The plan of a question; with `intents`, a question no reader gave an intent to takes the intent of
-    the nearest example questions (assistant/intents.py)."""
+    """The plan of a question; with `intents`, the intent classifier (assistant/intents.py) gives a kind to a
+    question no reader claimed, and overrules a reader when it is sure and disagrees."""
     q = squash(clean_text(query))
     text, fields, notes = q, {}, []
     for reader in READERS:
