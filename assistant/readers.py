@@ -81,6 +81,11 @@ CHAT = {  # chat spellings of the words the readers key on, as attendees type th
     "n": "and",
     "brekkie": "breakfast",
     "arvo": "afternoon",
+    "um": "",  # dictation fillers
+    "umm": "",
+    "uh": "",
+    "uhh": "",
+    "erm": "",
 }
 _CHAT_WORD = re.compile(
     r"(?<![\w'/-])(?:" + "|".join(map(re.escape, CHAT)) + r")(?![\w'/-])"
@@ -318,6 +323,10 @@ def read_spelling(text: str, vocab: Vocabulary) -> Reading:
     Data 2025") read as "the event", so the readers after this one see one word for each."""
     text = _PAST.sub(_past_clock, _CHAT_WORD.sub(lambda m: CHAT[m.group(0)], text))
     # each rewrite below runs only where its words are (a substring test costs far less than a regex pass)
+    if "too" in text.lower():  # dictation: "from too to three" is "from two to three"
+        text = re.sub(
+            r"\btoo(?=\s+(?:to|till|until|and|or|-)\s+(?:\d|" + "|".join(_NUMBERS) + r"))", "two", text, flags=re.I
+        )
     if "one by one" in text.lower():
         text = re.sub(r"\bone by one\b", "in turn", text, flags=re.I)  # not "by one (o'clock)"
     if text.count("-") >= 3:  # a title said as one hyphenated word ("the infra-in-an-agentic-world panel")
@@ -921,6 +930,13 @@ def _named_references(text: str, vocab: Vocabulary) -> tuple[tuple[Item, int, in
             add(item, *_title_span(m.group(0), item, m.start()))
     for m in POSSESSIVE.finditer(text):  # "gade's talk", "krishna gade's observability talk"
         add(_speaker_item(m.group(0), vocab), m.start(), m.end())
+    # "fiddler talk speaker", "the talk of the Snowflake about RAG": the one item of that org, named from its
+    # first word that is not a question's ("when is the snowflake talk"); people are read_references' to read
+    for m in (*FIRST_X.finditer(text), *NOUN_OF.finditer(text)):
+        item = None if people_spans(m.group(0), vocab) else _speaker_item(m.group(0), vocab)
+        if item is not None:
+            first = next((w for w in re.finditer(r"[\w&@.'’-]+", m.group(0)) if w.group(0).lower() not in STOP), None)
+            add(item, m.start() + (first.start() if first else 0), m.end())
     tokens = list(WORD.finditer(text.lower()))
     for n in (3, 2, 1):  # a short title said whole, with no noun ("the q&a", "does the event welcome overlap")
         for i in range(len(tokens) - n + 1):
@@ -1727,7 +1743,11 @@ def read_intent(text: str, vocab: Vocabulary) -> Reading:
         low,
     ):
         return Reading(text, {"intent": Intent.WHO})
-    if re.match(r"^(?:when|what time|at what time|(?:at )?what hour)\b(?! it comes to)", low):
+    # not "when I only have one slot free, which talk...": a clause ("when I ..."), not a question ("when do I ...")
+    if re.match(
+        r"^(?:when|what time|at what time|(?:at )?what hour)\b(?! it comes to)(?!\s+(?:i|we)\s+(?!can|could|should|need|have to|must)\w)",
+        low,
+    ):
         return Reading(text, {"intent": Intent.WHEN})
     changes: dict = {}
     if (

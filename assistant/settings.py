@@ -48,7 +48,7 @@ class Settings:
     # the first contact of planner group P, checked on Q's (`python -m eval.planner_replay`).
     intent_examples: bool = True
     intent_min_probability: float = 0.5
-    intent_sure_probability: float = 0.95
+    intent_sure_probability: float = 0.8
     blend_dense: float = 0.8  # weight of the dense score in "blend"
     rrf_k: int = 60  # RRF constant (Cormack et al. 2009)
     # Relevance: P(relevant) = sigmoid(b + w_dense * cosine + w_cov * coverage + w_top * cosine_gap), each

@@ -137,6 +137,15 @@ Sets of wordings:
                nearest-example reader: 0.881 overall on first contact, against 0.858 for the code before the
                classifier on the same wordings (lowest: overlap 0.75, about 0.81; compare, event, recommend,
                topic and who 0.875; the rest 0.94). It is a development set now: the classifier learns from it
+  S            eval/data/planner/heldout18.jsonl: written afterwards by someone who saw none of the above, in
+               ten more voices (search-engine keywords, a recruiter, a founder, speech-to-text with filler words
+               and homophones, Brazilian Portuguese and Mandarin word order, a sarcastic attendee, a Slack
+               message to a colleague, a retiree who describes items by what they do, a rushed attendee asking
+               two things at once), and run once with everything frozen, after the classifier learned n-grams
+               besides the embedding: 0.864 overall on first contact, against 0.824 for the code before it on the
+               same wordings (lowest: compare 0.69; schedule and who 0.75; when 0.81). Readers alone read it
+               0.750, the lowest yet: items described by what they do ("the talk about the computer making
+               silent mistakes"), which no reader reads as named. It is a development set now
   independent  eval/data/independent: the retrieval set's 89 questions, checked by their type (below);
                its planner misses were listed in an earlier report, so it is not clean either
 
@@ -166,7 +175,7 @@ from assistant.planner import Vocabulary, plan_query
 from eval.retrieval import DATA, INDEPENDENT, load_queries, publish
 
 PLANNER = DATA / "planner"
-GROUPS = "BCDEFGHIJKLMNOPQR"  # the fresh groups in the order written: heldout.jsonl, heldout2.jsonl, ... (A is dev)
+GROUPS = "BCDEFGHIJKLMNOPQRS"  # the fresh groups in the order written: heldout.jsonl, heldout2.jsonl, ... (A is dev)
 ANSWERED = 5  # the latest groups whose wordings are also asked of the answerer
 TOPICAL = {"topic", "list", "recommend"}
 

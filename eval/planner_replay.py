@@ -76,8 +76,13 @@ def child(group: str, fit: bool, min_bar: float, sure_bar: float) -> dict:
 
     alone, _ = planner.score(rows, vocab, None)
     grid = [(lo, hi) for lo in MIN_BARS for hi in SURE_BARS if hi > lo] if fit else [(min_bar, sure_bar)]
-    results = {f"{lo} {hi}": planner.score(rows, vocab, Barred(lo, hi))[0] for lo, hi in grid}
-    return {"alone": alone, "results": results, "examples": sum(len(v) for v in examples.values())}
+    scored = {f"{lo} {hi}": planner.score(rows, vocab, Barred(lo, hi)) for lo, hi in grid}
+    results = {bars: per for bars, (per, _) in scored.items()}
+    wrong = {
+        bars: [w[:4] + (str(memo.get(intents.mask_references(w[2], vocab)[0], "")),) for w in ws]
+        for bars, (_, ws) in scored.items()
+    }
+    return {"alone": alone, "results": results, "wrong": wrong, "examples": sum(len(v) for v in examples.values())}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -85,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("group", help="a planner group's letter, B-R")
     ap.add_argument("--at", help="the commit whose readers read it (default: just before the group was added)")
     ap.add_argument("--fit", action="store_true", help="try every pair of bars")
+    ap.add_argument("--show", action="store_true", help="list the wordings read wrong at the best bars")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--bars", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -123,6 +129,9 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"  bars {bars}: {a}/{n} ({a / n:.3f}){'  <- best' if bars == best[0] and args.fit else ''}; misses: {low}"
         )
+    if args.show:
+        for wid, label, text, read, guess in out["wrong"][best[0]]:
+            print(f"  {wid} {label} read as {read} ({guess}): {text}")
     return 0
 
 

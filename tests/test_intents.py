@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from assistant.intent_examples import EXAMPLES, WORDINGS, all_examples
-from assistant.intents import ExampleIntents, Guess, by_example, mask_references
+from assistant.intents import ExampleIntents, Guess, NGrams, by_example, char_grams, mask_references, word_grams
 from assistant.lexicon import ordinary_words
 from assistant.planner import Vocabulary, plan_query
 from assistant.records import Intent
@@ -36,6 +36,24 @@ def test_items_are_masked_before_classifying(vocab):
     # an ordinary word of one title is not an item name in lowercase ("search"), a made-up name is ("tulib")
     assert mask_references("more stuff on vector search", vocab)[1] == []
     assert "search" in ordinary_words() and "tulib" not in ordinary_words()
+
+
+def test_a_sure_topic_or_list_overrules_a_reader(vocab):
+    """ "who here works on X?" asks for a topic; "who's got posters up? the whole list" for every poster."""
+    before = plan_query("who here is doing stuff on stragglers in training", vocab)
+    assert before.intent == Intent.WHO
+    plan = by_example(before, vocab, Always("topic", sure=True))
+    assert plan.intent == Intent.TOPIC and "stragglers" in plan.text and "by example" in plan.notes[-1]
+    assert by_example(before, vocab, Always("topic")) == before  # not sure: the reader stands
+    # an item named: the reader's reading of it stands, whatever the model says
+    named = plan_query("when is the fireside chat", vocab)
+    assert by_example(named, vocab, Always("topic", sure=True)) == named
+    plan = by_example(plan_query("when do the posters go up", vocab), vocab, Always("list", sure=True))
+    assert plan.intent == Intent.LIST and plan.whole_list and plan.kinds == ("poster",) and plan.text == ""
+    assert plan.event_fact is None and plan.schedule == ()
+    # a question no reader claimed is left as it is: it is already topical
+    topical = plan_query("vector search at scale", vocab)
+    assert by_example(topical, vocab, Always("list", sure=True)) == topical
 
 
 @pytest.mark.parametrize(
@@ -234,6 +252,36 @@ def test_the_classifier_learns_its_examples_and_keeps_its_weights(tmp_path):
     other = dict(SMALL, when=SMALL["when"] + ("at what hour is X",))
     ExampleIntents(again_enc, 0.5, 0.95, cache_dir=tmp_path, examples=other)
     assert again_enc.calls and len(list((tmp_path / "intent-examples").glob("softmax-*.npz"))) == 2
+
+
+def test_ngram_weights_are_scikit_learns_tfidf():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    train = ["When is X?", "who  speaks at X", "wen is the brake", "Qui présente X ?", "a b c", "I go to X; when?"]
+    test = ["when's X", "WHO speaks", "a", "présente   X à", "nothing known here zzz", ""]
+    for analyzer, grams, mine in (("word", (1, 2), word_grams), ("char_wb", (2, 5), char_grams)):
+        tfidf = TfidfVectorizer(analyzer=analyzer, ngram_range=grams, sublinear_tf=True, min_df=1).fit(train)
+        ours = NGrams(mine, tfidf.vocabulary_, tfidf.idf_)
+        expected = tfidf.transform(test).toarray()
+        for text, row in zip(test, expected):
+            got = np.zeros_like(row)
+            cols, vals = ours.weights(text)
+            got[cols] = vals
+            assert np.allclose(got, row), (analyzer, text)
+
+
+def test_the_classifier_reads_small_words_and_slips():
+    """The n-grams keep what decides a kind: a question word the embedding barely weighs, typed with a slip.
+    Here the encoder says nothing (one vector for every text), so the n-grams alone must decide."""
+
+    class Blind:
+        name, dim = "blind", 8
+
+        def encode_queries(self, texts):
+            return np.ones((len(texts), self.dim), np.float32) / np.sqrt(self.dim)
+
+    model = ExampleIntents(Blind(), 0.5, 0.95, examples=SMALL)
+    assert model.likeliest("wehn is X").label == "when" and model.likeliest("whoo presents X").label == "who"
 
 
 def test_examples_cover_every_label(real_searcher):
