@@ -36,7 +36,19 @@ from typing import Protocol
 import numpy as np
 
 from assistant.intent_examples import all_examples
-from assistant.readers import TOPICAL_FRAME, asked_of, event_items, find_references, meal_slot, read_kinds
+from assistant.readers import (
+    ONE_ITEM,
+    TOPICAL_FRAME,
+    asked_of,
+    described_item,
+    event_items,
+    find_references,
+    meal_slot,
+    people_spans,
+    read_kinds,
+    sessions_of,
+    their_item,
+)
 from assistant.records import Intent, Plan
 from assistant.vocabulary import Vocabulary
 
@@ -251,8 +263,18 @@ def by_example(plan: Plan, vocab: Vocabulary, model: IntentModel) -> Plan:
         return replace(base, intent=intent, targets=tuple(i.id for i in refs), notes=notes)
     if intent == Intent.OVERLAP and not refs:
         refs = [slot] if (slot := meal_slot(plan.query, vocab)) is not None else []
-    if not refs:
-        return plan  # related / about / who / when / overlap need the item the question names
+    if not refs and intent in ONE_ITEM:  # "what treats the talk of Jeff Hollan?": a person's one talk, then
+        spans = people_spans(plan.query, vocab)  # (for when and about) the sessions they share, as the readers do
+        item = their_item(vocab, {name.casefold() for name, _, _ in spans}) if spans else None
+        if item is not None:
+            refs = [item]
+            if intent in (Intent.WHEN, Intent.ABOUT):
+                refs += [i for name, _, _ in spans for i in sessions_of(name, vocab) if i not in refs]
+    if not refs:  # related / about / who / when / overlap need the item the question names, or describes
+        what = described_item(plan.query) if intent in ONE_ITEM and not claimed else ""
+        if not what:
+            return plan  # a reader's reading stands: the item asked of is unknown
+        return replace(plan, intent=intent, described=what, notes=notes)  # search finds it (Searcher.described)
     if claimed:  # the times were the reader's reading of the question, not the named item's
         base = replace(base, time_from=None, time_to=None)
     changes, what = asked_of(intent, refs, vocab)

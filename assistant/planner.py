@@ -17,9 +17,11 @@ from corpus.normalize import clean_text, squash
 
 from assistant.intents import IntentModel, by_example
 from assistant.readers import (
+    ONE_ITEM,
     PART_OF_DAY,
     TALK_WORDS,
     TOPICAL_FRAME,
+    described_item,
     read_asked_part,
     read_event,
     read_intent,
@@ -118,6 +120,9 @@ def settle(plan: Plan, vocab: Vocabulary) -> Plan:
             )
         else:
             changes.update(kinds=(), scheduled_only=True, notes=plan.notes + ("items with a time slot only",))
+    if plan.intent in ONE_ITEM and not (plan.targets or plan.related_to or plan.schedule):
+        if what := described_item(plan.query):  # "who gives the talk about ...?": search finds the item
+            changes["described"] = what
     scheduled_only = changes.get("scheduled_only", plan.scheduled_only)
     generic = GENERIC - {"poster", "posters", "panel", "panels", "talk", "talks"} if scheduled_only else GENERIC
     topical = [w for w in words(plan.text) if w not in generic]

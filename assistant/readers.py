@@ -1051,7 +1051,7 @@ def read_references(text: str, vocab: Vocabulary) -> Reading:
         else:
             items = [r[0] for r in refs]
             if intent in (Intent.WHEN, Intent.ABOUT):  # "when is shishir on": their talk, then shared sessions
-                items += [i for r in refs if r[0] in by for i in _sessions_of(by[r[0]], vocab) if i not in items]
+                items += [i for r in refs if r[0] in by for i in sessions_of(by[r[0]], vocab) if i not in items]
             changes, note = asked_of(intent, items, vocab)
         keep = intent in (Intent.COMPARE, Intent.RELATED, Intent.ABOUT)  # what is asked ("compare A and B on cost")
         notes = (note, *(f"person: {by[r[0]]}" for r in refs if r[0] in by))
@@ -1111,7 +1111,7 @@ def _related_cue(text: str, refs: list) -> bool:
     return False
 
 
-def _sessions_of(name: str, vocab: Vocabulary) -> list[Item]:
+def sessions_of(name: str, vocab: Vocabulary) -> list[Item]:
     return [i for i in vocab.program if name in i.names()]
 
 
@@ -1129,6 +1129,25 @@ def _side_items(text: str, refs: list, vocab: Vocabulary) -> list[Item]:
         if item is not None:
             found.append(item)
     return found
+
+
+ONE_ITEM = (Intent.WHO, Intent.ABOUT, Intent.WHEN, Intent.OVERLAP, Intent.RELATED)  # asked of one item
+_DESCRIBED = re.compile(
+    r"\b(?:the|that|this)\s+" + REF_NOUN + r"\s+(?:about|on|where|that|which|with|of|covering|explaining|discussing)"
+    r"\s+(?P<what>(?:(?!\s(?:or|vs\.?|versus|and then|is there|are there|what|who|when)\s)[^?!.;:,(])+)",
+    re.I,
+)
+
+
+def described_item(text: str) -> str:
+    """The words describing one item a question names by what it does ("who gives the talk about the computer
+    making silent mistakes?": "the computer making silent mistakes"); "" when it describes none, or two ("the
+    one about X or the one about Y"), or says only a topic: fewer than three words of substance ("the talk
+    about AI agents" could be any of several)."""
+    found = [m.group("what").strip(" -") for m in _DESCRIBED.finditer(text)]
+    if len(found) != 1 or len([w for w in words(found[0]) if w not in STOP | GENERIC]) < 3:
+        return ""
+    return found[0]
 
 
 def asked_of(intent: Intent, items: list[Item], vocab: Vocabulary) -> tuple[dict, str]:

@@ -63,6 +63,9 @@ class Plan:
     window: bool = False  # the schedule is a time window (every overlapping item)
     # clocks said in another time zone, as read here ("7pm my time (Europe/London): 11:00")
     clocks: tuple[str, ...] = ()
+    # the words describing the one item a question asks of without naming it ("who gives the talk about the computer
+    # making silent mistakes?"); search finds that item (Searcher.described)
+    described: str = ""
 
     @property
     def filtered(self) -> bool:

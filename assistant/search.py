@@ -29,7 +29,7 @@ from index.text import bm25_text
 from assistant import scoring
 from assistant.intents import ExampleIntents
 from assistant.planner import GENERIC, PART_OF_DAY, STOP, Vocabulary, plan_query
-from assistant.readers import find_references
+from assistant.readers import asked_of, find_references
 from assistant.records import Filters, Hit, Intent, Label, Plan, SearchResult
 from assistant.settings import Fusion, Settings
 
@@ -203,6 +203,7 @@ class Searcher:
         k = check_k(k if k_given else s.k)
         plan = plan_query(q, self.vocab, self.intents) if s.planner else Plan(query=q, text=q)
         plan = self._merge(plan, filters)
+        plan = self.described(plan)
         if notes:
             plan = replace(plan, notes=plan.notes + tuple(notes))
         timings = {"plan_ms": (time.perf_counter() - t0) * 1000}
@@ -234,6 +235,26 @@ class Searcher:
                 plan = replace(plan, notes=plan.notes + (f"showing {limit} of {len(rows)}",))
             return SearchResult(plan, hits, ranked=hits, timings=timings, total=len(rows))
         return self._topical(plan, allowed, k, limit, timings, t0)
+
+    def described(self, plan: Plan) -> Plan:
+        """A question about one item it describes instead of naming ("who gives the talk about the computer making
+        silent mistakes?"): asked of that item when the likeliest of search's best three for the description is
+        a match, and likelier than the next by `described_margin`; else a topical question (the people of the
+        matches, for "who")."""
+        if not plan.described or plan.targets or plan.related_to:
+            return plan
+        allowed = self._allowed(replace(plan, scheduled_only=False))
+        found = self._topical(replace(plan, intent=Intent.TOPIC, text=plan.described), allowed, 3, 3, {}, 0.0)
+        best = sorted(found.ranked[:3], key=lambda h: -(h.relevance or 0.0))
+        chances = [h.relevance or 0.0 for h in best] + [0.0]
+        matches = [best[0].item] if best and best[0].label == Label.MATCH else []
+        if not matches or chances[0] - chances[1] < self.settings.described_margin:
+            kept = plan.intent if plan.intent in (Intent.WHO, Intent.WHEN) else Intent.TOPIC
+            return replace(plan, intent=kept, described="", notes=plan.notes + ("no one item matches the description",))
+        changes, what = asked_of(plan.intent, matches, self.vocab)
+        if plan.intent != Intent.RELATED:
+            changes.update(text="", kinds=(), scheduled_only=False)  # the item answers: no topic, no filter
+        return replace(plan, **changes, notes=plan.notes + (f"{what} (the item described)",))
 
     def _compare_best(self, plan: Plan, allowed) -> Plan:
         """ "How do the two posters on X differ?": the named item(s), then the best topical matches, up to two."""

@@ -45,10 +45,13 @@ class Settings:
     planner: bool = True  # read filters and schedule questions from the wording
     # The intent classifier (assistant/intents.py): a question no reader gave an intent to takes its kind at
     # this probability; one a reader claimed takes it only at the sure bar, when the two disagree. Fitted on
-    # the first contact of planner group P, checked on Q's (`python -m eval.planner_replay`).
+    # the first contact of planner group P, checked on Q's and R's (`python -m eval.planner_replay`).
     intent_examples: bool = True
     intent_min_probability: float = 0.5
     intent_sure_probability: float = 0.8
+    # An item described, not named ("the talk about the computer making silent mistakes"): the likeliest of the
+    # description's best three hits, when a match and this much likelier than the next (fit on planner groups A-S)
+    described_margin: float = 0.1
     blend_dense: float = 0.8  # weight of the dense score in "blend"
     rrf_k: int = 60  # RRF constant (Cormack et al. 2009)
     # Relevance: P(relevant) = sigmoid(b + w_dense * cosine + w_cov * coverage + w_top * cosine_gap), each

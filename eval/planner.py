@@ -233,12 +233,14 @@ def type_right(qtype: str, plan) -> bool:
     return True
 
 
-def score(rows: list[dict], vocab: Vocabulary, intents=None) -> tuple[dict, list]:
-    """(per label: (right, n)), and the wrong ones; rows are wordings or typed questions."""
+def score(rows: list[dict], vocab: Vocabulary, intents=None, described=None) -> tuple[dict, list]:
+    """(per label: (right, n)), and the wrong ones; rows are wordings or typed questions. `described`: what
+    search does with a plan whose item is described, not named (`Searcher.described`)."""
     per, wrong = defaultdict(list), []
     for r in rows:
         text, label = (r["text"], r["intent"]) if "intent" in r else (r["query"], r["type"])
         plan = plan_query(text, vocab, intents)
+        plan = described(plan) if described is not None else plan
         ok = wording_right(r, plan) if "intent" in r else type_right(label, plan)
         per[label].append(ok)
         if not ok:
@@ -337,8 +339,8 @@ def main(argv: list[str] | None = None) -> int:
                 cache_dir=settings.cache_dir,
                 examples=examples_without(wordings, g),
             )
-        rules, _ = score(rows, vocab, None)
-        both, wrong = score(rows, vocab, model)
+        rules, _ = score(rows, vocab, None, searcher.described)
+        both, wrong = score(rows, vocab, model, searcher.described)
         lines += table_lines(name, {"readers alone": rules, "readers + classifier": both})
         wrong_all[name] = wrong
     lines += ["## Read wrong (readers + classifier)", ""]

@@ -331,3 +331,47 @@ def test_search_text_encoded_with_the_intent_text(fake_searcher):
         fake_searcher.encoder.embedder = inner
     assert res.plan.orgs == ("Meta",) and res.hits and res.plan.text not in calls[0][0]
     assert len(calls) == 1 and len(calls[0]) == 2 and res.plan.text == calls[0][1], calls
+
+
+def test_an_item_described_by_what_it_does():
+    from assistant.readers import described_item
+
+    what = described_item("Who is the person giving the talk about the computer helping people get at the warehouse?")
+    assert what == "the computer helping people get at the warehouse"
+    assert described_item("I enjoyed the one about customer feedback with a chatty program. Others like it?") == (
+        "customer feedback with a chatty program"
+    )
+    assert described_item("when is the talk on agents") == ""  # a topic describes no one item
+    assert described_item("who is giving the talk about AI agents?") == ""
+    assert described_item("the one about silent mistakes or the one about the real world?") == ""  # two items
+    assert described_item("who works on data quality") == ""
+
+
+def test_search_finds_the_item_described_or_stays_topical(real_searcher):
+    plan = real_searcher.search(
+        "Who is the person giving the talk about the computer helping people get at the big data warehouse?"
+    ).plan
+    assert plan.intent == Intent.WHO and plan.targets == ("agentic-solution-for-data-warehouse-access",)
+    assert "(the item described)" in plan.notes[-1] and plan.text == ""
+    # the classifier's kind, with the item described: what runs beside it
+    plan = real_searcher.search(
+        "While the talk on the computer's silent mistakes is going on, is there anything else I'd miss?"
+    ).plan
+    assert plan.intent == Intent.OVERLAP and plan.targets == (
+        "silent-errors-in-large-scale-llm-training-challenges-and",
+    )
+    # a description many items fit names none: the people of the matches, as for "who works on agents?"
+    plan = real_searcher.search("who is giving the talk about data systems for AI workloads?").plan
+    assert plan.intent == Intent.WHO and plan.targets == () and "no one item matches the description" in plan.notes
+
+
+def test_a_person_named_for_their_one_talk(vocab):
+    """As the readers do: their one talk; for "when" and "about", the sessions they share after it."""
+    question = plan_query("What treats the talk of Jeff Hollan?", vocab)
+    plan = by_example(question, vocab, Always("about"))
+    assert plan.intent == Intent.ABOUT
+    assert plan.targets == ("beyond-rag-production-ready-ai-agents-powered-by-enterprise", "q-a-session")
+    plan = by_example(question, vocab, Always("who"))
+    assert plan.intent == Intent.WHO and plan.targets == (
+        "beyond-rag-production-ready-ai-agents-powered-by-enterprise",
+    )
