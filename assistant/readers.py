@@ -314,6 +314,23 @@ def _spelled(word: str, vocab: Vocabulary) -> str:
     return remember(vocab, ("spelled", low), nearest) or word
 
 
+def _split_compound(word: str, vocab: Vocabulary) -> str:
+    """A word no one uses that is two corpus words written as one, as German compounds are ("Logcollection",
+    "Infrastructurepanel" -> "Log collection", "Infrastructure panel"); else the word as it is. Only when one
+    split makes two words of three letters or more that the corpus or the readers use."""
+    low = word.lower()
+    if len(low) < 7 or not low.isalpha() or low in vocab.spelling or low in ordinary_words() or low in _cue_words():
+        return word  # a word the readers key on ("rundown") is one word
+
+    def split():
+        known = vocab.spelling | set(KIND_NOUNS)
+        cuts = [i for i in range(3, len(low) - 2) if low[:i] in known and low[i:] in known]
+        return cuts[0] if len(cuts) == 1 else None
+
+    cut = remember(vocab, ("compound", low), split)
+    return word if cut is None else f"{word[:cut]} {word[cut:].lower()}"
+
+
 def read_spelling(text: str, vocab: Vocabulary) -> Reading:
     """The text with chat spellings written out ("wen" -> "when", "w/" -> "with"), a title said as one hyphenated
     word split into its words, a word no one uses written as the corpus word it is a slip of ("vektor serch" ->
@@ -340,6 +357,7 @@ def read_spelling(text: str, vocab: Vocabulary) -> Reading:
     if "clock" in text.lower():
         text = re.sub(r"\bwhat o'?clock\b", "what time", text, flags=re.I)
     text = re.sub(r"\bquestions?[- ](?:and|&)[- ]answers?\b", "Q&A", text, flags=re.I)  # "question-and-answer"
+    text = re.sub(r"[^\W\d_]{7,}", lambda m: _split_compound(m.group(0), vocab), text)  # "Logcollection"
     text = re.sub(r"[^\W\d_]{5,}", lambda m: _spelled(m.group(0), vocab), text)  # "vektor serch" -> "vector search"
     ws = _HHMM.sub(r"\1 \2:\3", " ".join(_kind_noun(w) for w in text.split())).split()
     for i in range(len(ws) - 1, 0, -1):
@@ -1133,7 +1151,9 @@ def _side_items(text: str, refs: list, vocab: Vocabulary) -> list[Item]:
 
 ONE_ITEM = (Intent.WHO, Intent.ABOUT, Intent.WHEN, Intent.OVERLAP, Intent.RELATED)  # asked of one item
 _DESCRIBED = re.compile(
-    r"\b(?:the|that|this)\s+" + REF_NOUN + r"\s+(?:about|on|where|that|which|with|of|covering|explaining|discussing)"
+    r"\b(?:the|that|this|there(?:'s|’s| is| was) an?)\s+"
+    + REF_NOUN
+    + r"\s+(?:about|on|where|that|which|with|of|covering|explaining|discussing)"
     r"\s+(?P<what>(?:(?!\s(?:or|vs\.?|versus|and then|is there|are there|what|who|when)\s)[^?!.;:,(])+)",
     re.I,
 )

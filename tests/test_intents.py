@@ -341,6 +341,9 @@ def test_an_item_described_by_what_it_does():
     assert described_item("I enjoyed the one about customer feedback with a chatty program. Others like it?") == (
         "customer feedback with a chatty program"
     )
+    assert described_item("there was a talk about agents getting at the data warehouse... who gave it?") == (
+        "agents getting at the data warehouse"
+    )
     assert described_item("when is the talk on agents") == ""  # a topic describes no one item
     assert described_item("who is giving the talk about AI agents?") == ""
     assert described_item("the one about silent mistakes or the one about the real world?") == ""  # two items
