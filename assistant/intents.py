@@ -15,7 +15,7 @@ Both bars were fitted on the first contact of one planner group and checked on t
 The classifier reads two views of a question: its embedding (any `Embedder`'s `encode_queries`), which puts
 unseen wordings near their kind, and tf-idf weights of its words, word pairs and character n-grams, which keep
 the small words that decide a kind ("when", "who", "vs") and survive slips ("wen", "hwo"). Together they read
-new planner groups' intents right more often than either alone (eval/results/planner.md). The example vectors
+new planner groups' intents right more often than either alone (eval/results/README.md). The example vectors
 and the fitted model are kept in small cache files, keyed by the model and the examples, so a start reads
 them. scikit-learn fits the model (`LogisticRegression`, `TfidfVectorizer`) and is imported only then; a
 question's n-grams are weighted by `NGrams`, which reproduces `TfidfVectorizer.transform` (tested against it)
@@ -31,7 +31,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Protocol
+from typing import Callable, Protocol
 
 import numpy as np
 
@@ -81,7 +81,7 @@ def char_grams(text: str, low: int = 2, high: int = 5) -> list[str]:
 class NGrams:
     """Sublinear tf-idf of one kind of n-gram, l2-normalized, with a fitted vocabulary and idf."""
 
-    grams: object  # text -> list of n-grams
+    grams: Callable[[str], list[str]]  # a text's n-grams
     vocabulary: dict  # n-gram -> column
     idf: np.ndarray
 
