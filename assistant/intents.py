@@ -221,6 +221,19 @@ def label_of(plan: Plan) -> str:
     return f"event:{plan.event_fact}" if plan.intent == Intent.EVENT else str(plan.intent)
 
 
+def _person_items(query: str, intent: Intent, vocab: Vocabulary) -> list:
+    """The one talk of the person a question names ("what treats the talk of Jeff Hollan?"), then, for "when"
+    and "about", the sessions they share, as `read_references` reads them; [] when they have no one talk."""
+    spans = people_spans(query, vocab)
+    item = their_item(vocab, {name.casefold() for name, _, _ in spans}) if spans else None
+    if item is None:
+        return []
+    shared = (
+        [i for name, _, _ in spans for i in sessions_of(name, vocab)] if intent in (Intent.WHEN, Intent.ABOUT) else []
+    )
+    return [item] + [i for i in dict.fromkeys(shared) if i != item]
+
+
 def by_example(plan: Plan, vocab: Vocabulary, model: IntentModel) -> Plan:
     """The plan with the classifier's kind of question: for a question no reader claimed, at the model's
     lower bar; for one a reader claimed, only when the model is sure and says another kind."""
@@ -263,13 +276,8 @@ def by_example(plan: Plan, vocab: Vocabulary, model: IntentModel) -> Plan:
         return replace(base, intent=intent, targets=tuple(i.id for i in refs), notes=notes)
     if intent == Intent.OVERLAP and not refs:
         refs = [slot] if (slot := meal_slot(plan.query, vocab)) is not None else []
-    if not refs and intent in ONE_ITEM:  # "what treats the talk of Jeff Hollan?": a person's one talk, then
-        spans = people_spans(plan.query, vocab)  # (for when and about) the sessions they share, as the readers do
-        item = their_item(vocab, {name.casefold() for name, _, _ in spans}) if spans else None
-        if item is not None:
-            refs = [item]
-            if intent in (Intent.WHEN, Intent.ABOUT):
-                refs += [i for name, _, _ in spans for i in sessions_of(name, vocab) if i not in refs]
+    if not refs and intent in ONE_ITEM:
+        refs = _person_items(plan.query, intent, vocab)
     if not refs:  # related / about / who / when / overlap need the item the question names, or describes
         what = described_item(plan.query) if intent in ONE_ITEM and not claimed else ""
         if not what:
