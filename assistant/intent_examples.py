@@ -237,11 +237,15 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
 }
 
 
+def with_wordings(rows) -> dict[str, tuple[str, ...]]:
+    """The examples above and these masked wordings ({"text", "label"} rows), per label."""
+    out = {label: list(texts) for label, texts in EXAMPLES.items()}
+    for row in rows:
+        out[row["label"]].append(row["text"])
+    return {label: tuple(texts) for label, texts in out.items()}
+
+
 @functools.cache
 def all_examples() -> dict[str, tuple[str, ...]]:
     """The examples above and the masked development wordings, per label."""
-    out = {label: list(texts) for label, texts in EXAMPLES.items()}
-    for line in WORDINGS.read_text(encoding="utf-8").splitlines():
-        row = json.loads(line)
-        out[row["label"]].append(row["text"])
-    return {label: tuple(texts) for label, texts in out.items()}
+    return with_wordings(json.loads(line) for line in WORDINGS.read_text(encoding="utf-8").splitlines())

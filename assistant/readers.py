@@ -322,9 +322,11 @@ def _split_compound(word: str, vocab: Vocabulary) -> str:
     if len(low) < 7 or not low.isalpha() or low in vocab.spelling or low in ordinary_words() or low in _cue_words():
         return word  # a word the readers key on ("rundown") is one word
 
+    def known(part: str) -> bool:
+        return part in vocab.spelling or part in KIND_NOUNS
+
     def split():
-        known = vocab.spelling | set(KIND_NOUNS)
-        cuts = [i for i in range(3, len(low) - 2) if low[:i] in known and low[i:] in known]
+        cuts = [i for i in range(3, len(low) - 2) if known(low[:i]) and known(low[i:])]
         return cuts[0] if len(cuts) == 1 else None
 
     cut = remember(vocab, ("compound", low), split)

@@ -249,6 +249,7 @@ class Searcher:
         chances = [h.relevance or 0.0 for h in best] + [0.0]
         matches = [best[0].item] if best and best[0].label == Label.MATCH else []
         if not matches or chances[0] - chances[1] < self.settings.described_margin:
+            # "who" and "when" with no item are topical (the people, the times of the matches); the rest need one
             kept = plan.intent if plan.intent in (Intent.WHO, Intent.WHEN) else Intent.TOPIC
             return replace(plan, intent=kept, described="", notes=plan.notes + ("no one item matches the description",))
         changes, what = asked_of(plan.intent, matches, self.vocab)

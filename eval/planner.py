@@ -187,7 +187,7 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-from assistant.intent_examples import EXAMPLES, WORDINGS
+from assistant.intent_examples import WORDINGS, with_wordings
 from assistant.intents import ExampleIntents, mask_references
 from assistant.planner import Vocabulary, plan_query
 from eval.retrieval import DATA, INDEPENDENT, load_queries, publish
@@ -288,12 +288,8 @@ def masked_wordings(vocab: Vocabulary) -> dict[str, list[dict]]:
 
 
 def examples_without(wordings: dict[str, list[dict]], left_out: str | None) -> dict[str, tuple[str, ...]]:
-    out = {k: list(v) for k, v in EXAMPLES.items()}
-    for g, rows in wordings.items():
-        if g != left_out:
-            for r in rows:
-                out[r["label"]].append(r["text"])
-    return {k: tuple(v) for k, v in out.items()}
+    """The classifier's examples with every group's wordings but `left_out`'s."""
+    return with_wordings(r for g, rows in wordings.items() if g != left_out for r in rows)
 
 
 def export(vocab: Vocabulary, path: Path = WORDINGS) -> int:
