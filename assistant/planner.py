@@ -80,6 +80,11 @@ def _kind_topic(query: str, vocab: Vocabulary) -> bool:
     )
 
 
+# words about the listing itself, not its subject: "the whole posters section of the page", "two panels, that's all?"
+_LISTING_WORDS = {"page", "pages", "section", "website", "site", "booklet", "listing", "listed", "count", "number"}
+_LISTING_WORDS |= set("one two three four five six seven eight nine ten eleven twelve".split())
+
+
 _LAST_QUESTION = re.compile(r"(?<=[.!])\s+([^.!?]+\?)\s*$")
 
 
@@ -127,7 +132,9 @@ def settle(plan: Plan, vocab: Vocabulary) -> Plan:
     generic = GENERIC - {"poster", "posters", "panel", "panels", "talk", "talks"} if scheduled_only else GENERIC
     topical = [w for w in words(plan.text) if w not in generic]
     talks_said = bool(re.search(TALK_WORDS, plan.query, re.I))
-    if (plan.whole_list or (plan.intent == Intent.LIST and plan.kinds)) and not any(w in vocab.common for w in topical):
+    if (plan.whole_list or (plan.intent == Intent.LIST and plan.kinds)) and not any(
+        w in vocab.common and w not in _LISTING_WORDS and not w.isdigit() for w in topical
+    ):
         topical = []  # "every poster, my colleague wants the titles", "only two panels? name them": no topic word
     if (
         plan.whole_list

@@ -155,7 +155,7 @@ SWAPPED = ("talk", "what", "when", "time", "show")
 
 
 def _kind_noun(word: str) -> str:
-    """A kind noun or cue word typed with a slip ("postres", "pannels", "difrence"; two slips in a word of
+    """A kind noun or cue word typed with a slip ("postres", "pannels", "difrence", "noonn"; two slips in a word of
     eight letters or more), or a four-letter one with two letters swapped ("tlak"); ordinary words
     ("posted") stay as they are. Punctuation after the word stays ("abuot?" -> "about?")."""
     if (end := len(word.rstrip("?!.,;:"))) < len(word):
@@ -163,6 +163,8 @@ def _kind_noun(word: str) -> str:
     w = word.lower()
     if len(w) < 4 or not w.isalpha() or w in KIND_NOUNS + CUE_NOUNS + TIME_WORDS + ASK_WORDS or w in ordinary_words():
         return word
+    if w[-1] == w[-2] and w[:-1] in KIND_NOUNS + TIME_WORDS + SWAPPED + ("noon",):  # a key held down: "noonn"
+        return word[:-1]
     if len(w) == 4:  # two letters swapped: "tlak", "waht", "tiem"
         return next((k for k in SWAPPED if w != k and sorted(w) == sorted(k) and OSA.distance(w, k) == 1), word)
     near = [
@@ -581,11 +583,11 @@ def event_items(fact: str, vocab: Vocabulary) -> tuple[str, ...]:
 
 # ---------------------------------------------------------------- item references
 
-REF_NOUN = r"(?:talk|poster|panel|session|presentation|keynote|chat|one|discussion|thing)"
+REF_NOUN = r"(?:talk|poster|panel|session|presentation|keynote|chat|one|discussion|thing|slot)"
 QUOTED = re.compile(r"(?<!\w)[\"“”‘’']([^\"“”‘’']{3,120})[\"“”‘’'](?!\w)")  # not the ' of "what's"
 PERSON_NOUN = r"(?:speaker|presenter|guy|gal|person|woman|man|lady|folks|team)"  # "the Anyscale guy"
 THE_X = re.compile(  # "the X talk", "the X panel and Y panel", "the Fiddler AI speaker"
-    r"\b(?:(?:the|that|this|my|our|your|his|her|their)\s+|(?<=talk |alks |anel |nels |ster |ters | one |ones )(?:and|or|vs\.?|versus)\s+)((?:(?!(?:the|that|this|and|or|vs|versus)\b)[\w&@.:()'’/-]+\s+){0,8}?)"
+    r"\b(?:(?:the|that|this|my|our|your|his|her|their)\s+|(?<=talk |alks |anel |nels |ster |ters | one |ones )(?:and|or|vs\.?|versus)\s+)((?:(?!(?:the|that|this|and|or|vs|versus|i|we|can)\b)[\w&@.:()'’/-]+\s+){0,8}?)"
     + r"(?:"
     + REF_NOUN
     + r"s?\b(?:\s+(?:by|from|on|about)\s+(?:[A-Z][\w.-]+\s*){1,3})?|"
@@ -1221,9 +1223,12 @@ def overlapping(item: Item, vocab: Vocabulary) -> tuple[str, ...]:
 _ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3, "fifth": 4,
              "5th": 4, "last": -1, "final": -1, "penultimate": -2}  # fmt: skip
 PLACE_NOUN = r"(?:poster session|talk|panel|session|presentation|keynote|one|slot)"
+# an ordinal also counts posters and whole entries in the order the page lists them ("the last poster on the page")
+ORD_NOUN = r"(?:poster session|poster|talk|panel|session|presentation|keynote|one|slot|item|entry|listing)"
+ON_PAGE = r"(?:on|in|of) the (?:page|list|listing|agenda|website|site|booklet|program(?:me)?)|listed"
 _ORD_REF = re.compile(  # not "the first talk after lunch" (_NEXT_REF)
-    r"\bthe\s+(" + "|".join(_ORDINALS) + r")\s+(" + PLACE_NOUN + r")\b(?!s)"
-    r"(?:\s+(?:of|in) the (day|morning|afternoon))?"
+    r"\bthe\s+(?:very\s+)?(" + "|".join(_ORDINALS) + r")\s+(" + ORD_NOUN + r")\b(?!s)"
+    r"(?:\s+(?:of|in) the (day|morning|afternoon))?(?:\s+(?:" + ON_PAGE + r")\b)?"
     r"(?!\s+(?:(?:right|just|immediately|directly|straight)\s+)?(?:after|before|following|preceding)\b)",
     re.I,
 )
@@ -1248,10 +1253,15 @@ _NEXT_REF = re.compile(  # "the talk right after X", "the first session after lu
 
 
 def _place_pool(noun: str, vocab: Vocabulary) -> list[Item]:
-    """The slots a place noun counts among: poster sessions, panels, or talks and panels."""
+    """The slots a place noun counts among: poster sessions, panels, or talks and panels; posters, or every
+    entry, in the page's order."""
     noun = noun.lower()
     if noun == "poster session":
         return list(vocab.poster_sessions)
+    if noun == "poster":
+        return [i for i in vocab.program if i.kind == "poster"]
+    if noun in ("item", "entry", "listing"):
+        return list(vocab.scheduled) + [i for i in vocab.program if not i.start]
     return [i for i in vocab.scheduled if i.kind in (("panel",) if noun == "panel" else ("talk", "panel"))]
 
 
@@ -1263,7 +1273,7 @@ def _placed(text: str, pos: int, vocab: Vocabulary, one: str = "talk") -> tuple[
         pool = _place_pool(one if m.group(2).lower() == "one" else m.group(2), vocab)
         if m.group(3) and m.group(3).lower() != "day":
             lo, hi = PART_OF_DAY[m.group(3).lower()]
-            pool = [i for i in pool if lo <= i.start_dt.time() < hi]
+            pool = [i for i in pool if i.start and lo <= i.start_dt.time() < hi]
         n = _ORDINALS[m.group(1).lower()]
         return (pool[n], m.end()) if -len(pool) <= n < len(pool) else None
     if m := _CLOCK_REF.match(text, pos):
@@ -1304,7 +1314,7 @@ def _next_to(text: str, m: re.Match, vocab: Vocabulary, one: str = "talk") -> tu
     if anchor is None:
         return None
     noun = one if m.group(1).lower() == "one" else m.group(1)
-    pool = [i for i in _place_pool(noun, vocab) if i.id != anchor.id]
+    pool = [i for i in _place_pool(noun, vocab) if i.id != anchor.id and i.start]  # "the poster after X": none
     if m.group(2).lower() in ("after", "following"):
         later = [i for i in pool if i.start_dt >= _end(anchor)]
         return (later[0], end) if later else None
@@ -1337,7 +1347,7 @@ def read_places(text: str, vocab: Vocabulary) -> Reading:
         if m.re is _NEXT_REF and re.match(r"the\s+(?:first|next|last|final)\b", m.group(0), re.I):
             nth.append(spans[-1])
         pos = found[1]
-        noun = next((g for g in m.groups() if g and re.fullmatch(PLACE_NOUN, g, re.I)), "one").lower()
+        noun = next((g for g in m.groups() if g and re.fullmatch(ORD_NOUN, g, re.I)), "one").lower()
         one = noun if noun != "one" else one
     if not spans:
         return Reading(text, {})

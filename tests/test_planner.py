@@ -315,6 +315,22 @@ def test_wordings_of_groups_j_k_o(vocab, query, intent, n_targets):
             "when",
             ["agentic-solution-for-data-warehouse-access"],
         ),
+        # group U: a place on the page counts posters and entries in the page's order; "slot" names an item
+        ("who presents the last poster on the page?", "who", ["zero-copy-cloning"]),
+        (
+            "the first poster on the page vs the Meta Log Collection one - how do they differ?",
+            "compare",
+            [
+                "accelerate-training-data-consumption-at-meta-through-e2e",
+                "meta-log-collection-scale-system-for-handling-logs-from",
+            ],
+        ),
+        ("what runs at the same time as the very first item on the page?", "overlap", ["attendee-registration"]),
+        (
+            "what else is running concurrently with the Fiddler observability slot?",
+            "overlap",
+            ["agentic-observability-making-llm-apps-debuggable-trustworthy"],
+        ),
     ],
 )
 def test_wordings_of_groups_l_to_p(vocab, query, intent, targets):
@@ -334,6 +350,7 @@ def test_wordings_of_groups_l_to_p(vocab, query, intent, targets):
         ),
         # the slot named is the sentence's: what follows the question mark is chatter
         ("what's on right before the startup panel? might grab a founder there", ["lunch-poster-sessions"]),
+        ("whats on at noonn", ["q-a-session"]),  # a key held down
     ],
 )
 def test_places_and_clocks_of_group_l(vocab, query, schedule):
@@ -364,6 +381,9 @@ def test_words_around_a_whole_list_are_not_its_topic(vocab):
     assert (plan.intent, plan.kinds, plan.text) == ("list", ("poster",), ""), plan
     plan = plan_query("all the agent posters", vocab)  # a topic word right before the kind noun stays
     assert plan.text, plan
+    for query in ("show me the whole posters section of the page", "there are two panels, and that's all of them?"):
+        plan = plan_query(query, vocab)  # words about the listing, not its subject
+        assert plan.intent == "list" and plan.kinds and plan.text == "", plan
 
 
 @pytest.mark.parametrize(
