@@ -81,11 +81,16 @@ CHAT = {  # chat spellings of the words the readers key on, as attendees type th
     "n": "and",
     "brekkie": "breakfast",
     "arvo": "afternoon",
+    "whit": "what",  # Scots
+    "whit's": "what's",
+    "aboot": "about",
     "um": "",  # dictation fillers
     "umm": "",
     "uh": "",
     "uhh": "",
     "erm": "",
+    "hmm": "",
+    "hm": "",
 }
 _CHAT_WORD = re.compile(
     r"(?<![\w'/-])(?:" + "|".join(map(re.escape, CHAT)) + r")(?![\w'/-])"
@@ -136,6 +141,14 @@ _HHMM = re.compile(
 def _half_clock(m: re.Match) -> str:
     word = m.group(1).lower()
     return f"{int(word) if word.isdigit() else _NUMBERS.index(word) + 1}:30"
+
+
+_OPENING_HOUR = re.compile(r"^\W*" + _HOUR + r"(?=\s+(?:to|till|until|-)\s+(?:\d|" + "|".join(_NUMBERS) + r"))", re.I)
+
+
+def _opening_hour(m: re.Match) -> str:
+    """ "Eleven to twelve o'clock, what sessions?": an hour word opening a range is a clock."""
+    return str(_NUMBERS.index(m.group(1).lower()) + 1)
 
 
 def _spoken_clock(m: re.Match) -> str:
@@ -251,6 +264,25 @@ _CORRECTION = re.compile(
 )
 
 
+_NOT_ASKING = re.compile(  # "not asking who's on the infra panel - when does it start?"
+    r"^\W*(?:(?:i'?m|i am)\s+)?not\s+(?:asking\s+|wanting to know\s+|interested in\s+|looking for\s+)?(?:about\s+)?"
+    r"(?:who(?:'s|\s+is|\s+are)?|when(?:'s|\s+is)?|where(?:'s|\s+is)?|what\s+time)(?![\w'])",
+    re.I,
+)
+_NOT_THIS = re.compile(r"\bnot\s+(?:the\s+)?$", re.I)
+_BUT_THAT = re.compile(r"\s*[,;]\s*(?:but\s+|rather\s+|i mean\s+)?", re.I)
+
+
+def _not_this(text: str, vocab: Vocabulary) -> str | None:
+    """The text without "not A," before a second item B ("differ from the, not agentic evals, the agentic
+    observability one?"), or None."""
+    refs = find_references(text, vocab, loose=False)
+    for _, s, e in refs:
+        if (m := _NOT_THIS.search(text[:s])) and (b := _BUT_THAT.match(text, e)) and any(s2 >= e for _, s2, _ in refs):
+            return " ".join((text[: m.start()] + " " + text[b.end() :]).split())
+    return None
+
+
 def read_asked_part(text: str, vocab: Vocabulary) -> Reading:
     """The part of a message that asks. In a numbered message ("1) thanks for the badge 2) what would you
     recommend for an analytics lead 3) never mind"), the parts that ask; after "..., but first:", what
@@ -264,7 +296,11 @@ def read_asked_part(text: str, vocab: Vocabulary) -> Reading:
             return Reading(" ".join(asking), {}, ("the numbered part that asks",))
     if m := _BUT_FIRST.match(text):
         return Reading(text[m.end() :], {}, ("what is asked first",))
+    if m := _NOT_ASKING.match(text):  # what is not asked goes; the items it names stay
+        return Reading(text[m.end() :].strip(), {}, ("not asked: " + m.group(0).strip(),))
     low = text.lower()
+    if "not " in low and (kept := _not_this(text, vocab)) is not None:
+        return Reading(kept, {}, ("corrected: not the item named first",))
     corrected = "mean" in low or "wait" in low or "scratch that" in low  # words every correction has
     for m in _CORRECTION.finditer(text) if corrected else ():
         after = find_references(text[m.end() :], vocab, loose=False)
@@ -342,7 +378,7 @@ def read_spelling(text: str, vocab: Vocabulary) -> Reading:
     slip corrected ("postres" -> "posters"), a distinctive title word typed as two words rejoined ("ice berg"
     -> "iceberg"), and the event's own name in any spelling close to it ("atscale ai & data", "@Scale AI and
     Data 2025") read as "the event", so the readers after this one see one word for each."""
-    text = _PAST.sub(_past_clock, _CHAT_WORD.sub(lambda m: CHAT[m.group(0)], text))
+    text = _PAST.sub(_past_clock, " ".join(_CHAT_WORD.sub(lambda m: CHAT[m.group(0)], text).split()))
     # each rewrite below runs only where its words are (a substring test costs far less than a regex pass)
     if "too" in text.lower():  # dictation: "from too to three" is "from two to three"
         text = re.sub(
@@ -352,7 +388,7 @@ def read_spelling(text: str, vocab: Vocabulary) -> Reading:
         text = re.sub(r"\bone by one\b", "in turn", text, flags=re.I)  # not "by one (o'clock)"
     if text.count("-") >= 3:  # a title said as one hyphenated word ("the infra-in-an-agentic-world panel")
         text = re.sub(r"\b[a-z]+(?:-[a-z]+){3,}\b", lambda m: m.group(0).replace("-", " "), text, flags=re.I)
-    text = _HALF.sub(_half_clock, _SPOKEN.sub(_spoken_clock, text))
+    text = _HALF.sub(_half_clock, _SPOKEN.sub(_spoken_clock, _OPENING_HOUR.sub(_opening_hour, text)))
     text, clocks = _in_event_zone(text, vocab)
     changes = {"clocks": clocks} if clocks else {}
     notes = tuple(f"{c} at the event" for c in clocks)
@@ -516,6 +552,9 @@ def _meal_as_slot(text: str) -> bool:
     )
 
 
+_WHATS_ON = re.compile(r"\bwhat(?:'s| is| are)?\s+(?:on|starting|happening|going on|running)\b|\bwhat sessions\b", re.I)
+
+
 def read_event(text: str, vocab: Vocabulary) -> Reading:
     if not vocab.scheduled and vocab.event is None:
         return Reading(text, {})
@@ -526,8 +565,10 @@ def read_event(text: str, vocab: Vocabulary) -> Reading:
             continue  # "talks about registration systems" is a topic, not a question about registering
         if re.search(r"\b(?:not|no|don'?t (?:need|want))\s+(?:the\s+|a\s+)?$", text[: m.start()], re.I):
             continue  # "not the full schedule with times, just the titles of all the talks"
-        if fact == "schedule" and (BOUND.search(text) or WINDOW.search(text)):
-            continue  # "the schedule after 2pm": a time window (read_time)
+        if fact in ("schedule", "breaks") and (BOUND.search(text) or WINDOW.search(text)):
+            continue  # "the schedule after 2pm", "what's on after 4pm, or is it just drinks?": a time window
+        if fact == "breaks" and _WHATS_ON.search(text) and (AT_TIME.search(text) or RELATIVE.search(text)):
+            continue  # "when I get back from lunch at 1:30, what's on?": what is on then (read_time)
         if fact == "schedule" and _KIND_LIST.search(text):
             continue  # "the whole lineup of talks", "list all the talks ... the whole lineup": a whole list
         if (
@@ -585,9 +626,11 @@ def event_items(fact: str, vocab: Vocabulary) -> tuple[str, ...]:
 
 REF_NOUN = r"(?:talk|poster|panel|session|presentation|keynote|chat|one|discussion|thing|slot)"
 QUOTED = re.compile(r"(?<!\w)[\"“”‘’']([^\"“”‘’']{3,120})[\"“”‘’'](?!\w)")  # not the ' of "what's"
-PERSON_NOUN = r"(?:speaker|presenter|guy|gal|person|woman|man|lady|folks|team)"  # "the Anyscale guy"
+PERSON_NOUN = (  # "the Anyscale guy", "the Anyscale co-founder"
+    r"(?:speaker|presenter|guy|gal|person|woman|man|lady|folks|team|(?:co-?)?founder|ceo|cto)"
+)
 THE_X = re.compile(  # "the X talk", "the X panel and Y panel", "the Fiddler AI speaker"
-    r"\b(?:(?:the|that|this|my|our|your|his|her|their)\s+|(?<=talk |alks |anel |nels |ster |ters | one |ones )(?:and|or|vs\.?|versus)\s+)((?:(?!(?:the|that|this|and|or|vs|versus|i|we|can)\b)[\w&@.:()'’/-]+\s+){0,8}?)"
+    r"\b(?:(?:the|that|this|my|our|your|his|her|their)\s+|(?<=talk |alks |anel |nels |ster |ters | one |ones )(?:and|or|vs\.?|versus)\s+|(?<=similar to )|(?<=related to )|(?<=\blike )|(?<=\bthan ))((?:(?!(?:the|that|this|and|or|vs|versus|i|we|can)\b)[\w&@.:()'’/-]+\s+){0,8}?)"
     + r"(?:"
     + REF_NOUN
     + r"s?\b(?:\s+(?:by|from|on|about)\s+(?:[A-Z][\w.-]+\s*){1,3})?|"
@@ -652,7 +695,7 @@ CUES = (
             r"\btell me (?:more )?about\b|\bwhat (?:gets|is|will be) (?:discussed|covered|talked about)\b|\baimed at\b|\bthe angle\b|\bwhat problems?\b|\bwhat does (?:it|this|that) solve\b|\bwhat does (?:it|this|that|\w+) (?:\w+ )?do\b|\bwhat(?:'s| is| are)\b.*\bdoing\s*\?*$|\b(?:is|was) (?:it|this|that) about\b|"
             r"\bmore (?:info|information|details?) (?:on|about)\b|^\W*what(?:'s| is) in\W*$|\bwhat(?:'s| is| are| will)\b.*\b(?:presenting|showing|covering|going to (?:cover|present|show|say))\b|\b(?:speak|talk)s? (?:of|about) what\b|\bof what does\b|"
             r"\bsays? what\b|\bdiscuss\w* what\b|\bwhat does (?:it|this|that) (?:speak|talk|discuss)\w*\b|\b(?:meant|intended|designed) for\b|\bwho(?:'s| is| are) (?:the |it |this |that )?for\b|\bwho(?:'d| would)\b.{0,80}\bbe for\b|\bwhat\b.{0,80}\b(?:is|are|was) about\b|\b(?:topic|subject|theme) of\b|\b(?:talk|speak|present)\w* about\s*\?*\s*$|\bwhat(?:'s| is| was)\b.*\babout\b|\bsummar\w*|\bdescri(?:be|ption)\b|"
-            r"\bdetails?\b|\babstract\b|\bexplain\w*|\bwhat does\b.*\b(?:cover|say|claim|propose|argue)\b|\bwhat(?:'s| is) (?:it|this|that|he|she|they)\b.{0,20}\bcover\w*|"
+            r"\bdetails?\b|\babstract\b|\bexplain\w*|\bwhat does\b.*\b(?:cover|say|claim|propose|argue)\b|\bwhat\b.{0,60}\b(?:covers|is covering)\b|\bwhat(?:'s| is) (?:it|this|that|he|she|they)\b.{0,20}\bcover\w*|"
             r"\bwhat do(?:es)? (?:they|it|this|that|he|she) mean\b|\bgist\b|"
             r"\bwhat(?:'s| is) (?:in|on) (?:it|that)\b|\bbreak down\b|" + BARE_WHAT,
             re.I,
@@ -814,9 +857,12 @@ def _speaker_item(phrase: str, vocab: Vocabulary) -> Item | None:
     return their_item(vocab, names, orgs, _noun_kinds(phrase))
 
 
-def their_item(vocab: Vocabulary, names: set[str], orgs: set[str] = frozenset(), kinds=()) -> Item | None:
+def their_item(
+    vocab: Vocabulary, names: set[str], orgs: set[str] = frozenset(), kinds=(), said: str = ""
+) -> Item | None:
     """The one program item (of these kinds) on which one of these people (casefolded names), or else one of
-    these orgs, speaks. A session of six or more people ("the Q&A") counts only when they have no other."""
+    these orgs, speaks. A session of six or more people ("the Q&A") counts only when they have no other. Of
+    several, the one whose title has a word `said` has ("jelena welcome time": her Event Welcome)."""
     kinds = kinds or ("talk", "panel", "poster")
     on = [
         i
@@ -825,6 +871,9 @@ def their_item(vocab: Vocabulary, names: set[str], orgs: set[str] = frozenset(),
     ]
     small = [i for i in on if len(i.people) < 6]
     pick = small if small else on
+    if len(pick) > 1 and said:
+        ws = [w for w in words(said) if w not in STOP and w not in GENERIC]
+        pick = [i for i in on if any(_word_match(w, t) for w in ws for t in title_words(i))]
     return pick[0] if len(pick) == 1 else None
 
 
@@ -918,6 +967,8 @@ def _the_x(m: re.Match, text: str, vocab: Vocabulary) -> tuple[Item | None, int,
     if re.search(PERSON_NOUN + r"s?\b\W*$", phrase, re.I) and (by_org.changes or people_spans(phrase, vocab)):
         return _speaker_item(phrase, vocab), start, m.end()
     item = _best_item(words_before, vocab, 0.5, 0.6, kinds=kinds)
+    if item is not None and by_org.changes.get("orgs") and not set(item.orgs) & set(by_org.changes["orgs"]):
+        item = None  # "Datagrid multimodal agent poster": Datagrid's, not another multimodal one
     if item is None and by_org.changes.get("orgs"):
         item = _best_item(by_org.rest, vocab, 0.5, 0.6, kinds=kinds)
         item = item if item is not None and set(item.orgs) & set(by_org.changes["orgs"]) else None
@@ -965,14 +1016,19 @@ def _named_references(text: str, vocab: Vocabulary) -> tuple[tuple[Item, int, in
             item_id = vocab.short_titles.get(" ".join(t.group(0) for t in tokens[i : i + n]))
             if item_id is not None:
                 add(vocab.by_id[item_id], tokens[i].start(), tokens[i + n - 1].end())
+    for m in re.finditer(r"\bthe ([a-z&]{4,})\b(?!['’-])", text, re.I):  # "overlaps for the welcome?": one word of it
+        if (item_id := vocab.short_title_words.get(m.group(1).lower())) is not None:
+            add(vocab.by_id[item_id], m.start(), m.end())
     # unquoted titles ("compare Beyond RAG and Agentic Observability"): most of a title, or a run of two or
     # more of its words in the title's order
     for part in _PARTS.split(text):
         if len(words(part)) >= 2:
             best, runs = _best_item(part, vocab, 0.6, 0.5, short_ok=False), _title_runs(part, vocab)
             start = text.find(part)
+            orgs = set(read_orgs(part, vocab).changes.get("orgs", ())) if best or runs else set()
             for item in runs if len(runs) > 1 or not best else [best]:
-                add(item, *_title_span(part, item, start))
+                if not orgs or orgs & set(item.orgs):  # "Datagrid multimodal agent poster" is not Snowflake's
+                    add(item, *_title_span(part, item, start))
     return tuple(found)
 
 
@@ -1013,7 +1069,7 @@ def read_references(text: str, vocab: Vocabulary) -> Reading:
     titled = find_references(text, vocab, loose=not _WHO_WORKS.search(text) or bool(CUE[Intent.RELATED].search(text)))
     spoken, by = [], {}
     for name, s, e in people_spans(text, vocab):
-        item = their_item(vocab, {name.casefold()})
+        item = their_item(vocab, {name.casefold()}, said=text[:s] + " " + text[e:])
         if (
             item is not None
             and all(e <= s2 or s >= e2 for _, s2, e2 in titled)
@@ -1096,17 +1152,25 @@ def _asking(text: str) -> str:
 
 
 _TWO = re.compile(
-    r"\b(?:the|these|those) (?:two|2) (posters|panels|talks)\b|\bboth (?:the )?(posters|panels|talks)\b", re.I
+    r"\b(?:the|these|those) (?:two|2) ((?:[\w-]+ ){0,3}?)(posters|panels|talks)\b|"
+    r"\bboth (?:the )?((?:[\w-]+ ){0,3}?)(posters|panels|talks)\b",
+    re.I,
 )
 
 
 def _the_two(text: str, vocab: Vocabulary) -> tuple[Item, ...]:
-    """The two items of a kind when the text says "the two panels" and the corpus has exactly two."""
+    """The two items of a kind when the text says "the two panels" and the corpus has exactly two, or "the
+    two customer feedback posters" and exactly two have a word said in their titles."""
     m = _TWO.search(text)
     if not m:
         return ()
-    kind = (m.group(1) or m.group(2)).lower().rstrip("s")
-    of_kind = tuple(i for i in vocab.program if i.kind == kind)
+    said = [w for w in words(m.group(1) or m.group(3) or "") if w not in STOP and w not in GENERIC]
+    kind = (m.group(2) or m.group(4)).lower().rstrip("s")
+    of_kind = tuple(
+        i
+        for i in vocab.program
+        if i.kind == kind and (not said or any(_word_match(w, t) for w in said for t in title_words(i)))
+    )
     return of_kind if len(of_kind) == 2 else ()
 
 
@@ -1147,7 +1211,8 @@ def _side_items(text: str, refs: list, vocab: Vocabulary) -> list[Item]:
         offset = start + len(side)
         if any(start <= s < offset for _, s, _ in refs):
             continue
-        item = _best_item(side, vocab, 0.3, 0.5, kinds=_noun_kinds(side))
+        side = re.split(r"\s+[-–—:]\s+|[,;?]", side.strip(" ,;?-"))[0]  # "..., which is better?": not the side
+        item = _speaker_item(side, vocab) or _best_item(side, vocab, 0.3, 0.5, kinds=_noun_kinds(side))
         if item is not None:
             found.append(item)
     return found
@@ -1246,7 +1311,7 @@ _CLOCK_REF = re.compile(  # "the 10:55 talk", "the 3:05 observability talk" (wor
     re.I,
 )
 _NEXT_REF = re.compile(  # "the talk right after X", "the first session after lunch", "the last one before X"
-    r"\bthe\s+(?:(?:first|next|last|final)\s+)?(" + PLACE_NOUN + r")\s+"
+    r"\bthe\s+(?:(?:first|next|last|final)\s+)?(" + PLACE_NOUN + r")\s+(?:(?:that|which)\s+(?:comes?|is|runs?)\s+)?"
     r"(?:(?:right|just|immediately|directly|straight)\s+)?(after|before|following|preceding)\s+",
     re.I,
 )

@@ -50,9 +50,14 @@ def words(text: str) -> list[str]:
     return WORD.findall(text.lower())
 
 
-def title_words(item: Item) -> list[str]:
-    """A title's content words, "Ice(berg)" read as "iceberg"."""
-    return [w for w in words(re.sub(r"[()]", "", item.title)) if w not in STOP and len(w) > 1]
+def title_words(item: Item, variants: bool = True) -> list[str]:
+    """A title's content words, "Ice(berg)" read as "iceberg", and then (`variants`) as "ice": a pun is said
+    both ways."""
+    joined = [w for w in words(re.sub(r"[()]", "", item.title)) if w not in STOP and len(w) > 1]
+    if "(" not in item.title or not variants:
+        return joined
+    short = [w for w in words(re.sub(r"\([^()]*\)", "", item.title)) if w not in STOP and len(w) > 1]
+    return joined + [w for w in dict.fromkeys(short) if w not in joined]
 
 
 @dataclass(frozen=True)
@@ -129,6 +134,19 @@ class Vocabulary:
         return frozenset(names | {w for org in self.orgs.values() for w in words(org)} | set(self.orgs))
 
     @functools.cached_property
+    def short_title_words(self) -> dict[str, str]:
+        """The last word (its head noun) of a short title that no other title has: "the welcome" (Event
+        Welcome), "the chat"; not "the analytics crew"."""
+        return {
+            w: i
+            for t, i in self.short_titles.items()
+            for w in t.split()[-1:]
+            if w not in GENERIC
+            and len(w) >= 4
+            and sum(len(self.title_index.get(f, ())) for f in {w, w + "s", w.removesuffix("s")}) == 1  # "agent": no
+        }
+
+    @functools.cached_property
     def spelling(self) -> frozenset[str]:
         """For reading slips ("vektor serch"): the words a question may use as they are (the corpus's, names,
         orgs, stop and generic words)."""
@@ -202,7 +220,7 @@ class Vocabulary:
             w: i.id
             for i in program
             if i.kind != "logistics"
-            for w in title_words(i)
+            for w in title_words(i, variants=False)  # "serialization" of "(De)Serialization" is no name
             if df_all[w] == 1 and len(w) >= 4 and w not in GENERIC and w not in org_words and w not in surnames
         }
         return cls(

@@ -193,7 +193,9 @@ from assistant.planner import Vocabulary, plan_query
 from eval.retrieval import DATA, INDEPENDENT, load_queries, publish
 
 PLANNER = DATA / "planner"
-GROUPS = "BCDEFGHIJKLMNOPQRSTU"  # the fresh groups in the order written: heldout.jsonl, heldout2.jsonl, ... (A is dev)
+GROUPS = (
+    "BCDEFGHIJKLMNOPQRSTUVW"  # the fresh groups in the order written: heldout.jsonl, heldout2.jsonl, ... (A is dev)
+)
 ANSWERED = 5  # the latest groups whose wordings are also asked of the answerer
 TOPICAL = {"topic", "list", "recommend"}
 

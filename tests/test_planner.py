@@ -326,6 +326,45 @@ def test_wordings_of_groups_j_k_o(vocab, query, intent, n_targets):
             ],
         ),
         ("what runs at the same time as the very first item on the page?", "overlap", ["attendee-registration"]),
+        # groups V and W: what is not asked, "not A, the B", a head noun alone, a person's item by a title word,
+        # an org's item on one side of "vs", "the two X posters", a pun said both ways, Scots spellings
+        (
+            "not asking who's on the infra panel - when does it start?",
+            "when",
+            ["live-panel-infrastructure-in-an-agentic-world"],
+        ),
+        (
+            "how does the Metamate talk differ from the, hmm, not agentic evals, the agentic observability one?",
+            "compare",
+            ["metamate-from-chatbot-to-coworker", "agentic-observability-making-llm-apps-debuggable-trustworthy"],
+        ),
+        ("overlaps for the welcome?", "overlap", ["event-welcome"]),
+        ("jelena welcome time", "when", ["event-welcome", "q-a-session", "closing-remarks"]),
+        ("when does the Anyscale co-founder take the stage?", "when", ["fireside-chat"]),
+        (
+            "Snowflake multimodal database poster vs Datagrid multimodal agent poster, which better?",
+            "compare",
+            [
+                "building-a-computation-engine-for-an-agentic-multimodal-database",
+                "building-multimodal-ai-agents-for-data-heavy-real-world",
+            ],
+        ),
+        (
+            "what's the difference in what they're about - the two customer feedback posters?",
+            "compare",
+            [
+                "at-facebook-your-feedback-matters-how-llms-help-meta-understand",
+                "understand-customer-feedback-using-interactive-llm",
+            ],
+        ),
+        ("ice age talk speaker", "who", ["how-to-prepare-your-agents-for-the-ice-berg-age"]),
+        ("whit time's the wee iceberg talk on?", "when", ["how-to-prepare-your-agents-for-the-ice-berg-age"]),
+        (
+            "other session similar to data warehouse agent talk?",
+            "related",
+            ["agentic-solution-for-data-warehouse-access"],
+        ),
+        ("anything colliding w the talk that comes right after the welcome?", "overlap", ["opening-remarks"]),
         (
             "what else is running concurrently with the Fiddler observability slot?",
             "overlap",
@@ -351,6 +390,10 @@ def test_wordings_of_groups_l_to_p(vocab, query, intent, targets):
         # the slot named is the sentence's: what follows the question mark is chatter
         ("what's on right before the startup panel? might grab a founder there", ["lunch-poster-sessions"]),
         ("whats on at noonn", ["q-a-session"]),  # a key held down
+        # a time asked of, not the meal: "what's on" then
+        ("when I get back from lunch at 1:30, what's on?", ["live-panel-genai-startups"]),
+        ("what's actually on after 4pm, or is it just drinks?", ["closing-remarks"]),
+        ("Eleven to twelve o'clock, what sessions?", ["agentic-evals"]),  # an hour word opening a range
     ],
 )
 def test_places_and_clocks_of_group_l(vocab, query, schedule):
@@ -393,6 +436,7 @@ def test_words_around_a_whole_list_are_not_its_topic(vocab):
         "I'd like talks on data quality for agents",
         "other talks on data quality for agents",
         "training one model across data centers that have different hardware generations",  # "training one"
+        "anything to do with serialization?",  # "(De)Serialization" is said both ways, but names no item alone
     ],
 )
 def test_look_alikes_stay_topical(vocab, query):
