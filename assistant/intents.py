@@ -35,6 +35,7 @@ from typing import Callable, Protocol
 
 import numpy as np
 
+from assistant.gloss import gloss
 from assistant.intent_examples import all_examples
 from assistant.readers import (
     ONE_ITEM,
@@ -109,7 +110,9 @@ class IntentModel(Protocol):
 
 
 def mask_references(text: str, vocab: Vocabulary) -> tuple[str, list]:
-    """The question with each agenda item it names written "X", and those items in order."""
+    """The question (read as English, assistant/gloss.py) with each agenda item it names written "X", and those
+    items in order."""
+    text = gloss(text)[0]
     refs = find_references(text, vocab, loose=False)
     out = text
     for _, s, e in sorted(refs, key=lambda f: -f[1]):

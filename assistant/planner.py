@@ -1,6 +1,6 @@
 """Turn a plain-language question into a `Plan`: a short fold over the readers in `assistant/readers.py`.
 
-    question -> read_asked_part -> read_spelling -> read_event -> read_places -> read_references -> read_time -> read_orgs -> read_people -> read_kinds
+    question -> gloss -> read_asked_part -> read_spelling -> read_event -> read_places -> read_references -> read_time -> read_orgs -> read_people -> read_kinds
              -> read_intent -> settle -> [by_example] -> Plan
 
 Each reader takes the text the ones before it left and may set Plan fields; the first to set a field
@@ -15,6 +15,7 @@ from dataclasses import replace
 
 from corpus.normalize import clean_text, squash
 
+from assistant.gloss import gloss
 from assistant.intents import IntentModel, by_example
 from assistant.readers import (
     ONE_ITEM,
@@ -56,14 +57,16 @@ def plan_query(query: str, vocab: Vocabulary, intents: IntentModel | None = None
     """The plan of a question; with `intents`, the intent classifier (assistant/intents.py) gives a kind to a
     question no reader claimed, and overrules a reader when it is sure and disagrees."""
     q = squash(clean_text(query))
-    text, fields, notes = q, {}, []
+    english, language = gloss(q)  # "¿quién da la charla de Metamate?": its question words as English
+    text, fields, notes = english, {}, [f"read from {language} as {english!r}"] if language else []
     for reader in READERS:
         text, changes, more = reader(text, vocab)
         for key, value in changes.items():
             fields.setdefault(key, value)
         notes += more
-    plan = settle(Plan(query=q, text=text, notes=tuple(notes), **fields), vocab)
-    return by_example(plan, vocab, intents) if intents is not None else plan
+    plan = settle(Plan(query=english, text=text, notes=tuple(notes), **fields), vocab)
+    plan = by_example(plan, vocab, intents) if intents is not None else plan
+    return replace(plan, query=q) if language else plan
 
 
 _KIND_AFTER = re.compile(r"\b([\w-]+)\s+(?:posters?|panels?|talks?|sessions?)\b", re.I)
@@ -138,11 +141,12 @@ def settle(plan: Plan, vocab: Vocabulary) -> Plan:
         topical = []  # "every poster, my colleague wants the titles", "only two panels? name them": no topic word
     if (
         plan.whole_list
-        and (plan.kinds or talks_said)
+        and (plan.kinds or talks_said or re.search(r"\b(?:speakers?|presenters?)\b", plan.query, re.I))
         and not TOPICAL_FRAME.search(plan.query)
         and not _kind_topic(plan.query, vocab)
     ):
-        topical = []  # "every poster, I want to check the board numbering": words around a whole list are context
+        topical = []  # "every poster, I want to check the board numbering", "list every speaker? I want to check
+        # my husband's name is spelled right": words around a whole list are context
     changes["text"] = _asked_topic(plan.text, vocab, generic) if topical else ""
     bare = not (plan.orgs or plan.people or plan.time_from or plan.time_to or plan.schedule)
     if plan.intent == Intent.TOPIC and plan.kinds and bare and not changes["text"]:

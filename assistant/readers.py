@@ -474,6 +474,7 @@ EVENT_FACTS = (
             r"\b(?:when|what time) (?:does|do|will) " + _SCOPE + r" (?:start|begin|kick off|open|get going)\b|"
             r"\b(?:when|what time)\b.{0,10}\b" + _SCOPE + r" (?:is )?(?:starting|beginning)\b|"
             r"\b(?:when|what time)\b.{0,10}\b" + _SCOPE + r"(?: \w+ly)? (?:starts|begins|kicks off|opens)\b|"
+            r"\b(?:when|what time) (?:starts|begins|opens) " + _SCOPE + r"\W*$|"  # word order of other languages
             r"\b(?:start|opening) time\b|^\W*(?:does|do|will)\s+"
             + _SCOPE
             + r"(?:\s+\w+ly)?\s+(?:start|begin|kick off|open)\b|\bdoors open\b|\bhow early\b|\bwhen do (?:the )?doors\b|"
@@ -485,6 +486,7 @@ EVENT_FACTS = (
         "end",
         re.compile(
             r"\b(?:when|what time) (?:does|do|will) " + _SCOPE + r" (?:end|finish|wrap up|close|wind down|be over)\b|"
+            r"\b(?:when|what time) (?:ends|finishes|closes) (?:all )?" + _SCOPE + r"\W*$|"
             r"\bend time\b|\bhow late\b|^\W*(?:does|do|will|is)\s+"
             + _SCOPE
             + r"(?:\s+\w+ly)?\s+(?:wrap(?: up)?|end|finish|close|(?:be )?over)\b|\b(?:when|what time)(?:'s| is| does| do| will)?\s+"
@@ -552,6 +554,8 @@ def _meal_as_slot(text: str) -> bool:
     )
 
 
+_BREAKS_VERB = re.compile(r"\b(?:a|an|it|something|anything|everything|nothing)\s+(?:[\w-]+\s+){0,2}breaks\b", re.I)
+_FOOD = re.compile(r"\b(?:lunch|breakfast|food|coffee|meals?|snacks?|happy hour|drinks)\b", re.I)
 _WHATS_ON = re.compile(r"\bwhat(?:'s| is| are)?\s+(?:on|starting|happening|going on|running)\b|\bwhat sessions\b", re.I)
 
 
@@ -567,6 +571,8 @@ def read_event(text: str, vocab: Vocabulary) -> Reading:
             continue  # "not the full schedule with times, just the titles of all the talks"
         if fact in ("schedule", "breaks") and (BOUND.search(text) or WINDOW.search(text)):
             continue  # "the schedule after 2pm", "what's on after 4pm, or is it just drinks?": a time window
+        if fact == "breaks" and _BREAKS_VERB.search(text) and not _FOOD.search(text):
+            continue  # "what went wrong when a big website breaks?": a verb ("a ... breaks" is no noun phrase)
         if fact == "breaks" and _WHATS_ON.search(text) and (AT_TIME.search(text) or RELATIVE.search(text)):
             continue  # "when I get back from lunch at 1:30, what's on?": what is on then (read_time)
         if fact == "schedule" and _KIND_LIST.search(text):
@@ -683,7 +689,7 @@ CUES = (
         Intent.WHO,
         re.compile(
             r"^(?!.*\b(?:aimed at|(?:meant|intended|designed) for|who(?:'s| is| are) (?:the |it |this |that )?for|who(?:'d| would)\b.{0,80}\bbe for)\b)(?:\s*(?:who|whom|whos)\b|.*\bwho(?:'s|(?: else| exactly| actually| precisely)? (?:is|are))\b)|\bwho\s*\?*\s*$|\bwhose\b|\bfull names?\b|\bwho (?:will|would|do|did|am|shall) (?:i|we|you)\b|\bspeakers?\b|\bpresenters?\b|\bauthors?\b|"
-            r"\bpresented by\b|\bwho (?:gives|gave|presents|runs|leads|moderates)\b|\b(?:people|team|folks) behind\b|"
+            r"\bpresented by\b|\bwho (?:gives|gave|presents|runs|leads|moderates)\b|\b(?:people|team|folks) behind\b|\bby\s*_{2,}|"
             r"\bnames? of the (?:person|people|speakers?|authors?|presenters?)\b|\bthe (?:people|folks|team) (?:doing|giving|running|presenting|on)\b|"
             r"\b(?:which|what) (?:company|companies|org|organi[sz]ation|firm) (?:is|are|does|do)\b.*\b(?:with|from|for|at)\b",
             re.I,
@@ -696,7 +702,7 @@ CUES = (
             r"\bmore (?:info|information|details?) (?:on|about)\b|^\W*what(?:'s| is) in\W*$|\bwhat(?:'s| is| are| will)\b.*\b(?:presenting|showing|covering|going to (?:cover|present|show|say))\b|\b(?:speak|talk)s? (?:of|about) what\b|\bof what does\b|"
             r"\bsays? what\b|\bdiscuss\w* what\b|\bwhat does (?:it|this|that) (?:speak|talk|discuss)\w*\b|\b(?:meant|intended|designed) for\b|\bwho(?:'s| is| are) (?:the |it |this |that )?for\b|\bwho(?:'d| would)\b.{0,80}\bbe for\b|\bwhat\b.{0,80}\b(?:is|are|was) about\b|\b(?:topic|subject|theme) of\b|\b(?:talk|speak|present)\w* about\s*\?*\s*$|\bwhat(?:'s| is| was)\b.*\babout\b|\bsummar\w*|\bdescri(?:be|ption)\b|"
             r"\bdetails?\b|\babstract\b|\bexplain\w*|\bwhat does\b.*\b(?:cover|say|claim|propose|argue)\b|\bwhat\b.{0,60}\b(?:covers|is covering)\b|\bwhat(?:'s| is) (?:it|this|that|he|she|they)\b.{0,20}\bcover\w*|"
-            r"\bwhat do(?:es)? (?:they|it|this|that|he|she) mean\b|\bgist\b|"
+            r"\bwhat do(?:es)? (?:they|it|this|that|he|she) mean\b|\bgist\b|\btl;?\s?dr\b|"
             r"\bwhat(?:'s| is) (?:in|on) (?:it|that)\b|\bbreak down\b|" + BARE_WHAT,
             re.I,
         ),
@@ -910,7 +916,9 @@ def _title_span(part: str, item: Item, offset: int) -> tuple[int, int]:
 _PARTS = re.compile(r"\s*(?:,|;|\?|\b(?:and|or|versus|with|to|than|as)\b|\bvs\.?)\s*", re.I)
 
 
-NOUN_OF = re.compile(r"\bthe\s+(" + REF_NOUN + r")\s+(?:of|on|about)\s+((?:[\w&@.:()'’-]+\s*){1,8})", re.I)
+NOUN_OF = re.compile(  # "the talk on X", "Meta's talk on X"
+    r"\b(?:the|[\w.-]+['’]s)\s+(" + REF_NOUN + r")\s+(?:of|on|about)\s+((?:[\w&@.:()'’-]+\s*){1,8})", re.I
+)
 # "data loading poster or ...": a noun that names a kind ("training one model" is not "the training one")
 FIRST_X = re.compile(r"^\W*((?:[\w&@.:()'’-]+\s+){1,6}?)" + REF_NOUN.replace("|one|", "|") + r"\b(?!s)", re.I)
 POSSESSIVE = re.compile(r"\b(?:[\w-]+\s+)?[\w-]+['’]s\s+(?:[\w-]+\s+){0,3}?" + REF_NOUN + r"s?\b", re.I)
@@ -998,7 +1006,8 @@ def _named_references(text: str, vocab: Vocabulary) -> tuple[tuple[Item, int, in
         if item is not None:
             add(item, *_title_span(m.group(1), item, m.start(1)))
     for m in NOUN_OF.finditer(text):  # "the poster of data loading optimization", "the panel on infrastructure"
-        item = _best_item(m.group(2), vocab, 0.5, 0.6, kinds=_noun_kinds(m.group(1)))
+        said = re.split(r"[.?!;,]\s", m.group(2) + " ")[0]  # "... access. Output: 2 sentences": that sentence's
+        item = _best_item(said, vocab, 0.5, 0.6, kinds=_noun_kinds(m.group(1)))
         if item is not None:
             add(item, *_title_span(m.group(0), item, m.start()))
     for m in POSSESSIVE.finditer(text):  # "gade's talk", "krishna gade's observability talk"
@@ -1057,7 +1066,7 @@ CUE_WORDS = {
 VERSUS = re.compile(r"(?<=\w)\s+(?:vs\.?|versus)\s+(?=\w)", re.I)
 
 
-_WHO_WORKS = re.compile(r"\bwho\b.{0,25}\b(?:doing|working|researching|into)\b", re.I)
+_WHO_WORKS = re.compile(r"\bwho\b.{0,25}\b(?:doing|doin'|working|workin'|researching|into)(?!\w)", re.I)
 PERSON_CUES = (Intent.COMPARE, Intent.OVERLAP, Intent.ABOUT, Intent.WHEN)  # "more by gade" stays a person filter
 
 

@@ -365,6 +365,14 @@ def test_wordings_of_groups_j_k_o(vocab, query, intent, n_targets):
             ["agentic-solution-for-data-warehouse-access"],
         ),
         ("anything colliding w the talk that comes right after the welcome?", "overlap", ["opening-remarks"]),
+        # groups X and Y: a blank to fill, "tl;dr", an org's talk on a subject, a prompt's one sentence
+        ("the 2:15 talk is by ___?", "who", ["agentic-solution-for-data-warehouse-access"]),
+        ("job-o-scope. tl;dr?", "about", ["job-o-scope-detecting-stragglers-significantly-faster-in-large"]),
+        (
+            "Task: summarize abstract. Item: Meta's talk on agents for data warehouse access. Output: 2 sentences.",
+            "about",
+            ["agentic-solution-for-data-warehouse-access"],
+        ),
         (
             "what else is running concurrently with the Fiddler observability slot?",
             "overlap",
@@ -427,6 +435,14 @@ def test_words_around_a_whole_list_are_not_its_topic(vocab):
     for query in ("show me the whole posters section of the page", "there are two panels, and that's all of them?"):
         plan = plan_query(query, vocab)  # words about the listing, not its subject
         assert plan.intent == "list" and plan.kinds and plan.text == "", plan
+    plan = plan_query("Could you list every speaker? I want to check my husband's name is spelled right.", vocab)
+    assert (plan.intent, plan.whole_list, plan.text) == ("list", True, ""), plan
+
+
+def test_breaks_said_as_a_verb_are_no_event_fact(vocab):
+    plan = plan_query("anything about how AI figures out what went wrong when a big website breaks?", vocab)
+    assert plan.intent == "topic" and plan.event_fact is None, plan
+    assert plan_query("when are the afternoon breaks", vocab).event_fact == "breaks"
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,194 @@
+"""A question asked wholly or partly in Spanish, French, Portuguese or Tagalog, read as English by the planner.
+
+The readers and the intent classifier key on English words ("who", "when", "the X talk"). Attendees also ask
+in their own language or mix it in ("¿quién da la charla de Metamate?", "c'est quand, the talk by Can Lin?",
+"Sino po yung speaker sa Metamate talk?"). What decides a question's kind there is a small, closed set of
+words: question words, articles, prepositions and a few verbs, which this module writes as English, word for
+word. Titles, names and topic words stay as they are: they are mostly English already, and search matches
+them. No offline translation model ships in the packages we can install, so a glossary it is; it is applied
+only when two or more words only that language uses are in the question, so English questions are untouched.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Glossary:
+    markers: frozenset[str]  # words the language uses and English does not: two of them say the language
+    phrases: tuple[tuple[str, str], ...]  # (regex, English), applied first, in order
+    words: dict[str, str]  # a word (lowercase) -> its English ("" drops it)
+
+
+def _words(pairs: str) -> dict[str, str]:
+    """ "qué=what quién=who po=" -> {"qué": "what", "quién": "who", "po": ""}; "_" is a space."""
+    return {k: v.replace("_", " ") for k, v in (p.split("=") for p in pairs.split())}
+
+
+GLOSSARIES = {
+    "Spanish": Glossary(
+        frozenset(
+            "qué quién quiénes cuándo dónde cuál cuáles charla charlas ponencia hay los las del más algo dame "
+            "trata empieza comienza termina mejor después también está están parecido parecida recomiendas "
+            "evento conferencia hora choca pasa lista todos todas sobre".split()
+        ),
+        (
+            (r"\bde (?:qué|que) (?:se )?trata\b", "what is it about:"),
+            (r"\ba (?:qué|que) hora\b", "what time"),
+            (r"\bvale la pena\b", "worth it"),
+            (r"\bal mismo tiempo (?:que|de)\b", "at the same time as"),
+            (r"\bal mismo tiempo\b", "at the same time"),
+            (r"\bpor favor\b", "please"),
+            (r"\bdespués de\b", "after"),
+            (r"\bantes de\b", "before"),
+            (r"\b(?:qué|que) más\b", "what else"),
+            (r"\b(\d{1,2}) de la (?:tarde|noche)\b", r"\1pm"),
+            (r"\b(\d{1,2}) de la mañana\b", r"\1am"),
+            (r"\bentre las (\d{1,2}) y (?:las|la) (\d{1,2})\b", r"between \1 and \2"),
+            (r"\ba las (\d)", r"at \1"),
+            (r"\b(?:qué|que) (?:hay|pasa)\b", "what's on"),
+            (r"\bparecid[oa]s? (?:a|al)\b", "similar to"),
+            (r"\b(?:el|la) de\b", "the one of"),
+            (r"\b(?:qué|que) me recomiendas\b", "what do you recommend"),
+            (r"\bcuál es mejor\b", "which is better"),
+        ),
+        _words(
+            "qué=what quién=who quien=who quiénes=who cuándo=when dónde=where cuál=which cuáles=which "
+            "charla=talk charlas=talks ponencia=talk sesión=session sesiones=sessions el=the la=the los=the "
+            "las=the un=a una=a de=of del=of_the y=and o=or con=with en=in sobre=about entre=between hay=is_there "
+            "algo=anything todos=all todas=all todo=all lista=list dame=give_me mejor=better diferencia=difference "
+            "empieza=starts comienza=starts termina=ends acaba=ends evento=event conferencia=conference es=is "
+            "son=are da=gives presenta=presents está=is están=are mismo=same tiempo=time choca=clashes_with "
+            "parecido=similar parecida=similar más=more otro=other otra=other otros=other otras=other para=for "
+            "soy=I_am_a trabajo=I_work ver=see hora=time trata=is_about recomiendas=recommend recomienda=recommend "
+            "también=also después=after antes=before mañana=morning tarde=afternoon almuerzo=lunch "
+            "descanso=break registro=registration lugar=venue fecha=date día=day horario=schedule por=for "
+            "como=like me=me pasa=is_on cubre=covers eso=that"
+        ),
+    ),
+    "French": Glossary(
+        frozenset(
+            "c'est qui quoi quand où quel quelle lequel laquelle les des du avec pour sur après apres avant "
+            "pendant même meme est-ce qu'est-ce moi je s'il vous plait plaît matin autre autres d'autres comme "
+            "liste tous toutes le y dans vers l'adresse".split()
+        ),
+        (
+            (r"\bc['’]est quoi qui se passe\b", "what's on"),
+            (r"\bc['’]est qui qui\b", "who"),
+            (r"\bqui se passe\b", "is on"),
+            (r"\b[àa] quelle heure\b", "what time"),
+            (r"\b[àa] (?=\d)", "at "),
+            (r"\bc['’]est quoi\b", "what is"),
+            (r"\bc['’]est qui\b", "who is"),
+            (r"\bc['’]est quand\b", "when is"),
+            (r"\bc['’]est où\b|\bc['’]est ou\b", "where is"),
+            (r"\bqu['’]est-ce qu['’]il y a\b", "what's on"),
+            (r"\bqu['’]est-ce que\b", "what"),
+            (r"\by a-t-il\b|\bil y a\b", "is there"),
+            (r"\bc['’]est [àa] propos de quoi\b", "what is it about"),
+            (r"\ben temps r[ée]el\b", "in real time"),
+            (r"\b[àa] propos de quoi\b", "about what"),
+            (r"\b[àa] propos de\b", "about"),
+            (r"\bs['’]il vous pla[iî]t\b", "please"),
+            (r"\ben m[êe]me temps\b", "at the same time"),
+            (r"\bautre chose\b", "anything else"),
+            (r"\bd['’]autres\b", "others"),
+            (r"\bcomme [çc]a\b", "like it"),
+            (r"\bparle-moi\b", "tell me"),
+            (r"\bmontre-moi\b", "show me"),
+            (r"\best-ce que\b", ""),
+            (r"\bje suis\b", "I am a"),
+            (r"\bles deux\b", "both"),
+            (r"\bse passe\b", "is on"),
+            (r"\b(\d{1,2})h(\d{2})\b", r"\1:\2"),
+            (r"\b(\d{1,2})h\b", r"\1:00"),
+            (r"\bl['’](?=\w)", "the "),
+            (r"\bd['’](?=\w)", "of "),
+        ),
+        _words(
+            "qui=who quoi=what quand=when où=where quel=which quelle=which lequel=which laquelle=which le=the "
+            "la=the les=the des=some du=of_the de=of et=and avec=with sur=on pour=for dans=in entre=between "
+            "après=after apres=after avant=before pendant=during vers=around meilleur=best meilleurs=best "
+            "mieux=better différence=difference liste=list tous=all toutes=all tout=all conférence=conference "
+            "horaire=schedule pause=break déjeuner=lunch dejeuner=lunch lieu=venue adresse=address commence=starts "
+            "finit=ends termine=ends matin=morning autre=other autres=other similaire=similar même=same meme=same "
+            "temps=time heure=time en=in ou=or est=is sont=are moi=me présente=presents presente=presents"
+        ),
+    ),
+    "Portuguese": Glossary(
+        frozenset(
+            "quem quando onde qual quais palestra palestras também depois mesmo tempo horas melhor começa tem "
+            "você não sobre mais outras outros".split()
+        ),
+        (
+            (r"\bque horas\b", "what time"),
+            (r"\bo que\b", "what"),
+            (r"\bao mesmo tempo (?:que|da|do)\b", "at the same time as"),
+            (r"\bao mesmo tempo\b", "at the same time"),
+            (r"\bpor favor\b", "please"),
+            (r"\bdepois d[oae]\b", "after"),
+            (r"\bantes d[oae]\b", "before"),
+        ),
+        _words(
+            "quem=who quando=when onde=where qual=which quais=which palestra=talk palestras=talks sobre=about "
+            "mais=more também=also depois=after antes=before todas=all todos=all lista=list melhor=better "
+            "diferença=difference evento=event começa=starts termina=ends tem=is_there algo=anything outros=other "
+            "outras=other parecido=similar da=of_the do=of_the de=of os=the e=and ou=or com=with em=in para=for"
+        ),
+    ),
+    "Tagalog": Glossary(
+        frozenset(
+            "po ba yung ang ng mga sino ano kailan saan anong alin lahat naman meron katulad kasabay pagkatapos "
+            "niyo pwede gusto ko ako ni sa nasa ganun iba ibang yun".split()
+        ),
+        (
+            (r"\banong oras(?: po)?(?: ba)? (?:yung|ang)\b", "what time is the"),
+            (r"\banong oras\b", "what time"),
+            (r"\bano-ano\b", "what are"),
+            (r"\bano(?: po)?(?: ba)? (?:yung|ang) nasa\b", "what's on at"),
+            (r"\bano(?: po)? meron\b", "what's on"),
+            (r"\bano(?: po)?(?: ba)? (?:yung|ang)\b", "what is the"),
+            (r"\bsino(?: po)?(?: ba)? (?:yung|ang)\b", "who is the"),
+            (r"\bpara saan\b", "what is it for"),
+            (r"\blahat ng\b", "all the"),
+            (r"\bkatulad ng\b", "similar to"),
+            (r"\bpagkatapos ng\b", "after"),
+            (r"\bbago ang\b|\bbago mag\b", "before"),
+            (r"\bmay kasabay\b", "anything at the same time as"),
+            (r"\bmay iba pa\b|\bmeron pa\b", "are there more"),
+            (r"\bmas (?:maganda|ok|okay)\b", "better"),
+            (r"^\W*may\b", "are there"),
+            (r"\bma-(?=\w)", ""),
+        ),
+        _words(
+            "po= ba= naman= mga= yung=the ang=the ng=of sino=who ano=what kailan=when saan=where alin=which "
+            "lahat=all meron=there_is katulad=similar_to ganun=like_that kasabay=at_the_same_time_as iba=other "
+            "ibang=other ni=by sa=at nasa=at gumawa=made makita=see pwede=can gusto=want ko=I ako=I_am niyo=you "
+            "panoorin=watch magsisimula=start matatapos=end nangyayari=happening mas=more maganda=good "
+            "para=for o=or yun=that buong=whole topic=topic anong=what na= bang= lang=just"
+        ),
+    ),
+}
+_TOKEN = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+def language_of(text: str) -> str | None:
+    """The language of GLOSSARIES two or more of whose marker words the text has; None for English."""
+    said = {t.lower().rstrip("'’") for t in _TOKEN.findall(text)}
+    counts = {name: len(said & g.markers) for name, g in GLOSSARIES.items()}
+    name, n = max(counts.items(), key=lambda kv: kv[1])
+    return name if n >= 2 else None
+
+
+def gloss(text: str) -> tuple[str, str | None]:
+    """The text with its language's question words written as English, and the language (None: as it was)."""
+    name = language_of(text)
+    if name is None:
+        return text, None
+    g = GLOSSARIES[name]
+    for pattern, english in g.phrases:
+        text = re.sub(pattern, english, text, flags=re.I)
+    text = _TOKEN.sub(lambda m: g.words.get(m.group(0).lower(), m.group(0)), text)
+    return " ".join(text.replace("¿", " ").replace("¡", " ").split()), name
