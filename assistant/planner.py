@@ -20,6 +20,7 @@ from assistant.intents import IntentModel, by_example
 from assistant.readers import (
     ONE_ITEM,
     PART_OF_DAY,
+    QUOTED,
     TALK_WORDS,
     TOPICAL_FRAME,
     described_item,
@@ -72,6 +73,16 @@ def plan_query(query: str, vocab: Vocabulary, intents: IntentModel | None = None
 _KIND_AFTER = re.compile(r"\b([\w-]+)\s+(?:posters?|panels?|talks?|sessions?)\b", re.I)
 _NOT_TOPIC = {"single", "whole", "entire", "complete", "full", "other", "remaining", "different", "available"}
 _NOT_TOPIC |= {"since", "because", "as", "while", "though", "although", "whereas", "unless", "until"}  # "since panels"
+_NOT_TOPIC |= {"before", "after", "during", "later", "earlier"}
+
+
+def _topical_frame(query: str, vocab: Vocabulary) -> bool:
+    """ "posters on agents": a kind framed by a topic the corpus has, not "every poster on the books"."""
+    return any(
+        w in vocab.common and w not in STOP | GENERIC
+        for m in TOPICAL_FRAME.finditer(query)
+        for w in words(query[m.end() :])[:3]
+    )
 
 
 def _kind_topic(query: str, vocab: Vocabulary) -> bool:
@@ -88,6 +99,7 @@ _LISTING_WORDS = {"page", "pages", "section", "website", "site", "booklet", "lis
 _LISTING_WORDS |= set("one two three four five six seven eight nine ten eleven twelve".split())
 
 
+_POINTS_BACK = re.compile(r"\b(?:on|about|into|with|for|covering) (?:that|this|it|those|them)\b", re.I)
 _LAST_QUESTION = re.compile(r"(?<=[.!])\s+([^.!?]+\?)\s*$")
 
 
@@ -96,6 +108,9 @@ def _asked_topic(text: str, vocab: Vocabulary, generic: set[str]) -> str:
     context ("My database class is coming along on the trip. Which posters deal with databases?")."""
     text = " ".join(text.split())
     m = _LAST_QUESTION.search(text)
+    if m and _POINTS_BACK.search(m.group(1)):  # "... saying 'observability' at dinner. Anything on that?"
+        quoted = [q.group(1) for q in QUOTED.finditer(text[: m.start()])]
+        return " ".join(quoted) if quoted else text  # the subject said before, quoted, or the whole text
     if m and "?" not in text[: m.start()] and any(w in vocab.common for w in words(m.group(1)) if w not in generic):
         return m.group(1)
     return text
@@ -139,10 +154,12 @@ def settle(plan: Plan, vocab: Vocabulary) -> Plan:
         w in vocab.common and w not in _LISTING_WORDS and not w.isdigit() for w in topical
     ):
         topical = []  # "every poster, my colleague wants the titles", "only two panels? name them": no topic word
+    if (plan.time_from or plan.time_to) and not any(w in vocab.common for w in topical if w not in _NOT_TOPIC | STOP):
+        topical = []  # "what is going on in the late morning, before we eat?": the window, nothing topical
     if (
         plan.whole_list
         and (plan.kinds or talks_said or re.search(r"\b(?:speakers?|presenters?)\b", plan.query, re.I))
-        and not TOPICAL_FRAME.search(plan.query)
+        and not _topical_frame(plan.query, vocab)
         and not _kind_topic(plan.query, vocab)
     ):
         topical = []  # "every poster, I want to check the board numbering", "list every speaker? I want to check

@@ -394,6 +394,9 @@ def read_spelling(text: str, vocab: Vocabulary) -> Reading:
     notes = tuple(f"{c} at the event" for c in clocks)
     if "ish" in text.lower():
         text = re.sub(r"\b(\d{1,2}(?::\d{2})?)\s*-?ish\b", r"around \1", text, flags=re.I)
+    if "'" in text or "’" in text:  # dropped letters: "goin' on 'round 2", "workin'"
+        text = re.sub(r"(?<![\w'’])['’]round\b", "around", text, flags=re.I)
+        text = re.sub(r"\b([a-z]{2,})in['’](?!\w)", r"\1ing", text, flags=re.I)
     if "clock" in text.lower():
         text = re.sub(r"\bwhat o'?clock\b", "what time", text, flags=re.I)
     text = re.sub(r"\bquestions?[- ](?:and|&)[- ]answers?\b", "Q&A", text, flags=re.I)  # "question-and-answer"
@@ -1556,7 +1559,13 @@ def _people_spans(text: str, vocab: Vocabulary) -> list[tuple[str, int, int]]:
             phrase = " ".join(normed[i : i + n])
             if n > 1:
                 name = vocab.people.get(phrase)
-                if name is None and fuzzy and len(phrase) >= 8 and not all(plain[i : i + n]):
+                if (
+                    name is None
+                    and fuzzy
+                    and len(phrase) >= 8
+                    and not all(plain[i : i + n])
+                    and not all(w in ordinary_words() for w in normed[i : i + n])  # "I can link them": no Can Lin
+                ):
                     near = vocab.people_by_length.near(len(phrase), 86)
                     match = process.extractOne(phrase, near, scorer=fuzz.ratio, score_cutoff=86)
                     # as many words as the name: "is miles gordenker" is not a spelling of "miles gordenker"
@@ -1614,7 +1623,11 @@ ORDINAL = re.compile(
     r"closes the day|ends the day|wraps up the day)\b",
     re.I,
 )
-PART_OF_DAY = {
+PART_OF_DAY = {  # the two-word ones first: "late morning" is not the whole morning
+    "early morning": (time(0, 0), time(10, 0)),
+    "late morning": (time(10, 30), time(12, 0)),
+    "early afternoon": (time(12, 0), time(14, 30)),
+    "late afternoon": (time(15, 0), time(17, 0)),
     "morning": (time(0, 0), time(12, 0)),
     "afternoon": (time(12, 0), time(17, 0)),
     "evening": (time(17, 0), time(23, 59)),

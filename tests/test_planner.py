@@ -654,3 +654,19 @@ def test_names_by_length_find_the_same_best_match_as_every_name():
             assert process.extractOne(q, near, scorer=fuzz.ratio, score_cutoff=cutoff) == (
                 None if want is None else (want[0], want[1], near.index(want[0]))
             ), q
+
+
+def test_answers_of_groups_u_to_y_that_were_refused(vocab):
+    """Wordings the answerer refused: a name read into "I can link them", a window said as "late morning",
+    dropped letters ("goin' on 'round 2"), a subject quoted before "anything on that?", "on the books"."""
+    plan = plan_query("Not looking for recommendations - just list every poster so I can link them in the blog.", vocab)
+    assert (plan.intent, plan.kinds, plan.people, plan.text) == ("list", ("poster",), (), ""), plan
+    plan = plan_query("what is going on in the late morning, before we eat?", vocab)
+    assert (plan.time_from[11:16], plan.time_to[11:16], plan.text) == ("10:30", "12:00", ""), plan
+    plan = plan_query("What's goin' on 'round 2 in the afternoon?", vocab)
+    assert plan.intent == "schedule" and plan.schedule[:1] == ("how-to-prepare-your-agents-for-the-ice-berg-age",)
+    plan = plan_query("My husband keeps saying 'observability' at dinner. Is there anything here on that?", vocab)
+    assert plan.text == "observability", plan
+    plan = plan_query("Pull up every poster on the books, I need to know how many easels we're setting out.", vocab)
+    assert (plan.intent, plan.whole_list, plan.text) == ("list", True, ""), plan
+    assert plan_query("all the posters on agents", vocab).text  # a topic the corpus has frames the kind
