@@ -1,4 +1,5 @@
-"""A question asked wholly or partly in Spanish, French, Portuguese or Tagalog, read as English by the planner.
+"""A question asked wholly or partly in Spanish, French, Italian, Portuguese or Tagalog, read as English by the
+planner.
 
 The readers and the intent classifier key on English words ("who", "when", "the X talk"). Attendees also ask
 in their own language or mix it in ("¿quién da la charla de Metamate?", "c'est quand, the talk by Can Lin?",
@@ -136,6 +137,42 @@ GLOSSARIES = {
             "mais=more também=also depois=after antes=before todas=all todos=all lista=list melhor=better "
             "diferença=difference evento=event começa=starts termina=ends tem=is_there algo=anything outros=other "
             "outras=other parecido=similar da=of_the do=of_the de=of os=the e=and ou=or com=with em=in para=for"
+        ),
+    ),
+    "Italian": Glossary(
+        frozenset(
+            "chi cosa quando dove quale quali il gli della delle degli dello sul sulla c'è ci sono altri altre "
+            "tutti tutte inizia finisce contemporanea parla copre pranzo mattina pomeriggio orario quel quello "
+            "anche perché che".split()
+        ),
+        (
+            (r"\ba che ora\b", "what time"),
+            (r"\bdi (?:che )?cosa parla\b", "what is it about:"),
+            (r"\b(?:in contemporanea|allo stesso tempo|nello stesso momento) (?:con|di|a)\b", "at the same time as"),
+            (r"\bin contemporanea\b|\ballo stesso tempo\b", "at the same time"),
+            (r"\bcosa c['’][èe]\b", "what's on"),
+            (r"\bc['’][èe]\b|\bci sono\b", "is there"),
+            (r"\bvale la pena\b", "worth it"),
+            (r"\bl['’]ha fatto\b", "made it"),
+            (r"\bmi [èe] piaciut[oa]\b", "I liked"),
+            (r"\bsi tratta\b", "is it about"),
+            (r"\bdovrei vedere\b", "should I see"),
+            (r"\b(?:mi )?consigli\b", "do you recommend"),
+            (r"\b(?:che )?cosa\b", "what"),
+            (r"\b(?:sul|sulla|sullo|sui|sulle)\b", "on the"),
+            (r"\bl['’](?=\w)", "the "),
+            (r"\bdell['’](?=\w)", "of the "),
+        ),
+        _words(
+            "chi=who quando=when dove=where quale=which quali=which il=the lo=the la=the gli=the le=the "
+            "del=of_the della=of_the dei=of_the degli=of_the delle=of_the dello=of_the di=of e=and o=or con=with "
+            "su=on tra=between fra=between dopo=after prima=before durante=during altri=other altre=other "
+            "altro=other simile=similar simili=similar meglio=better migliore=better differenza=difference "
+            "tutti=all tutte=all lista=list elenco=list inizia=starts comincia=starts finisce=ends termina=ends "
+            "evento=event conferenza=conference orario=schedule parla=talks copre=covers presenta=presents "
+            "quel=that quello=that quella=that pranzo=lunch pausa=break mattina=morning pomeriggio=afternoon "
+            "consigliate=recommend sessione=session per=for un=a una=a è=is sono=I_am ho=I_have pensato=thought "
+            "letto=read non=not ma=but alle=at qualcosa=anything programma=programme dicono=they_say"
         ),
     ),
     "Tagalog": Glossary(

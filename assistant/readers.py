@@ -270,15 +270,19 @@ _NOT_ASKING = re.compile(  # "not asking who's on the infra panel - when does it
     re.I,
 )
 _NOT_THIS = re.compile(r"\bnot\s+(?:the\s+)?$", re.I)
-_BUT_THAT = re.compile(r"\s*[,;]\s*(?:but\s+|rather\s+|i mean\s+)?", re.I)
+_BUT_THAT = re.compile(r"\s*(?:[,;)]|$|[?.!]\s*$)\s*(?:but\s+|rather\s+|i mean\s+)?", re.I)
 
 
 def _not_this(text: str, vocab: Vocabulary) -> str | None:
-    """The text without "not A," before a second item B ("differ from the, not agentic evals, the agentic
-    observability one?"), or None."""
+    """The text without "not A" where it names another item B ("differ from the, not agentic evals, the agentic
+    observability one?", "the infra panel (the agentic world one, not the startups one)"), or None."""
     refs = find_references(text, vocab, loose=False)
-    for _, s, e in refs:
-        if (m := _NOT_THIS.search(text[:s])) and (b := _BUT_THAT.match(text, e)) and any(s2 >= e for _, s2, _ in refs):
+    for item, s, e in refs:
+        if (
+            (m := _NOT_THIS.search(text[:s]))
+            and (b := _BUT_THAT.match(text, e))
+            and any(other.id != item.id for other, _, _ in refs)
+        ):
             return " ".join((text[: m.start()] + " " + text[b.end() :]).split())
     return None
 
@@ -920,7 +924,10 @@ _PARTS = re.compile(r"\s*(?:,|;|\?|\b(?:and|or|versus|with|to|than|as)\b|\bvs\.?
 
 
 NOUN_OF = re.compile(  # "the talk on X", "Meta's talk on X"
-    r"\b(?:the|[\w.-]+['’]s)\s+(" + REF_NOUN + r")\s+(?:of|on|about)\s+((?:[\w&@.:()'’-]+\s*){1,8})", re.I
+    r"\b(?:the|that|this|[\w.-]+['’]s)\s+(?:(?!(?:first|last|next|best|other|same|one|only)\b)[\w-]+\s+)?("
+    + REF_NOUN
+    + r")\s+(?:of|on|about)\s+((?:[\w&@.:()'’-]+\s*){1,8})",
+    re.I,
 )
 # "data loading poster or ...": a noun that names a kind ("training one model" is not "the training one")
 FIRST_X = re.compile(r"^\W*((?:[\w&@.:()'’-]+\s+){1,6}?)" + REF_NOUN.replace("|one|", "|") + r"\b(?!s)", re.I)
@@ -1121,6 +1128,8 @@ def read_references(text: str, vocab: Vocabulary) -> Reading:
             continue
         rest = text
         for _, s, e in sorted(refs, key=lambda f: -f[1]):
+            if m := _NOUN_BEFORE.search(rest[:s]):  # "what's the talk about <title> - when is it?": no "about" cue
+                s = m.start()
             rest = rest[:s] + " " + rest[e:]
         rest = " ".join(rest.split())
         joiner = r"\s*(?:" + REF_NOUN + r"s?)?\s*,?\s*(?:or|vs\.?|versus)\s*(?:the\s+)?"
@@ -1128,6 +1137,8 @@ def read_references(text: str, vocab: Vocabulary) -> Reading:
         between = text[refs[0][2] : refs[1][1]] if len(refs) >= 2 else ""
         if intent == Intent.COMPARE and _ALIKE.search(between):
             either = True  # "is the faiss poster anything like the realtime graph one": A against B
+        if either and _TOPIC_ASK.search(text):
+            either = False  # "which sessions deal with stragglers or silent errors?": either topic will do
         if not (cue.search(_asking(rest)) or (intent == Intent.COMPARE and either)):
             continue
         if intent == Intent.RELATED and not _related_cue(text, refs):
@@ -1149,6 +1160,12 @@ def read_references(text: str, vocab: Vocabulary) -> Reading:
     return Reading(text, {})
 
 
+_TOPIC_ASK = re.compile(
+    r"\b(?:which|what|any)\s+(?:sessions?|talks?|posters?|panels?|ones?)\s+(?:deals?(?:ing)? with|cover\w*|are about|is about|"
+    r"about|on|touch(?:es)? on|discuss\w*|tackle\w*|look at)\b",
+    re.I,
+)
+_NOUN_BEFORE = re.compile(r"\b(?:the|a|that|this)\s+" + REF_NOUN + r"\s+(?:about|on|of)\s*$", re.I)
 _SENTENCE = re.compile(r"[^.!?]*(?:\?|[^.!?]$)", re.S)  # a question, or the last words unended
 
 

@@ -365,6 +365,22 @@ def test_wordings_of_groups_j_k_o(vocab, query, intent, n_targets):
             ["agentic-solution-for-data-warehouse-access"],
         ),
         ("anything colliding w the talk that comes right after the welcome?", "overlap", ["opening-remarks"]),
+        # group Z: "not the X one" in an aside, "the board thing about X", "the talk about X - when is it?"
+        (
+            "Who's on the infra panel (the agentic world one, not the startups one)?",
+            "who",
+            ["live-panel-infrastructure-in-an-agentic-world"],
+        ),
+        (
+            "What's the board thing about exabyte storage about? Recommendation models something?",
+            "about",
+            ["ai-data-storage-for-exabyte-scale-training-of-recommendation"],
+        ),
+        (
+            "What's the talk about bringing AI into the real world — when does it hit the field?",
+            "when",
+            ["bringing-ai-into-the-real-world"],
+        ),
         # groups X and Y: a blank to fill, "tl;dr", an org's talk on a subject, a prompt's one sentence
         ("the 2:15 talk is by ___?", "who", ["agentic-solution-for-data-warehouse-access"]),
         ("job-o-scope. tl;dr?", "about", ["job-o-scope-detecting-stragglers-significantly-faster-in-large"]),
@@ -453,6 +469,7 @@ def test_breaks_said_as_a_verb_are_no_event_fact(vocab):
         "other talks on data quality for agents",
         "training one model across data centers that have different hardware generations",  # "training one"
         "anything to do with serialization?",  # "(De)Serialization" is said both ways, but names no item alone
+        "which sessions deal with stragglers or silent errors in large-scale training?",  # either topic, no choice
     ],
 )
 def test_look_alikes_stay_topical(vocab, query):
