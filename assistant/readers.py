@@ -81,6 +81,8 @@ CHAT = {  # chat spellings of the words the readers key on, as attendees type th
     "n": "and",
     "brekkie": "breakfast",
     "arvo": "afternoon",
+    "wha": "what",  # Caribbean English
+    "di": "the",
     "whit": "what",  # Scots
     "whit's": "what's",
     "aboot": "about",
@@ -269,6 +271,12 @@ _NOT_ASKING = re.compile(  # "not asking who's on the infra panel - when does it
     r"(?:who(?:'s|\s+is|\s+are)?|when(?:'s|\s+is)?|where(?:'s|\s+is)?|what\s+time)(?![\w'])",
     re.I,
 )
+_NOT_MATTER = re.compile(
+    r"(?:\b(?:i\s+)?don'?t care (?:about )?|\bnever mind |\bno matter )(?:who|when|where)\b[^,.;:!?—–]*?"
+    r"(?:[,.;:!?—–]|\s-+)\s*|"
+    r"\b(?:who|when|where)\b[^,.;:!?—–]{0,30}\b(?:doesn'?t|does not|don'?t|do not) matter\b[,.;:!?—–-]*",
+    re.I,
+)
 _NOT_THIS = re.compile(r"\bnot\s+(?:the\s+)?$", re.I)
 _BUT_THAT = re.compile(r"\s*(?:[,;)]|$|[?.!]\s*$)\s*(?:but\s+|rather\s+|i mean\s+)?", re.I)
 
@@ -300,6 +308,8 @@ def read_asked_part(text: str, vocab: Vocabulary) -> Reading:
             return Reading(" ".join(asking), {}, ("the numbered part that asks",))
     if m := _BUT_FIRST.match(text):
         return Reading(text[m.end() :], {}, ("what is asked first",))
+    if m := _NOT_MATTER.search(text):  # "who gives it doesn't matter, I just need the time"
+        text = " ".join((text[: m.start()] + " " + text[m.end() :]).split())
     if m := _NOT_ASKING.match(text):  # what is not asked goes; the items it names stay
         return Reading(text[m.end() :].strip(), {}, ("not asked: " + m.group(0).strip(),))
     low = text.lower()
@@ -391,7 +401,7 @@ def read_spelling(text: str, vocab: Vocabulary) -> Reading:
     if "one by one" in text.lower():
         text = re.sub(r"\bone by one\b", "in turn", text, flags=re.I)  # not "by one (o'clock)"
     if text.count("-") >= 3:  # a title said as one hyphenated word ("the infra-in-an-agentic-world panel")
-        text = re.sub(r"\b[a-z]+(?:-[a-z]+){3,}\b", lambda m: m.group(0).replace("-", " "), text, flags=re.I)
+        text = re.sub(r"\b[\w'’]+(?:-[\w'’]+){3,}", lambda m: m.group(0).replace("-", " "), text)
     text = _HALF.sub(_half_clock, _SPOKEN.sub(_spoken_clock, _OPENING_HOUR.sub(_opening_hour, text)))
     text, clocks = _in_event_zone(text, vocab)
     changes = {"clocks": clocks} if clocks else {}
@@ -590,8 +600,10 @@ def read_event(text: str, vocab: Vocabulary) -> Reading:
             and not re.search(r"\b(?:when|what time|times?)\b", text, re.I)
         ):
             continue  # "who's got posters up? just paste the whole list": the posters
-        if fact == "breaks" and any(i.kind != "logistics" for i, _, _ in find_references(text, vocab, loose=False)):
-            continue  # "does the Q&A run into lunch?": that item's time
+        if fact in ("breaks", "registration") and any(
+            i.kind != "logistics" for i, _, _ in find_references(text, vocab, loose=False)
+        ):
+            continue  # "does the Q&A run into lunch?": that item's time; "the guy at the register asks what X covers"
         if fact == "poster_sessions" and re.search(
             r"\b(?:all|every)\b(?: of)?(?: the)? posters?\b(?! (?:sessions?|hall|hours)\b)", text, re.I
         ):
@@ -675,7 +687,7 @@ CUES = (
         Intent.OVERLAP,
         re.compile(
             r"\bsame time\b|(?<!content )(?<!topic )(?<!topical )(?<!subject )\boverlap\w*\b(?! (?:topic-?wise|content-?wise|topically|thematically|in (?:topic|subject|content|theme)))|\bclash\w*|\bconflict\w*|\bconcurrent\w*|\bcoincid\w*|\bin parallel\b|"
-            r"\bparallel (?:to|with)\b|\bcompet\w*|\bcollid\w*|\bduring\b(?! the (?:day|event|conference))|\bat once\b|\bsimultaneous\w*|"
+            r"\bparallel (?:to|with)\b|\bcompet\w*|\bcollid\w*|\bintersect\w*|\bduring\b(?! the (?:day|event|conference))(?! (?:what|which)\b)|\bat once\b|\bsimultaneous\w*|"
             r"\bopposite\b|\bagainst\b|(?<!\ba )\bwhile\b(?! (?:back|ago)\b)|\balongside\b|(?<!already )(?<!want to )(?<!wanna )\bmiss(?:ing)?\b(?! (?:it|another|the|that|this|from)\b)|\bskip(?:ping)?\b|\bmeanwhile\b|"
             r"\b(?:anything|what) else (?:is )?(?:running|happen\w*|going on)\b|^when\b.{0,60},\s*(?:what|anything) else\b",
             re.I,
@@ -708,7 +720,7 @@ CUES = (
             r"\btell me (?:more )?about\b|\bwhat (?:gets|is|will be) (?:discussed|covered|talked about)\b|\baimed at\b|\bthe angle\b|\bwhat problems?\b|\bwhat does (?:it|this|that) solve\b|\bwhat does (?:it|this|that|\w+) (?:\w+ )?do\b|\bwhat(?:'s| is| are)\b.*\bdoing\s*\?*$|\b(?:is|was) (?:it|this|that) about\b|"
             r"\bmore (?:info|information|details?) (?:on|about)\b|^\W*what(?:'s| is) in\W*$|\bwhat(?:'s| is| are| will)\b.*\b(?:presenting|showing|covering|going to (?:cover|present|show|say))\b|\b(?:speak|talk)s? (?:of|about) what\b|\bof what does\b|"
             r"\bsays? what\b|\bdiscuss\w* what\b|\bwhat does (?:it|this|that) (?:speak|talk|discuss)\w*\b|\b(?:meant|intended|designed) for\b|\bwho(?:'s| is| are) (?:the |it |this |that )?for\b|\bwho(?:'d| would)\b.{0,80}\bbe for\b|\bwhat\b.{0,80}\b(?:is|are|was) about\b|\b(?:topic|subject|theme) of\b|\b(?:talk|speak|present)\w* about\s*\?*\s*$|\bwhat(?:'s| is| was)\b.*\babout\b|\bsummar\w*|\bdescri(?:be|ption)\b|"
-            r"\bdetails?\b|\babstract\b|\bexplain\w*|\bwhat does\b.*\b(?:cover|say|claim|propose|argue)\b|\bwhat\b.{0,60}\b(?:covers|is covering)\b|\bwhat(?:'s| is) (?:it|this|that|he|she|they)\b.{0,20}\bcover\w*|"
+            r"\bdetails?\b|\babstract\b|\bexplain\w*|\bwhat does\b.*\b(?:cover|say|claim|propose|argue)\b|\bwhat\s+(?!covers\b|is covering\b)\S.{0,60}\b(?:covers|is covering)\b|\bwhat\s+(?:covers|is covering)\W*$|\bwhat(?:'s| is) (?:it|this|that|he|she|they)\b.{0,20}\bcover\w*|"
             r"\bwhat do(?:es)? (?:they|it|this|that|he|she) mean\b|\bgist\b|\btl;?\s?dr\b|"
             r"\bwhat(?:'s| is) (?:in|on) (?:it|that)\b|\bbreak down\b|" + BARE_WHAT,
             re.I,
@@ -991,12 +1003,19 @@ def _the_x(m: re.Match, text: str, vocab: Vocabulary) -> tuple[Item | None, int,
         item = _best_item(by_org.rest, vocab, 0.5, 0.6, kinds=kinds)
         item = item if item is not None and set(item.orgs) & set(by_org.changes["orgs"]) else None
     if item is None:
-        return _speaker_item(phrase, vocab), start, m.end()
+        return _speaker_item(phrase, vocab), _from_name(phrase, start - m.start(), vocab) + m.start(), m.end()
     first = _title_span(words_before, item, m.start(1))[0]
     tw = title_words(item)
     if any(w not in STOP and not any(_word_match(w, t) or w in t for t in tw) for w in words(text[start:first])):
         start = first
     return item, start, m.end()
+
+
+def _from_name(phrase: str, start: int, vocab: Vocabulary) -> int:
+    """Where a reference by a person's item begins: at their name, not at the words before it ("the same lines
+    as Krishna Gade's observability talk", "During Alexandru's talk"), which may be what is asked."""
+    spans = people_spans(phrase, vocab)
+    return max(start, spans[0][1]) if spans else start
 
 
 def _named_references(text: str, vocab: Vocabulary) -> tuple[tuple[Item, int, int], ...]:
@@ -1021,7 +1040,7 @@ def _named_references(text: str, vocab: Vocabulary) -> tuple[tuple[Item, int, in
         if item is not None:
             add(item, *_title_span(m.group(0), item, m.start()))
     for m in POSSESSIVE.finditer(text):  # "gade's talk", "krishna gade's observability talk"
-        add(_speaker_item(m.group(0), vocab), m.start(), m.end())
+        add(_speaker_item(m.group(0), vocab), m.start() + _from_name(m.group(0), 0, vocab), m.end())
     # "fiddler talk speaker", "the talk of the Snowflake about RAG": the one item of that org, named from its
     # first word that is not a question's ("when is the snowflake talk"); people are read_references' to read
     for m in (*FIRST_X.finditer(text), *NOUN_OF.finditer(text)):
@@ -1845,7 +1864,7 @@ RECOMMEND = re.compile(
     r"should (?:i|we|(?:a|an) \w+(?: \w+){0,2}|someone(?: \w+)?) (?:see|attend|go|check|catch|watch|visit|listen|hear|prioriti[sz]e|hit|not miss)\b|"
     r"worth (?:seeing|attending|checking|visiting|my time|it)\b|must[- ]sees?\b|"
     r"what (?:do|should) i (?:attend|see|go to)\b|"
-    r"what should (?:she|he|they|we|my \w+) (?:go to|see|attend)\b|"
+    r"what should (?:she|he|they|we|you|my \w+) (?:go to|see|attend)\b|"
     r"(?<!n't )(?<!not )cares? (?:mostly |most |a lot )?about\b|pick (?:\d+|a few|some|two|three|five)\b|"
     r"good for (?:beginners|newcomers|someone|me|us)\b|should(?:n'?t| not) (?:i )?miss\b|"
     r"point (?:a|an|me|us)\b.{0,40}\bto\b|"
@@ -1900,7 +1919,8 @@ def read_intent(text: str, vocab: Vocabulary) -> Reading:
         return Reading(text, {"intent": Intent.WHO})
     # not "when I only have one slot free, which talk...": a clause ("when I ..."), not a question ("when do I ...")
     if re.match(
-        r"^(?:when|what time|at what time|(?:at )?what hour)\b(?! it comes to)(?!\s+(?:i|we)\s+(?!can|could|should|need|have to|must)\w)",
+        r"^(?:when|what time|at what time|(?:at )?what hour)\b(?! it comes to)"
+        r"(?!\s+(?:i|we|you|you'?re|i'?m|we'?re)\s+(?!can|could|should|need|have to|must)\w)",
         low,
     ):
         return Reading(text, {"intent": Intent.WHEN})

@@ -210,6 +210,25 @@ Sets of wordings:
                were Italian, a language the glossary did not have yet; it has now. The rest ("not the startups
                one" in an aside, "the board thing about X", "which sessions deal with A or B" is a topic, "the
                talk about X - when does it hit the field?") were fixed. A development set now
+  AA-AD        eval/data/planner/heldout26.jsonl-heldout29.jsonl: four groups written at once by four people
+               who saw none of the above nor each other's, in forty more voices (AA: SQL queries, a chef, Russian
+               English, a pilot's checklist, a concierge, e-mail subject lines, a trader, a grandmother, a
+               detective, a UX researcher; AB: Shakespearean English, South African English, command lines, a
+               kindergarten teacher, a biologist, a shuttle driver, a guess before the ask, a tweet thread, an
+               accountant, Polish English; AC: a military briefing, Caribbean English, JSON requests, a barista,
+               a physicist, a therapist, an auctioneer, Vietnamese English, a realtor, a sign-language
+               interpreter; AD: a radio operator, Turkish English, crossword clues, a robotics engineer, a
+               gardener, Welsh English, capitals without spaces, a rhyming poet, Arabic English, a live-tweeting
+               intern), and run once together with everything frozen after Z's fixes. First contact, against
+               the code before U's fixes and the code before S:
+                 AA 0.960 (0.943, 0.938): every intent 0.94 or more, the first group to pass 0.9 per intent
+                 AB 0.938 (0.926, 0.915): overlap 0.81; compare, topic and who 0.875
+                 AC 0.909 (0.903, 0.875): event and overlap 0.81; about, compare, related and when 0.875
+                 AD 0.920 (0.915, 0.869): who 0.81; compare and when 0.875
+               Their general misses ("who gives it doesn't matter", "the same lines as Krishna Gade's talk",
+               "During Alexandru's talk, what else is on?", "the guy at the register", "intersecting", "when
+               you're a data engineer, what should you attend?") were fixed; SQL, command-line and crossword-clue
+               wordings mostly were not. Development sets now
   independent  eval/data/independent: the retrieval set's 89 questions, checked by their type (below);
                its planner misses were listed in an earlier report, so it is not clean either
 
@@ -239,9 +258,8 @@ from assistant.planner import Vocabulary, plan_query
 from eval.retrieval import DATA, INDEPENDENT, load_queries, publish
 
 PLANNER = DATA / "planner"
-GROUPS = (
-    "BCDEFGHIJKLMNOPQRSTUVWXYZ"  # the fresh groups in the order written: heldout.jsonl, heldout2.jsonl, ... (A is dev)
-)
+# the fresh groups in the order written: heldout.jsonl, heldout2.jsonl, ... (A is dev)
+GROUPS = (*"BCDEFGHIJKLMNOPQRSTUVWXYZ", "AA", "AB", "AC", "AD")
 ANSWERED = 5  # the latest groups whose wordings are also asked of the answerer
 TOPICAL = {"topic", "list", "recommend"}
 
@@ -407,7 +425,7 @@ def main(argv: list[str] | None = None) -> int:
         wrong_all[name] = wrong
     lines += ["## Read wrong (readers + classifier)", ""]
     for name, wrong in wrong_all.items():
-        if name[0] not in GROUPS[-3:]:
+        if name.split()[0] not in GROUPS[-3:]:
             continue  # the latest groups' misses
         lines += [f"- {name} {qid} ({t}): {q!r} -> {intent} {list(notes)}" for qid, t, q, intent, notes in wrong]
     from assistant.answer import Assistant

@@ -87,7 +87,7 @@ def child(group: str, fit: bool, min_bar: float, sure_bar: float) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m eval.planner_replay", description=(__doc__ or "").split("\n\n")[0])
-    ap.add_argument("group", help="a planner group's letter, B-T")
+    ap.add_argument("group", help="a planner group's name (B, C, ..., Z, AA, ...)")
     ap.add_argument("--at", help="the commit whose readers read it (default: just before the group was added)")
     ap.add_argument("--fit", action="store_true", help="try every pair of bars")
     ap.add_argument("--show", action="store_true", help="list the wordings read wrong at the best bars")

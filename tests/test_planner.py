@@ -381,6 +381,31 @@ def test_wordings_of_groups_j_k_o(vocab, query, intent, n_targets):
             "when",
             ["bringing-ai-into-the-real-world"],
         ),
+        # groups AA-AD: who does not matter, a person's talk after the cue words, a register is no
+        # registration when an item is named, "intersecting", a clause with "you", a title-long hyphen run
+        ("Don't care who gives it -- when are the closing remarks?", "when", ["closing-remarks"]),
+        (
+            "Anything on the same lines as Krishna Gade's observability talk?",
+            "related",
+            ["agentic-observability-making-llm-apps-debuggable-trustworthy"],
+        ),
+        ("During Alexandru's real-world AI talk, what else is on?", "overlap", ["bringing-ai-into-the-real-world"]),
+        (
+            "Guy at the register wants to know what Serhii's talk covers.",
+            "about",
+            ["how-to-prepare-your-agents-for-the-ice-berg-age"],
+        ),
+        (
+            "Which agenda items have time intervals intersecting that of the Agentic Evals talk?",
+            "overlap",
+            ["agentic-evals"],
+        ),
+        ("WHEN YOURE A DATA ENGINEER WHO HATES BAD DATA,WHAT SHOULD YOU ATTEND?", "recommend", []),
+        (
+            "what's-the-Tulib-poster-about-schema-thing-serialization-what's-it-cover",
+            "about",
+            ["tulib-a-unified-schema-driven-de-serialization-layer-powering"],
+        ),
         # groups X and Y: a blank to fill, "tl;dr", an org's talk on a subject, a prompt's one sentence
         ("the 2:15 talk is by ___?", "who", ["agentic-solution-for-data-warehouse-access"]),
         ("job-o-scope. tl;dr?", "about", ["job-o-scope-detecting-stragglers-significantly-faster-in-large"]),
@@ -470,6 +495,7 @@ def test_breaks_said_as_a_verb_are_no_event_fact(vocab):
         "training one model across data centers that have different hardware generations",  # "training one"
         "anything to do with serialization?",  # "(De)Serialization" is said both ways, but names no item alone
         "which sessions deal with stragglers or silent errors in large-scale training?",  # either topic, no choice
+        "I'm guessing there's something on Iceberg tables? is there? what covers it?",  # what covers it: a topic
     ],
 )
 def test_look_alikes_stay_topical(vocab, query):
