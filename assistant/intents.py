@@ -274,7 +274,9 @@ def by_example(plan: Plan, vocab: Vocabulary, model: IntentModel) -> Plan:
     if intent == Intent.RECOMMEND:  # "any talks on X" is a list the readers read; "I do X, what's good?" is not
         if plan.intent not in (Intent.TOPIC, Intent.LIST, Intent.WHO) or plan.targets or plan.related_to:
             return plan  # advice names no item
-        return plan if plan.intent == Intent.LIST and not guess.sure else replace(base, intent=intent, notes=notes)
+        if plan.intent in (Intent.LIST, Intent.TOPIC) and not guess.sure:
+            return plan  # advice is never refused, so a question that only may ask it stays a list or a topic
+        return replace(base, intent=intent, notes=notes)
     if intent == Intent.COMPARE and len(refs) < 2:  # search compares the best topical matches
         return replace(base, intent=intent, targets=tuple(i.id for i in refs), notes=notes)
     if intent == Intent.OVERLAP and not refs:

@@ -90,6 +90,11 @@ def test_reader_intents_are_overruled_only_by_a_sure_model_that_disagrees(vocab)
     assert listed.intent == Intent.LIST
     assert by_example(listed, vocab, Always("recommend")).intent == Intent.LIST
     assert by_example(listed, vocab, Always("recommend", sure=True)).intent == Intent.RECOMMEND
+    # advice is never refused, so a topic question turns into it only when the classifier is sure
+    topical = plan_query("best tacos near the convention center", vocab)
+    assert topical.intent == Intent.TOPIC
+    assert by_example(topical, vocab, Always("recommend")).intent == Intent.TOPIC
+    assert by_example(topical, vocab, Always("recommend", sure=True)).intent == Intent.RECOMMEND
     assert by_example(plan_query("vector search at scale", vocab), vocab, Always(None)).intent == Intent.TOPIC
     # a bare title is a lookup, not a question of some kind
     assert (
