@@ -74,6 +74,7 @@ _KIND_AFTER = re.compile(r"\b([\w-]+)\s+(?:posters?|panels?|talks?|sessions?)\b"
 _NOT_TOPIC = {"single", "whole", "entire", "complete", "full", "other", "remaining", "different", "available"}
 _NOT_TOPIC |= {"since", "because", "as", "while", "though", "although", "whereas", "unless", "until"}  # "since panels"
 _NOT_TOPIC |= {"before", "after", "during", "later", "earlier"}
+_NOT_TOPIC |= {"both", "all", "any", "some", "many", "few", "more", "most", "these", "those", "and", "or", "for"}
 
 
 def _topical_frame(query: str, vocab: Vocabulary) -> bool:

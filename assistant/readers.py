@@ -413,6 +413,7 @@ def read_spelling(text: str, vocab: Vocabulary) -> Reading:
         text = re.sub(r"\b([a-z]{2,})in['’](?!\w)", r"\1ing", text, flags=re.I)
     if "clock" in text.lower():
         text = re.sub(r"\bwhat o'?clock\b", "what time", text, flags=re.I)
+        text = re.sub(r"\b(?<!:)(\d{1,2})\s*o'?\s?clock\b", r"\1:00", text, flags=re.I)  # "3 o'clock got what?"
     text = re.sub(r"\bquestions?[- ](?:and|&)[- ]answers?\b", "Q&A", text, flags=re.I)  # "question-and-answer"
     text = re.sub(r"[^\W\d_]{7,}", lambda m: _split_compound(m.group(0), vocab), text)  # "Logcollection"
     text = re.sub(r"[^\W\d_]{5,}", lambda m: _spelled(m.group(0), vocab), text)  # "vektor serch" -> "vector search"
@@ -571,7 +572,14 @@ def _meal_as_slot(text: str) -> bool:
     )
 
 
-_BREAKS_VERB = re.compile(r"\b(?:a|an|it|something|anything|everything|nothing)\s+(?:[\w-]+\s+){0,2}breaks\b", re.I)
+_WHEN_CLAUSE = re.compile(
+    r"^(\W*)when(?=\s+(?:i|we|you)(?:'m|'re|\s+am|\s+are)?\s+(?!can\b|could\b|should\b|need\b|have to\b|must\b|do\b)\w)",
+    re.I,
+)
+_NEGATED = re.compile(r"\b(?:not|no|don'?t (?:need|want))\s+(?:the\s+|a\s+)?$", re.I)
+_BREAKS_VERB = re.compile(  # "when a big website breaks", "when stuff breaks"
+    r"\b(?:a|an|it|something|anything|everything|nothing|stuff|things?)\s+(?:[\w-]+\s+){0,2}breaks?\b", re.I
+)
 _FOOD = re.compile(r"\b(?:lunch|breakfast|food|coffee|meals?|snacks?|happy hour|drinks)\b", re.I)
 _WHATS_ON = re.compile(r"\bwhat(?:'s| is| are)?\s+(?:on|starting|happening|going on|running)\b|\bwhat sessions\b", re.I)
 
@@ -580,12 +588,15 @@ def read_event(text: str, vocab: Vocabulary) -> Reading:
     if not vocab.scheduled and vocab.event is None:
         return Reading(text, {})
     topical = TOPICAL_FRAME.search(text)
+    asked = _WHEN_CLAUSE.sub(lambda c: c.group(1) + " " * 4, text)  # "When I am SRE, which posters ...": no when
     for fact, pattern in EVENT_FACTS:
-        m = pattern.search(text)
+        m = pattern.search(asked)
+        # "not the full schedule with times, just the titles of all the talks"; but "not any specific talk: when
+        # do the breaks happen?" asks after the words negated
+        while m and _NEGATED.search(text[: m.start()]):
+            m = pattern.search(asked, m.start() + 1)
         if not m or (topical and fact != "schedule"):
             continue  # "talks about registration systems" is a topic, not a question about registering
-        if re.search(r"\b(?:not|no|don'?t (?:need|want))\s+(?:the\s+|a\s+)?$", text[: m.start()], re.I):
-            continue  # "not the full schedule with times, just the titles of all the talks"
         if fact in ("schedule", "breaks") and (BOUND.search(text) or WINDOW.search(text)):
             continue  # "the schedule after 2pm", "what's on after 4pm, or is it just drinks?": a time window
         if fact == "breaks" and _BREAKS_VERB.search(text) and not _FOOD.search(text):
@@ -678,7 +689,7 @@ CUES = (
         Intent.COMPARE,
         re.compile(
             r"\bcompar\w*|\bdiffer\w*|\bdistinction\b|\bdistinguish\w*|\bdiff\b|\bseparates?\b|\bsets? \w+ apart\b|\bversus\b|\bvs\b|\bpros\b.{0,5}\bcons\b|\b(?:basically |really )?the same (?:idea|thing)\b(?! as\b)|\bcontrast\w*|\bstack up\b|\bside by side\b|"
-            r"\bsimilarities\b|\bin common\b|\bwhich (?:one )?(?:is|was) (?:better|more)\b|\b(?:who|which)(?:'s| is| has|'ve| have)?(?: got)? (?:the )?better\b|\bonly (?:stay|go|make it|attend) (?:for |to )?one\b|"
+            r"\bsimilarities\b|\bin common\b|\bwhich(?: one| of (?:them|the two|these|those|both))?(?: is| was|'s) (?:better|more)\b|\b(?:choice|choose|choosing|decide|deciding) between\b|\b(?:who|which)(?:'s| is| has|'ve| have)?(?: got)? (?:the )?better\b|\bonly (?:stay|go|make it|attend) (?:for |to )?one\b|"
             + TOPICAL_OVERLAP,
             re.I,
         ),
@@ -687,7 +698,7 @@ CUES = (
         Intent.OVERLAP,
         re.compile(
             r"\bsame time\b|(?<!content )(?<!topic )(?<!topical )(?<!subject )\boverlap\w*\b(?! (?:topic-?wise|content-?wise|topically|thematically|in (?:topic|subject|content|theme)))|\bclash\w*|\bconflict\w*|\bconcurrent\w*|\bcoincid\w*|\bin parallel\b|"
-            r"\bparallel (?:to|with)\b|\bcompet\w*|\bcollid\w*|\bintersect\w*|\bduring\b(?! the (?:day|event|conference))(?! (?:what|which)\b)|\bat once\b|\bsimultaneous\w*|"
+            r"\bparallel (?:to|with)\b|\bcompet\w*|\bcollid\w*|\bintersect\w*|\bbump\w* (?:heads|into)\b|\bduring\b(?! the (?:day|event|conference))(?! (?:what|which)\b)|\bat once\b|\bsimultaneous\w*|"
             r"\bopposite\b|\bagainst\b|(?<!\ba )\bwhile\b(?! (?:back|ago)\b)|\balongside\b|(?<!already )(?<!want to )(?<!wanna )\bmiss(?:ing)?\b(?! (?:it|another|the|that|this|from)\b)|\bskip(?:ping)?\b|\bmeanwhile\b|"
             r"\b(?:anything|what) else (?:is )?(?:running|happen\w*|going on)\b|^when\b.{0,60},\s*(?:what|anything) else\b",
             re.I,
@@ -707,7 +718,7 @@ CUES = (
     (
         Intent.WHO,
         re.compile(
-            r"^(?!.*\b(?:aimed at|(?:meant|intended|designed) for|who(?:'s| is| are) (?:the |it |this |that )?for|who(?:'d| would)\b.{0,80}\bbe for)\b)(?:\s*(?:who|whom|whos)\b|.*\bwho(?:'s|(?: else| exactly| actually| precisely)? (?:is|are))\b)|\bwho\s*\?*\s*$|\bwhose\b|\bfull names?\b|\bwho (?:will|would|do|did|am|shall) (?:i|we|you)\b|\bspeakers?\b|\bpresenters?\b|\bauthors?\b|"
+            r"^(?!.*\b(?:aimed at|(?:meant|intended|designed) for|who(?:'s| is| are) (?:the |it |this |that )?for|who(?:'d| would)\b.{0,80}\bbe for|who (?:should|shall|must) (?:i|we) (?:go )?(?:see|hear|listen|watch|catch)\b)\b)(?:\s*(?:who|whom|whos)\b|.*\bwho(?:'s|(?: else| exactly| actually| precisely)? (?:is|are))\b)|\bwho\s*\?*\s*$|\bwhose\b|\bfull names?\b|\bwho (?:will|would|do|did|am|shall) (?:i|we|you)\b|\bspeakers?\b|\bpresenters?\b|\bauthors?\b|"
             r"\bpresented by\b|\bwho (?:gives|gave|presents|runs|leads|moderates)\b|\b(?:people|team|folks) behind\b|\bby\s*_{2,}|"
             r"\bnames? of the (?:person|people|speakers?|authors?|presenters?)\b|\bthe (?:people|folks|team) (?:doing|giving|running|presenting|on)\b|"
             r"\b(?:which|what) (?:company|companies|org|organi[sz]ation|firm) (?:is|are|does|do)\b.*\b(?:with|from|for|at)\b",
@@ -731,7 +742,7 @@ CUES = (
         re.compile(
             r"\bwhen (?:the|that|this|it|they)\b.{0,80}\b(?:starts?|begins?|ends?|is on|happens?|runs?)\b|"
             r"\b(?:find out|check|tell me|let me know|see|look up|know) when\b|"
-            r"^\s*when\b(?! it comes to| (?:they|you|people|he|she) (?:say|said|talk|mention))|\bwhat time\b|"
+            r"^\s*when\b(?! it comes to| (?:they|you|people|he|she) (?:say|said|talk|mention)| it'?s a (?:choice|toss-?up|question|matter)\b)|\bwhat time\b|\beta\b|"
             # yes/no about a named item's time: "is X after the break?", "is X in the morning?", "is X at 3?"
             r"^\W*(?:is|are|does|do)\b.*\b(?:(?:right |just )?(?:after|before) (?:the |lunch|breakfast)|"
             r"in the (?:morning|afternoon|evening)|(?:at|around)\s+\d{1,2}(?::\d{2})?\s*(?:am|pm)?\W*$)|"
@@ -1217,7 +1228,8 @@ def _the_two(text: str, vocab: Vocabulary) -> tuple[Item, ...]:
     of_kind = tuple(
         i
         for i in vocab.program
-        if i.kind == kind and (not said or any(_word_match(w, t) for w in said for t in title_words(i)))
+        if i.kind == kind
+        and (not said or any(_word_match(w, t) for w in said for t in title_words(i) + [o.lower() for o in i.orgs]))
     )
     return of_kind if len(of_kind) == 2 else ()
 
@@ -1919,7 +1931,7 @@ def read_intent(text: str, vocab: Vocabulary) -> Reading:
         return Reading(text, {"intent": Intent.WHO})
     # not "when I only have one slot free, which talk...": a clause ("when I ..."), not a question ("when do I ...")
     if re.match(
-        r"^(?:when|what time|at what time|(?:at )?what hour)\b(?! it comes to)"
+        r"^(?:when|what time|at what time|(?:at )?what hour)\b(?! it comes to| it'?s a (?:choice|toss-?up|question|matter)\b)"
         r"(?!\s+(?:i|we|you|you'?re|i'?m|we'?re)\s+(?!can|could|should|need|have to|must)\w)",
         low,
     ):

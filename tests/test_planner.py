@@ -406,6 +406,21 @@ def test_wordings_of_groups_j_k_o(vocab, query, intent, n_targets):
             "about",
             ["tulib-a-unified-schema-driven-de-serialization-layer-powering"],
         ),
+        # groups AE and AF: advice asked with "who should I go hear", a "when I am ..." clause, an ETA, a
+        # choice between two, "bumping heads", the two posters of an org, a clock in digits with o'clock
+        ("Who should I go hear if I'm mostly into startups?", "recommend", []),
+        ("When I am SRE, which posters should I visit?", "recommend", []),
+        ("What's the ETA on that Iceberg Age talk?", "when", ["how-to-prepare-your-agents-for-the-ice-berg-age"]),
+        ("What's bumpin' heads with Jelena's welcome, good buddy?", "overlap", ["event-welcome"]),
+        (
+            "the two snowflake posters, which one's more rad?",
+            "compare",
+            [
+                "building-a-computation-engine-for-an-agentic-multimodal-database",
+                "transforming-snowflake-intelligence-with-agentic-innovations",
+            ],
+        ),
+        ("who should i find at the faiss poster to ask about indexes", "who", ["faiss-vector-search-at-meta"]),
         # groups X and Y: a blank to fill, "tl;dr", an org's talk on a subject, a prompt's one sentence
         ("the 2:15 talk is by ___?", "who", ["agentic-solution-for-data-warehouse-access"]),
         ("job-o-scope. tl;dr?", "about", ["job-o-scope-detecting-stragglers-significantly-faster-in-large"]),
@@ -443,6 +458,7 @@ def test_wordings_of_groups_l_to_p(vocab, query, intent, targets):
         ("when I get back from lunch at 1:30, what's on?", ["live-panel-genai-startups"]),
         ("what's actually on after 4pm, or is it just drinks?", ["closing-remarks"]),
         ("Eleven to twelve o'clock, what sessions?", ["agentic-evals"]),  # an hour word opening a range
+        ("3 o'clock got what ah?", ["break-poster-sessions"]),
     ],
 )
 def test_places_and_clocks_of_group_l(vocab, query, schedule):
@@ -477,6 +493,13 @@ def test_words_around_a_whole_list_are_not_its_topic(vocab):
         plan = plan_query(query, vocab)  # words about the listing, not its subject
         assert plan.intent == "list" and plan.kinds and plan.text == "", plan
     plan = plan_query("Could you list every speaker? I want to check my husband's name is spelled right.", vocab)
+    assert (plan.intent, plan.whole_list, plan.text) == ("list", True, ""), plan
+
+
+def test_an_event_fact_asked_after_a_negation(vocab):
+    plan = plan_query("Not any specific talk: when do the breaks happen, so I can plan coffee?", vocab)
+    assert (plan.intent, plan.event_fact) == ("event", "breaks"), plan
+    plan = plan_query("Could you enumerate all the presenters, for both talks and posters?", vocab)
     assert (plan.intent, plan.whole_list, plan.text) == ("list", True, ""), plan
 
 
