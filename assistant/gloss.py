@@ -1,5 +1,5 @@
-"""A question asked wholly or partly in Spanish, French, Italian, Portuguese or Tagalog, read as English by the
-planner.
+"""A question asked wholly or partly in Spanish, French, Italian, Portuguese, German or Tagalog, read as English
+by the planner.
 
 The readers and the intent classifier key on English words ("who", "when", "the X talk"). Attendees also ask
 in their own language or mix it in ("¿quién da la charla de Metamate?", "c'est quand, the talk by Can Lin?",
@@ -121,22 +121,59 @@ GLOSSARIES = {
     "Portuguese": Glossary(
         frozenset(
             "quem quando onde qual quais palestra palestras também depois mesmo tempo horas melhor começa tem "
-            "você não sobre mais outras outros".split()
+            "você não sobre mais outras outros termina manhã apresenta devo útil bate alguma outra coisa almoço "
+            "intervalo essas pausas às eu".split()
         ),
         (
             (r"\bque horas\b", "what time"),
+            (r"\btem o qu[êe]\b|\bo que tem\b", "what's on"),
             (r"\bo que\b", "what"),
             (r"\bao mesmo tempo (?:que|da|do)\b", "at the same time as"),
             (r"\bao mesmo tempo\b", "at the same time"),
+            (r"\bbate com\b", "clashes with"),
+            (r"\balguma outra coisa\b", "anything else"),
             (r"\bpor favor\b", "please"),
             (r"\bdepois d[oae]\b", "after"),
             (r"\bantes d[oae]\b", "before"),
+            (r"\b(\d{1,2}) da manhã\b", r"\1am"),
+            (r"\b(\d{1,2}) da (?:tarde|noite)\b", r"\1pm"),
+            (r"\bàs (?=\d)", "at "),
+            (r"\b(?:eu )?devo ir ver\b", "should I go see"),
+            (r"\bqual é mais\b", "which is more"),
         ),
         _words(
             "quem=who quando=when onde=where qual=which quais=which palestra=talk palestras=talks sobre=about "
             "mais=more também=also depois=after antes=before todas=all todos=all lista=list melhor=better "
             "diferença=difference evento=event começa=starts termina=ends tem=is_there algo=anything outros=other "
-            "outras=other parecido=similar da=of_the do=of_the de=of os=the e=and ou=or com=with em=in para=for"
+            "outras=other parecido=similar da=of_the do=of_the de=of os=the o=the e=and ou=or com=with em=in "
+            "para=for apresenta=presents recomenda=recommend alguém=someone manhã=morning tarde=afternoon "
+            "almoço=lunch intervalo=break pausas=breaks útil=useful é=is essas=those eu=I"
+        ),
+    ),
+    "German": Glossary(
+        frozenset(
+            "wann wer was wo welcher welche welches der die das den dem des vortrag vorträge über nicht nur und "
+            "oder ist läuft gleichzeitig worum gibt uhr hält mit für von liste".split()
+        ),
+        (
+            (r"\bworum geht es\b", "what is it about:"),
+            (r"\bwas läuft\b|\bwas gibt es\b|\bwas ist los\b", "what's on"),
+            (r"\bgibt es\b", "is there"),
+            (r"\bum (\d{1,2})(?::(\d{2}))? uhr\b", r"at \1:00"),
+            (r"\bum (?=\d)", "at "),
+            (r"\bfür mich\b", "for me"),
+            (r"\bder letzte\b", "the last"),
+            (r"\bwer hält (?:den|die|das)?\b", "who gives"),
+            (r"\bhält (?:den|die|das)\b", "gives"),
+        ),
+        _words(
+            "wann=when wer=who was=what wo=where welcher=which welche=which welches=which der=the die=the das=the "
+            "den=the dem=the des=of_the vortrag=talk vorträge=talks über=about von=by mit=with und=and oder=or "
+            "nicht=not nur=just liste=list gleichzeitig=at_the_same_time_as läuft=is_on hält=gives besser=better "
+            "nach=after vor=before nachmittagspause=afternoon_break mittagspause=lunch mittagessen=lunch "
+            "pause=break ist=is sind=are andere=other ähnlich=similar beginnt=starts endet=ends "
+            "veranstaltung=event konferenz=conference erste=first letzte=last alle=all im=in_the zum=to_the "
+            "welcher=which"
         ),
     ),
     "Italian": Glossary(

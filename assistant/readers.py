@@ -411,6 +411,8 @@ def read_spelling(text: str, vocab: Vocabulary) -> Reading:
     if "'" in text or "’" in text:  # dropped letters: "goin' on 'round 2", "workin'"
         text = re.sub(r"(?<![\w'’])['’]round\b", "around", text, flags=re.I)
         text = re.sub(r"\b([a-z]{2,})in['’](?!\w)", r"\1ing", text, flags=re.I)
+    if " dot " in text.lower():  # "the Tower dot dev talk"
+        text = re.sub(r"\b(\w+) dot (com|dev|ai|io|net|org|co)\b", r"\1.\2", text, flags=re.I)
     if "clock" in text.lower():
         text = re.sub(r"\bwhat o'?clock\b", "what time", text, flags=re.I)
         text = re.sub(r"\b(?<!:)(\d{1,2})\s*o'?\s?clock\b", r"\1:00", text, flags=re.I)  # "3 o'clock got what?"
@@ -529,7 +531,7 @@ EVENT_FACTS = (
         re.compile(
             r"\b(?:when|what time|is there|are there|any|where)\b.{0,30}\b(?:breaks?|lunch|breakfast|food|eat|"
             r"meals?|coffee|snacks?|happy hour|drinks|networking)\b|\b(?:breaks?|lunch|breakfast|food|meals?|"
-            r"coffee|happy hour|drinks)\s*(?:time|hours?)?\s*\?*$|\bwhat (?:breaks|meals?|food|snacks)\b|\bhow many breaks\b|\b(?:list|show|tell me|give me|all)\b.{0,12}\bbreaks\b|"
+            r"coffee|happy hour|drinks)\s*(?:time|hours?)?\s*\?*$|\b(?:break|lunch|coffee) times\b|\bwhat (?:breaks|meals?|food|snacks)\b|\bhow many breaks\b|\b(?:list|show|tell me|give me|all)\b.{0,12}\bbreaks\b|"
             r"\b(?:is|are) (?:lunch|breakfast|food|coffee|drinks|snacks|meals?) (?:provided|included|served|available)\b",
             re.I,
         ),
@@ -719,7 +721,7 @@ CUES = (
         Intent.WHO,
         re.compile(
             r"^(?!.*\b(?:aimed at|(?:meant|intended|designed) for|who(?:'s| is| are) (?:the |it |this |that )?for|who(?:'d| would)\b.{0,80}\bbe for|who (?:should|shall|must) (?:i|we) (?:go )?(?:see|hear|listen|watch|catch)\b)\b)(?:\s*(?:who|whom|whos)\b|.*\bwho(?:'s|(?: else| exactly| actually| precisely)? (?:is|are))\b)|\bwho\s*\?*\s*$|\bwhose\b|\bfull names?\b|\bwho (?:will|would|do|did|am|shall) (?:i|we|you)\b|\bspeakers?\b|\bpresenters?\b|\bauthors?\b|"
-            r"\bpresented by\b|\bwho (?:gives|gave|presents|runs|leads|moderates)\b|\b(?:people|team|folks) behind\b|\bby\s*_{2,}|"
+            r"\bpresented by\b|\bwho (?:gives|gave|presents|runs|leads|moderates|put together|made|built|wrote|created)\b|\b(?:people|team|folks) behind\b|\bby\s*_{2,}|"
             r"\bnames? of the (?:person|people|speakers?|authors?|presenters?)\b|\bthe (?:people|folks|team) (?:doing|giving|running|presenting|on)\b|"
             r"\b(?:which|what) (?:company|companies|org|organi[sz]ation|firm) (?:is|are|does|do)\b.*\b(?:with|from|for|at)\b",
             re.I,
@@ -730,7 +732,7 @@ CUES = (
         re.compile(
             r"\btell me (?:more )?about\b|\bwhat (?:gets|is|will be) (?:discussed|covered|talked about)\b|\baimed at\b|\bthe angle\b|\bwhat problems?\b|\bwhat does (?:it|this|that) solve\b|\bwhat does (?:it|this|that|\w+) (?:\w+ )?do\b|\bwhat(?:'s| is| are)\b.*\bdoing\s*\?*$|\b(?:is|was) (?:it|this|that) about\b|"
             r"\bmore (?:info|information|details?) (?:on|about)\b|^\W*what(?:'s| is) in\W*$|\bwhat(?:'s| is| are| will)\b.*\b(?:presenting|showing|covering|going to (?:cover|present|show|say))\b|\b(?:speak|talk)s? (?:of|about) what\b|\bof what does\b|"
-            r"\bsays? what\b|\bdiscuss\w* what\b|\bwhat does (?:it|this|that) (?:speak|talk|discuss)\w*\b|\b(?:meant|intended|designed) for\b|\bwho(?:'s| is| are) (?:the |it |this |that )?for\b|\bwho(?:'d| would)\b.{0,80}\bbe for\b|\bwhat\b.{0,80}\b(?:is|are|was) about\b|\b(?:topic|subject|theme) of\b|\b(?:talk|speak|present)\w* about\s*\?*\s*$|\bwhat(?:'s| is| was)\b.*\babout\b|\bsummar\w*|\bdescri(?:be|ption)\b|"
+            r"\bsays? what\b|\bdiscuss\w* what\b|\bwhat does (?:it|this|that) (?:speak|talk|discuss)\w*\b|\b(?:meant|intended|designed) for\b|\bwho(?:'s| is| are) (?:the |it |this |that )?for\b|\bwho(?:'d| would)\b.{0,80}\bbe for\b|\bwhat\b.{0,80}\b(?:is|are|was) about\b|(?<!\bon the )\b(?:topic|subject|theme) of\b|\b(?:talk|speak|present)\w* about\s*\?*\s*$|\bwhat(?:'s| is| was)\b.*\babout\b|\bsummar\w*|\bdescri(?:be|ption)\b|"
             r"\bdetails?\b|\babstract\b|\bexplain\w*|\bwhat does\b.*\b(?:cover|say|claim|propose|argue)\b|\bwhat\s+(?!covers\b|is covering\b)\S.{0,60}\b(?:covers|is covering)\b|\bwhat\s+(?:covers|is covering)\W*$|\bwhat(?:'s| is) (?:it|this|that|he|she|they)\b.{0,20}\bcover\w*|"
             r"\bwhat do(?:es)? (?:they|it|this|that|he|she) mean\b|\bgist\b|\btl;?\s?dr\b|"
             r"\bwhat(?:'s| is) (?:in|on) (?:it|that)\b|\bbreak down\b|" + BARE_WHAT,
@@ -759,6 +761,8 @@ def _word_match(q: str, w: str) -> bool:
     if q == w or q.rstrip("s") == w.rstrip("s"):
         return True
     if len(q) >= 4 and len(w) > len(q) and w.startswith(q):  # "infra" -> "infrastructure"
+        return True
+    if len(q) >= 6 and q.endswith("s") and len(w) > len(q) and w.startswith(q[:-1]):  # "agents" -> "agentic"
         return True
     if len(q) >= 5 and len(w) >= 5:
         return Levenshtein.distance(q, w) <= (1 if len(w) < 8 else 2)
@@ -801,9 +805,9 @@ def _near_words(q: str, vocab: Vocabulary) -> tuple[str, ...]:
     def compute():
         found = {w for w in (q, q + "s", q.rstrip("s")) if w in vocab.title_index}
         keys = vocab.title_keys
-        if len(q) >= 4:
-            i = bisect.bisect_left(keys, q)
-            while i < len(keys) and keys[i].startswith(q):
+        for stem in {q, q[:-1] if len(q) >= 6 and q.endswith("s") else q} if len(q) >= 4 else ():
+            i = bisect.bisect_left(keys, stem)  # "agents": "agentic" too
+            while i < len(keys) and keys[i].startswith(stem):
                 found.add(keys[i])
                 i += 1
         if len(q) >= 5 and q not in vocab.title_index:  # `_word_match` allows edits between words of 5+ letters
@@ -837,17 +841,26 @@ def _best_item(
     mass = np.bincount(at, weights=np.concatenate([table.postings[w][1] for w in matched]), minlength=len(touched))
     per_word = [np.unique(np.concatenate([table.postings[w][0] for w in ws])) for ws in near.values() if ws]
     used = np.bincount(np.searchsorted(touched, np.concatenate(per_word)), minlength=len(touched))
+    # the words said as the title says them, not only near it ("multimodal agents": Agents before Agentic)
+    as_said = [
+        np.unique(np.concatenate([table.postings[w][0] for w in same]))
+        for q, ws in near.items()
+        if (same := [w for w in ws if w.rstrip("s") == q.rstrip("s")])
+    ]
+    exact = np.bincount(
+        np.searchsorted(touched, np.concatenate(as_said)) if as_said else np.zeros(0, int), minlength=len(touched)
+    )
     keep = used >= min_precision * len(near) - 1e-9  # the titles with enough of its words
     if kinds:
         keep &= np.isin(table.kinds[touched], kinds)
-    rows, used, mass = touched[keep], used[keep], mass[keep]
+    rows, used, mass, exact = touched[keep], used[keep], mass[keep], exact[keep]
     precision, cover, m = used / len(near), mass / table.mass[rows], mass
     # a short reference works when it names a distinctive title word ("the Iceberg talk")
     ok = (cover >= min_cover) | (short_ok & (m >= 0.75 * vocab.top_idf))
-    rows, precision, cover, m = rows[ok], precision[ok], cover[ok], m[ok]
+    rows, precision, cover, m, exact = rows[ok], precision[ok], cover[ok], m[ok], exact[ok]
     if not len(rows):
         return None
-    best = rows[np.lexsort((-rows, m, cover, precision))[-1]]  # ties: the first title
+    best = rows[np.lexsort((-rows, m, cover, exact, precision))[-1]]  # ties: the first title
     return vocab.by_id[table.ids[best]]
 
 
@@ -1412,7 +1425,7 @@ def _placed(text: str, pos: int, vocab: Vocabulary, one: str = "talk") -> tuple[
         day, tz = _day(vocab)
         moment = datetime.combine(day, t, tzinfo=tz)
         at = [i for i in pool if i.start_dt == moment] or [i for i in pool if i.start_dt <= moment < _end(i)]
-        said = [w for w in words(g[5] or "") if w not in STOP]
+        said = [w for w in words((g[5] or "").replace("-", " ")) if w not in STOP]  # "the 15:30 real-world AI talk"
         if at and not all(any(_word_match(w, tw) for tw in title_words(at[0])) for w in said):
             return None  # "the 3:05 observability talk" names that talk only when its title has those words
         return (at[0], m.end()) if at else None
@@ -1932,7 +1945,7 @@ def read_intent(text: str, vocab: Vocabulary) -> Reading:
     # not "when I only have one slot free, which talk...": a clause ("when I ..."), not a question ("when do I ...")
     if re.match(
         r"^(?:when|what time|at what time|(?:at )?what hour)\b(?! it comes to| it'?s a (?:choice|toss-?up|question|matter)\b)"
-        r"(?!\s+(?:i|we|you|you'?re|i'?m|we'?re)\s+(?!can|could|should|need|have to|must)\w)",
+        r"(?!\s+(?:i|we|you|you'?re|i'?m|we'?re|i'?ve|we'?ve|you'?ve)\s+(?!can|could|should|need|have to|must)\w)",
         low,
     ):
         return Reading(text, {"intent": Intent.WHEN})

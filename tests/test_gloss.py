@@ -1,4 +1,5 @@
-"""A question asked in Spanish, French, Italian, Portuguese or Tagalog is read as English; English is untouched."""
+"""A question asked in Spanish, French, Italian, Portuguese, German or Tagalog is read as English; English is
+untouched."""
 
 import json
 from pathlib import Path
@@ -38,8 +39,9 @@ def test_question_words_are_read_as_english(question, language, english):
 
 def test_english_wordings_are_left_as_they_are():
     """None of the thousands of wordings of the planner groups written in English voices is taken for another
-    language (V, X, Y and Z had voices that asked in Spanish, French, Tagalog and Italian)."""
-    mixed = {"heldout21", "heldout23", "heldout24", "heldout25"}
+    language (V, X, Y, Z, AG and AH had voices that asked in Spanish, French, Tagalog, Italian, Portuguese and
+    German)."""
+    mixed = {"heldout21", "heldout23", "heldout24", "heldout25", "heldout32", "heldout33"}
     foreign = [
         text
         for path in sorted(PLANNER.glob("*.jsonl"))
@@ -60,6 +62,8 @@ def test_english_wordings_are_left_as_they_are():
         ("Sino po yung gumawa ng SEVmate poster?", "who", None),
         ("a qué hora empieza la conferencia?", "event", None),
         ("Quando è il talk di Serhii Sokolenko?", "when", ["how-to-prepare-your-agents-for-the-ice-berg-age"]),
+        ("Wann ist der Vortrag von Shishir Patil?", "when", ["agentic-evals"]),
+        ("Tem o quê às 11 da manhã?", "schedule", None),
     ],
 )
 def test_plans_of_questions_in_other_languages(vocab, question, intent, targets):

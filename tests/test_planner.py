@@ -421,6 +421,36 @@ def test_wordings_of_groups_j_k_o(vocab, query, intent, n_targets):
             ],
         ),
         ("who should i find at the faiss poster to ask about indexes", "who", ["faiss-vector-search-at-meta"]),
+        # groups AG and AH: a plural said of a title's stem ("agents" for "Agentic"), "who put together", a
+        # spoken domain, a clock ref with a hyphenated title word, "on the topic of" as a frame
+        (
+            "If I go to the warehouse agents talk, what'm I missing that's on at the same time?",
+            "overlap",
+            ["agentic-solution-for-data-warehouse-access"],
+        ),
+        (
+            "On the topic of customer feedback, who put together the interactive LLM poster?",
+            "who",
+            ["understand-customer-feedback-using-interactive-llm"],
+        ),
+        (
+            "Hey assistant, when does the Tower dot dev talk end?",
+            "when",
+            ["how-to-prepare-your-agents-for-the-ice-berg-age"],
+        ),
+        (
+            "What's on during the 15:30 real-world AI talk - anything in parallel?",
+            "overlap",
+            ["bringing-ai-into-the-real-world"],
+        ),
+        (  # "agents" also reads "Agentic", but a title that says it as said comes first
+            "what's the difference between the multimodal database engine poster and the multimodal agents one",
+            "compare",
+            [
+                "building-a-computation-engine-for-an-agentic-multimodal-database",
+                "building-multimodal-ai-agents-for-data-heavy-real-world",
+            ],
+        ),
         # groups X and Y: a blank to fill, "tl;dr", an org's talk on a subject, a prompt's one sentence
         ("the 2:15 talk is by ___?", "who", ["agentic-solution-for-data-warehouse-access"]),
         ("job-o-scope. tl;dr?", "about", ["job-o-scope-detecting-stragglers-significantly-faster-in-large"]),
