@@ -45,6 +45,7 @@ KIND = {
     "talk": re.compile(r"\btalks?\b", re.I),
 }
 NEW_TOPIC_WORDS = re.compile(r"[a-z]{4,}", re.I)
+_CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b|\b\d{1,2}\s*(?:am|pm)\b", re.I)
 FOLLOWUP_WORDS = set(
     """about tell more similar related like anything else other others some show give posters poster
 talks talk panels panel session sessions presented presents presenting present speaks speaking speaker speakers gave
@@ -135,5 +136,7 @@ def _pure_reference(q: str) -> bool:
         r"\b(?:talks|posters|panels|sessions)\b", q[: m.start()], re.I
     ):
         return False  # "what panels are there? all of them": the question's own plural, not an earlier list
+    if _CLOCK.search(q):
+        return False  # "the talk at 15:30 - what is it about?": the item is named by its time
     leftover = [w for w in NEW_TOPIC_WORDS.findall(q.replace(m.group(0), " ")) if w.lower() not in FOLLOWUP_WORDS]
     return not leftover

@@ -73,7 +73,7 @@ def plan_query(query: str, vocab: Vocabulary, intents: IntentModel | None = None
 _KIND_AFTER = re.compile(r"\b([\w-]+)\s+(?:posters?|panels?|talks?|sessions?)\b", re.I)
 _NOT_TOPIC = {"single", "whole", "entire", "complete", "full", "other", "remaining", "different", "available"}
 _NOT_TOPIC |= {"since", "because", "as", "while", "though", "although", "whereas", "unless", "until"}  # "since panels"
-_NOT_TOPIC |= {"before", "after", "during", "later", "earlier"}
+_NOT_TOPIC |= {"before", "after", "during", "later", "earlier", "onward", "onwards"}
 _NOT_TOPIC |= {"both", "all", "any", "some", "many", "few", "more", "most", "these", "those", "and", "or", "for"}
 
 
@@ -101,6 +101,9 @@ _LISTING_WORDS |= set("one two three four five six seven eight nine ten eleven t
 
 
 _POINTS_BACK = re.compile(r"\b(?:on|about|into|with|for|covering) (?:that|this|it|those|them)\b", re.I)
+_FRAMED = re.compile(r"^\W*(?:when it comes to|speaking of|as for|regarding|re:?)\s+([^,?.;:]{2,60}?)\s*[,;:-]", re.I)
+# the one question of a message with context after it: "anything on RAG? need it for the thread"
+_ONE_QUESTION = re.compile(r"^\W*([^.!?]+\?)(?=\s+[^?]+$)")
 _LAST_QUESTION = re.compile(r"(?<=[.!])\s+([^.!?]+\?)\s*$")
 
 
@@ -108,7 +111,9 @@ def _asked_topic(text: str, vocab: Vocabulary, generic: set[str]) -> str:
     """The topical text: the closing question alone when it has a topic of its own and what comes before it is
     context ("My database class is coming along on the trip. Which posters deal with databases?")."""
     text = " ".join(text.split())
-    m = _LAST_QUESTION.search(text)
+    if (f := _FRAMED.match(text)) and _POINTS_BACK.search(text[f.end() :]):
+        return f.group(1)  # "When it comes to RAG, is there anything on it?": the framed subject
+    m = _LAST_QUESTION.search(text) or _ONE_QUESTION.search(text)
     if m and _POINTS_BACK.search(m.group(1)):  # "... saying 'observability' at dinner. Anything on that?"
         quoted = [q.group(1) for q in QUOTED.finditer(text[: m.start()])]
         return " ".join(quoted) if quoted else text  # the subject said before, quoted, or the whole text
@@ -155,7 +160,9 @@ def settle(plan: Plan, vocab: Vocabulary) -> Plan:
         w in vocab.common and w not in _LISTING_WORDS and not w.isdigit() for w in topical
     ):
         topical = []  # "every poster, my colleague wants the titles", "only two panels? name them": no topic word
-    if (plan.time_from or plan.time_to) and not any(w in vocab.common for w in topical if w not in _NOT_TOPIC | STOP):
+    if (plan.time_from or plan.time_to) and not any(
+        w in vocab.common for w in topical if w not in _NOT_TOPIC | STOP and not w.isdigit()
+    ):
         topical = []  # "what is going on in the late morning, before we eat?": the window, nothing topical
     if (
         plan.whole_list

@@ -271,6 +271,9 @@ _NOT_ASKING = re.compile(  # "not asking who's on the infra panel - when does it
     r"(?:who(?:'s|\s+is|\s+are)?|when(?:'s|\s+is)?|where(?:'s|\s+is)?|what\s+time)(?![\w'])",
     re.I,
 )
+_WORD_FIX = re.compile(
+    r"\b[a-z]+\s*,?\s+(?:i mean|i meant|sorry|oops)\s*,?\s+(posters?|talks?|panels?|sessions?|speakers?)\b", re.I
+)
 _NOT_MATTER = re.compile(
     r"(?:\b(?:i\s+)?don'?t care (?:about )?|\bnever mind |\bno matter )(?:who|when|where)\b[^,.;:!?—–]*?"
     r"(?:[,.;:!?—–]|\s-+)\s*|"
@@ -308,6 +311,7 @@ def read_asked_part(text: str, vocab: Vocabulary) -> Reading:
             return Reading(" ".join(asking), {}, ("the numbered part that asks",))
     if m := _BUT_FIRST.match(text):
         return Reading(text[m.end() :], {}, ("what is asked first",))
+    text = _WORD_FIX.sub(r"\1", text)  # "show me all the pastors I mean posters"
     if m := _NOT_MATTER.search(text):  # "who gives it doesn't matter, I just need the time"
         text = " ".join((text[: m.start()] + " " + text[m.end() :]).split())
     if m := _NOT_ASKING.match(text):  # what is not asked goes; the items it names stay

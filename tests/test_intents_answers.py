@@ -54,6 +54,9 @@ def test_reference_with_nothing_to_refer_to_asks_which(bot):
     )
     ans = bot.answer("tell me more about the second one", [refused])
     assert ans.text == CLARIFY and not ans.refused
+    # an item named by its time is no pointer back: "it" is that item
+    ans = bot.answer("The talk at 15:30 - what is it about?")
+    assert ans.text != CLARIFY and [c.id for c in ans.citations][:1] == ["bringing-ai-into-the-real-world"]
 
 
 def test_followup_names_the_list_it_used(bot):

@@ -763,6 +763,13 @@ def test_answers_of_groups_u_to_y_that_were_refused(vocab):
     assert plan.intent == "schedule" and plan.schedule[:1] == ("how-to-prepare-your-agents-for-the-ice-berg-age",)
     plan = plan_query("My husband keeps saying 'observability' at dinner. Is there anything here on that?", vocab)
     assert plan.text == "observability", plan
+    plan = plan_query("anything on RAG or retrieval stuff? need it for the thread #AtScale2025", vocab)
+    assert plan.text == "anything on RAG or retrieval stuff?", plan  # the one question; context after it
+    assert plan_query("When it comes to RAG, is there anything on it?", vocab).text == "RAG"
+    plan = plan_query("What's pumping in the late afternoon, like 4 onward?", vocab)
+    assert (plan.time_from[11:16], plan.text) == ("15:00", ""), plan
+    plan = plan_query("show me all the pastors I mean posters", vocab)
+    assert (plan.intent, plan.kinds, plan.text) == ("list", ("poster",), ""), plan
     plan = plan_query("Pull up every poster on the books, I need to know how many easels we're setting out.", vocab)
     assert (plan.intent, plan.whole_list, plan.text) == ("list", True, ""), plan
     assert plan_query("all the posters on agents", vocab).text  # a topic the corpus has frames the kind
