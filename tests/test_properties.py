@@ -139,7 +139,7 @@ def test_partial_ranking_equals_the_full_sort(scores, data):
 
 def _title_keys_by_hand(phrase, vocab, min_cover, min_precision, short_ok, kinds) -> dict:
     """What `readers._best_item` stands for, as the plain loop over every title: item id -> (precision,
-    cover, mass) for each title the phrase may name."""
+    words said as the title says them, cover, mass) for each title the phrase may name."""
     from assistant.readers import GENERIC, _near_words, words
 
     pw = [w for w in words(phrase) if w not in GENERIC and len(w) > 1]
@@ -153,8 +153,9 @@ def _title_keys_by_hand(phrase, vocab, min_cover, min_precision, short_ok, kinds
         mass = sum(vocab.title_idf.get(w, 1.0) for w in tw if w in every)
         cover = mass / sum(vocab.title_idf.get(w, 1.0) for w in tw)
         precision = sum(1 for ws in near.values() if ws & set(tw)) / len(near)
+        exact = sum(1 for q, ws in near.items() if any(w.rstrip("s") == q.rstrip("s") for w in ws & set(tw)))
         if precision >= min_precision and (cover >= min_cover or (short_ok and mass >= 0.75 * vocab.top_idf)):
-            keys[item_id] = (precision, round(cover, 9), round(mass, 9))
+            keys[item_id] = (precision, exact, round(cover, 9), round(mass, 9))
     return keys
 
 
