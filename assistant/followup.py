@@ -45,6 +45,8 @@ KIND = {
     "talk": re.compile(r"\btalks?\b", re.I),
 }
 NEW_TOPIC_WORDS = re.compile(r"[a-z]{4,}", re.I)
+_ACRONYM = re.compile(r"\b[A-Z]{2,3}\b")
+_NOT_ACRONYMS = {"OK", "LOL", "FYI", "BTW", "PLS", "THX", "TY", "AM", "PM", "IT", "ID"}
 _CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b|\b\d{1,2}\s*(?:am|pm)\b", re.I)
 FOLLOWUP_WORDS = set(
     """about tell more similar related like anything else other others some show give posters poster
@@ -103,15 +105,15 @@ def resolve(question: str, history: list[Answer] | tuple[Answer, ...]) -> Follow
             targets = pool[:1]
         ref = m.group(0)
     similar = SIMILAR.search(q)
-    leftover = [w for w in NEW_TOPIC_WORDS.findall(q.replace(ref, " ")) if w.lower() not in FOLLOWUP_WORDS]
+    leftover = _new_words(q.replace(ref, " "))
     if not targets:
         # "any related posters?" / "anything similar?" with nothing else: about the last answer's top item
         if similar and not leftover:
             targets, ref = listed[:1], "the previous answer"
         else:
             return None
-    if leftover and not similar and not re.match(r"^\s*(who|when|what time|tell me|more)\b", q, re.I):
-        return None  # new words: a new question that happens to say "it"
+    if leftover and not similar and not re.match(r"^\s*(who|when(?! it comes to)|what time|tell me|more)\b", q, re.I):
+        return None  # new words: a new question that happens to say "it" ("When it comes to RAG, anything on it?")
     kinds = tuple(k for k, pat in KIND.items() if pat.search(q.replace(ref, " ")))
     if "talk" in kinds:
         kinds = tuple(dict.fromkeys([k for k in kinds if k != "talk"] + ["talk", "panel"]))
@@ -138,5 +140,13 @@ def _pure_reference(q: str) -> bool:
         return False  # "what panels are there? all of them": the question's own plural, not an earlier list
     if _CLOCK.search(q):
         return False  # "the talk at 15:30 - what is it about?": the item is named by its time
-    leftover = [w for w in NEW_TOPIC_WORDS.findall(q.replace(m.group(0), " ")) if w.lower() not in FOLLOWUP_WORDS]
-    return not leftover
+    return not _new_words(q.replace(m.group(0), " "))
+
+
+def _new_words(text: str) -> list[str]:
+    """Words a follow-up does not use: a topic of its own ("comes"; "RAG": an acronym counts though short, in a
+    question that is not all capitals)."""
+    words = [w for w in NEW_TOPIC_WORDS.findall(text) if w.lower() not in FOLLOWUP_WORDS]
+    if re.search(r"[a-z]", text):
+        words += [w for w in _ACRONYM.findall(text) if w not in _NOT_ACRONYMS]
+    return words

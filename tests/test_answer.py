@@ -159,6 +159,11 @@ def test_followups_without_llm(grounded):
     assert "Poster Sessions" in when.text
     fresh = grounded.answer("what about kubernetes autoscaling?", [first])
     assert fresh.refused
+    # "when it comes to" is no "when" question, and a short acronym is a topic of its own
+    fresh = grounded.answer("When it comes to RAG, is there anything on it?", [first])
+    assert fresh.hits and "From the list for" not in fresh.text  # searched afresh, not the list before
+    ok = grounded.answer("OK, who presented the second one?", [first])
+    assert [h.item.id for h in ok.hits] == [second_id]
 
 
 def test_followups_reach_the_llm_prompt(real_searcher, real_settings, monkeypatch):
