@@ -112,7 +112,10 @@ class IntentModel(Protocol):
 def mask_references(text: str, vocab: Vocabulary) -> tuple[str, list]:
     """The question (read as English, assistant/gloss.py) with each agenda item it names written "X", and those
     items in order."""
-    text = gloss(text)[0]
+    return _masked(gloss(text)[0], vocab)
+
+
+def _masked(text: str, vocab: Vocabulary) -> tuple[str, list]:
     refs = find_references(text, vocab, loose=False)
     out = text
     for _, s, e in sorted(refs, key=lambda f: -f[1]):
@@ -228,7 +231,8 @@ def _person_items(query: str, intent: Intent, vocab: Vocabulary) -> list:
     """The one talk of the person a question names ("what treats the talk of Jeff Hollan?"), then, for "when"
     and "about", the sessions they share, as `read_references` reads them; [] when they have no one talk."""
     spans = people_spans(query, vocab)
-    item = their_item(vocab, {name.casefold() for name, _, _ in spans}) if spans else None
+    said = re.sub("|".join(re.escape(query[s:e]) for _, s, e in spans), " ", query) if spans else ""
+    item = their_item(vocab, {name.casefold() for name, _, _ in spans}, said=said) if spans else None
     if item is None:
         return []
     shared = (
@@ -240,7 +244,7 @@ def _person_items(query: str, intent: Intent, vocab: Vocabulary) -> list:
 def by_example(plan: Plan, vocab: Vocabulary, model: IntentModel) -> Plan:
     """The plan with the classifier's kind of question: for a question no reader claimed, at the model's
     lower bar; for one a reader claimed, only when the model is sure and says another kind."""
-    masked, refs = mask_references(plan.query, vocab)
+    masked, refs = _masked(plan.query, vocab)  # the planner's question is read as English already
     if not [w for w in masked.split() if w != "X"]:
         return plan  # a bare title is a lookup: topical search finds it first
     claimed = plan.intent not in (Intent.TOPIC, Intent.LIST) or bool(plan.schedule or plan.related_to or plan.time_from)

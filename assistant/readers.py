@@ -578,8 +578,10 @@ def _meal_as_slot(text: str) -> bool:
     )
 
 
-_WHEN_CLAUSE = re.compile(
-    r"^(\W*)when(?=\s+(?:i|we|you)(?:'m|'re|\s+am|\s+are)?\s+(?!can\b|could\b|should\b|need\b|have to\b|must\b|do\b)\w)",
+# "when I only have one slot free, which ...", "When I am SRE, which posters ...": a clause, not a question
+# ("when do I ...", "when can we ...")
+WHEN_CLAUSE = re.compile(
+    r"^(\W*)when(?=\s+(?:i|we|you)(?:'?m|'?re|'?ve|\s+am|\s+are)?\s+(?!can\b|could\b|should\b|need\b|have to\b|must\b)\w)",
     re.I,
 )
 _NEGATED = re.compile(r"\b(?:not|no|don'?t (?:need|want))\s+(?:the\s+|a\s+)?$", re.I)
@@ -594,7 +596,7 @@ def read_event(text: str, vocab: Vocabulary) -> Reading:
     if not vocab.scheduled and vocab.event is None:
         return Reading(text, {})
     topical = TOPICAL_FRAME.search(text)
-    asked = _WHEN_CLAUSE.sub(lambda c: c.group(1) + " " * 4, text)  # "When I am SRE, which posters ...": no when
+    asked = WHEN_CLAUSE.sub(lambda c: c.group(1) + " " * 4, text)  # "When I am SRE, which posters ...": no when
     for fact, pattern in EVENT_FACTS:
         m = pattern.search(asked)
         # "not the full schedule with times, just the titles of all the talks"; but "not any specific talk: when
@@ -1946,12 +1948,10 @@ def read_intent(text: str, vocab: Vocabulary) -> Reading:
         low,
     ):
         return Reading(text, {"intent": Intent.WHO})
-    # not "when I only have one slot free, which talk...": a clause ("when I ..."), not a question ("when do I ...")
     if re.match(
-        r"^(?:when|what time|at what time|(?:at )?what hour)\b(?! it comes to| it'?s a (?:choice|toss-?up|question|matter)\b)"
-        r"(?!\s+(?:i|we|you|you'?re|i'?m|we'?re|i'?ve|we'?ve|you'?ve)\s+(?!can|could|should|need|have to|must)\w)",
+        r"^(?:when|what time|at what time|(?:at )?what hour)\b(?! it comes to| it'?s a (?:choice|toss-?up|question|matter)\b)",
         low,
-    ):
+    ) and not WHEN_CLAUSE.match(low):
         return Reading(text, {"intent": Intent.WHEN})
     changes: dict = {}
     if (

@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent.parent  # this checkout
-MODULES = ("assistant.intent_examples", "assistant.intents", "eval.planner")  # taken from this checkout
+MODULES = ("assistant.gloss", "assistant.intent_examples", "assistant.intents", "eval.planner")  # from this checkout
 MIN_BARS = (0.3, 0.4, 0.5, 0.6, 0.7)
 SURE_BARS = (0.7, 0.8, 0.9, 0.95, 1.01)  # 1.01: never overrule a reader
 
@@ -136,6 +136,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    if "--child" in sys.argv:  # the worktree's packages first, this checkout's three modules over them
+    if "--child" in sys.argv:  # the worktree's packages first, this checkout's modules over them
         sys.path.insert(0, os.environ["PYTHONPATH"])
     sys.exit(main())
