@@ -21,6 +21,11 @@ export TRANSFORMERS_OFFLINE := 1
 install: $(STAMP)
 
 PIP := $(BIN)/python -m pip install $(if $(VERBOSE),,-q)
+# pip's wheel cache would hold a second copy of every package; the venv alone takes about 3.5 GB.
+export PIP_NO_CACHE_DIR := 1
+NEEDS_GB := 5
+NO_ROOM = { echo "make install: pip failed; free space now: $$(df -Ph $(VENV) | awk 'NR==2 {print $$4}')" \
+  "on the disk that holds $(VENV)" >&2; exit 1; }
 
 $(STAMP): pyproject.toml
 	@set -e; t0=$$(date +%s); \
@@ -29,11 +34,14 @@ $(STAMP): pyproject.toml
 	       "Pick another with: make install PYTHON=python3.12" >&2; exit 1; }; \
 	if test -x $(BIN)/python; then echo "make install: reusing the venv in $(VENV)"; \
 	else echo "make install: creating venv in $(VENV) ($$($(PYTHON) --version))"; $(PYTHON) -m venv $(VENV); fi; \
-	$(PIP) --upgrade pip; \
+	free=$$(df -Pk $(VENV) | awk 'NR==2 {print int($$4 / 1048576)}'); \
+	if [ "$$free" -lt $(NEEDS_GB) ]; then echo "make install: only $$free GB free on the disk that holds $(VENV);" \
+	  "the installed packages take about 3.5 GB, and pip needs room to unpack them (about $(NEEDS_GB) GB in all)" >&2; fi; \
+	$(PIP) --upgrade pip || $(NO_ROOM); \
 	echo "make install: installing torch (CPU, about 200 MB to download the first time)"; \
-	$(PIP) torch==2.13.0; \
+	$(PIP) torch==2.13.0 || $(NO_ROOM); \
 	echo "make install: installing the project and its test tools (pip install -e '.[test]')"; \
-	$(PIP) -e '.[test]'; \
+	$(PIP) -e '.[test]' || $(NO_ROOM); \
 	touch $(STAMP); \
 	echo "make install: done in $$(( $$(date +%s) - t0 )) s; $(VENV) takes $$(du -sh $(VENV) | cut -f1)"
 
