@@ -1,6 +1,6 @@
 """What kind of question it is, learned from labeled example questions: unseen wordings land near their kind.
 
-The readers (`assistant/readers.py`) catch the wordings their patterns know, precisely. Every question is
+The readers (`assistant/readers/`) catch the wordings their patterns know, precisely. Every question is
 also read by a softmax classifier (multinomial logistic regression) over the embeddings of example questions:
 the generic ones of `assistant/intent_examples.py` and the labeled wordings of eval/data/planner
 (`assistant/intent_wordings.jsonl`), each with the agenda items it names masked ("if I go to X will I miss

@@ -1,4 +1,4 @@
-"""Turn a plain-language question into a `Plan`: a short fold over the readers in `assistant/readers.py`.
+"""Turn a plain-language question into a `Plan`: a short fold over the readers in `assistant/readers/`.
 
     question -> gloss -> read_asked_part -> read_spelling -> read_event -> read_places -> read_references -> read_time -> read_orgs -> read_people -> read_kinds
              -> read_intent -> settle -> [by_example] -> Plan

@@ -138,9 +138,10 @@ def test_partial_ranking_equals_the_full_sort(scores, data):
 
 
 def _title_keys_by_hand(phrase, vocab, min_cover, min_precision, short_ok, kinds) -> dict:
-    """What `readers._best_item` stands for, as the plain loop over every title: item id -> (precision,
+    """What `readers.items.best_item` stands for, as the plain loop over every title: item id -> (precision,
     words said as the title says them, cover, mass) for each title the phrase may name."""
-    from assistant.readers import GENERIC, _near_words, words
+    from assistant.readers.items import _near_words
+    from assistant.vocabulary import GENERIC, words
 
     pw = [w for w in words(phrase) if w not in GENERIC and len(w) > 1]
     near = {q: set(_near_words(q, vocab)) for q in dict.fromkeys(pw)}
@@ -165,7 +166,7 @@ def test_title_matching_scores_every_title_as_the_plain_loop_does(items, data):
     """The title matcher scores all titles at once with arrays; it picks a title with the best (precision,
     cover, mass) a loop over every title finds, or none when the loop finds none."""
     from assistant.planner import Vocabulary
-    from assistant.readers import _best_item
+    from assistant.readers.items import best_item
 
     vocab = Vocabulary.build(items)
     pool = sorted({w for t in vocab.title_text.values() for w in t.split()}) + ["agnets", "storag", "data", "the"]
@@ -176,7 +177,7 @@ def test_title_matching_scores_every_title_as_the_plain_loop_does(items, data):
         data.draw(st.booleans()),  # short_ok
         data.draw(st.sampled_from([(), ("poster",), ("talk", "panel")])),  # kinds
     )
-    got = _best_item(phrase, vocab, *args)
+    got = best_item(phrase, vocab, *args)
     keys = _title_keys_by_hand(phrase, vocab, *args)
     if not keys:
         assert got is None, phrase

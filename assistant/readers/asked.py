@@ -1,0 +1,87 @@
+"""The part of a message that asks: numbered parts, corrections, what is said not to be asked."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.readers.base import Reading
+from assistant.readers.references import find_references
+from assistant.vocabulary import Vocabulary
+
+_ENUMERATOR = re.compile(r"(?:^|\s)(?:\(?\d{1,2}[.)]|[a-c]\))\s+")  # "1) ... 2) ...", "1. ... 2. ..."
+_ASKS = re.compile(
+    r"\?|^\W*(?:what|whats|who|whom|whose|when|where|which|how|why|is|are|was|were|do|does|did|can|could|would|"
+    r"will|should|any|anything|anyone|list|show|tell|give|recommend|find|get|send|name)\b",
+    re.I,
+)
+_BUT_FIRST = re.compile(r"^.{3,}?\bbut first\b\s*[:,-]?\s*(?=\S)", re.I)  # "compare notes later, but first: ..."
+_CORRECTION = re.compile(
+    r"[,.;!?]?\s*(?:\bno,? wait\b|\bwait,? no\b|\bsorry\b|\boops\b|\bscratch that\b|\bcorrection\b)?[,:]?\s*"
+    r"\bi\s+mean(?:t)?\b[,:]?\s*|[,.;!?]?\s*\b(?:no,? wait|wait,? no|scratch that)\b[,:]?\s*",
+    re.I,
+)
+
+
+_NOT_ASKING = re.compile(  # "not asking who's on the infra panel - when does it start?"
+    r"^\W*(?:(?:i'?m|i am)\s+)?not\s+(?:asking\s+|wanting to know\s+|interested in\s+|looking for\s+)?(?:about\s+)?"
+    r"(?:who(?:'s|\s+is|\s+are)?|when(?:'s|\s+is)?|where(?:'s|\s+is)?|what\s+time)(?![\w'])",
+    re.I,
+)
+_WORD_FIX = re.compile(
+    r"\b[a-z]+\s*,?\s+(?:i mean|i meant|sorry|oops)\s*,?\s+(posters?|talks?|panels?|sessions?|speakers?)\b", re.I
+)
+_NOT_MATTER = re.compile(
+    r"(?:\b(?:i\s+)?don'?t care (?:about )?|\bnever mind |\bno matter )(?:who|when|where)\b[^,.;:!?—–]*?"
+    r"(?:[,.;:!?—–]|\s-+)\s*|"
+    r"\b(?:who|when|where)\b[^,.;:!?—–]{0,30}\b(?:doesn'?t|does not|don'?t|do not) matter\b[,.;:!?—–-]*",
+    re.I,
+)
+_NOT_THIS = re.compile(r"\bnot\s+(?:the\s+)?$", re.I)
+_BUT_THAT = re.compile(r"\s*(?:[,;)]|$|[?.!]\s*$)\s*(?:but\s+|rather\s+|i mean\s+)?", re.I)
+
+
+def _not_this(text: str, vocab: Vocabulary) -> str | None:
+    """The text without "not A" where it names another item B ("differ from the, not agentic evals, the agentic
+    observability one?", "the infra panel (the agentic world one, not the startups one)"), or None."""
+    refs = find_references(text, vocab, loose=False)
+    for item, s, e in refs:
+        if (
+            (m := _NOT_THIS.search(text[:s]))
+            and (b := _BUT_THAT.match(text, e))
+            and any(other.id != item.id for other, _, _ in refs)
+        ):
+            return " ".join((text[: m.start()] + " " + text[b.end() :]).split())
+    return None
+
+
+def read_asked_part(text: str, vocab: Vocabulary) -> Reading:
+    """The part of a message that asks. In a numbered message ("1) thanks for the badge 2) what would you
+    recommend for an analytics lead 3) never mind"), the parts that ask; after "..., but first:", what
+    follows; after a correction ("when's the silent errors talk, no wait, I mean the agentic evals one"), the
+    question with the items named before it left out."""
+    marks = list(_ENUMERATOR.finditer(text))
+    if len(marks) >= 2:
+        parts = [text[a.end() : b.start() if b else len(text)].strip() for a, b in zip(marks, marks[1:] + [None])]
+        asking = [p for p in parts if _ASKS.search(p)]
+        if 0 < len(asking) < len(parts):
+            return Reading(" ".join(asking), {}, ("the numbered part that asks",))
+    if m := _BUT_FIRST.match(text):
+        return Reading(text[m.end() :], {}, ("what is asked first",))
+    text = _WORD_FIX.sub(r"\1", text)  # "show me all the pastors I mean posters"
+    if m := _NOT_MATTER.search(text):  # "who gives it doesn't matter, I just need the time"
+        text = " ".join((text[: m.start()] + " " + text[m.end() :]).split())
+    if m := _NOT_ASKING.match(text):  # what is not asked goes; the items it names stay
+        return Reading(text[m.end() :].strip(), {}, ("not asked: " + m.group(0).strip(),))
+    low = text.lower()
+    if "not " in low and (kept := _not_this(text, vocab)) is not None:
+        return Reading(kept, {}, ("corrected: not the item named first",))
+    corrected = "mean" in low or "wait" in low or "scratch that" in low  # words every correction has
+    for m in _CORRECTION.finditer(text) if corrected else ():
+        after = find_references(text[m.end() :], vocab, loose=False)
+        before = find_references(text[: m.start()], vocab, loose=False)
+        if after and before:
+            head = text[: m.start()]
+            for _, s, e in sorted(before, key=lambda f: -f[1]):
+                head = head[:s] + " " + head[e:]
+            return Reading(" ".join((head + " " + text[m.end() :]).split()), {}, ("corrected: the items named last",))
+    return Reading(text, {})
