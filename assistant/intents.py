@@ -49,6 +49,7 @@ from assistant.readers import (
     read_kinds,
     sessions_of,
     their_item,
+    unasked_dropped,
 )
 from assistant.records import Intent, Plan
 from assistant.vocabulary import Vocabulary
@@ -248,6 +249,10 @@ def by_example(plan: Plan, vocab: Vocabulary, model: IntentModel) -> Plan:
     if not [w for w in masked.split() if w != "X"]:
         return plan  # a bare title is a lookup: topical search finds it first
     claimed = plan.intent not in (Intent.TOPIC, Intent.LIST) or bool(plan.schedule or plan.related_to or plan.time_from)
+    # what is said not to be asked ("never mind who gives it, ...") is not read; the items it names still count
+    asked = unasked_dropped(plan.query, vocab)
+    if asked != plan.query:
+        masked = _masked(asked, vocab)[0]
     # search encodes plan.text next, unless the intent changes; a claimed question searches no topic
     guess = model.classify(masked, also="" if claimed else plan.text)
     if guess is None or guess.label == "schedule" or (guess.label in (TOPIC, "list") and not claimed):
@@ -270,6 +275,8 @@ def by_example(plan: Plan, vocab: Vocabulary, model: IntentModel) -> Plan:
         fact = label.split(":", 1)[1]
         if (plan.intent == Intent.LIST and fact != "schedule") or TOPICAL_FRAME.search(plan.query):
             return plan  # "browse the poster titles", "talks about registration systems": not event facts
+        if plan.targets and fact in ("start", "end", "date", "poster_sessions"):
+            return plan  # "what time does the first talk start": that item's time, as the event reader reads it
         ids = event_items(fact, vocab)
         if not ids:
             return plan

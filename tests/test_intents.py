@@ -56,6 +56,13 @@ def test_a_sure_topic_or_list_overrules_a_reader(vocab):
     assert by_example(topical, vocab, Always("list", sure=True)) == topical
 
 
+def test_the_model_reads_the_part_that_asks(vocab):
+    """ "Never mind who is giving it, when ...": the clause on what is not asked is not shown to the model."""
+    model = Always("who", sure=True)
+    by_example(plan_query("Never mind who is giving it, when can I see the Faiss poster?", vocab), vocab, model)
+    assert model.seen == ["when can I see X ?"]  # the masked words, as the model learned them
+
+
 @pytest.mark.parametrize(
     "label,query,check",
     [

@@ -464,6 +464,48 @@ def test_wordings_of_groups_j_k_o(vocab, query, intent, n_targets):
             "overlap",
             ["agentic-observability-making-llm-apps-debuggable-trustworthy"],
         ),
+        # groups AI-AL: a clause saying which part is not asked, a title that goes on after its noun, "@Scale"
+        # in a poster's title, a name only after "by", a cue word in capitals, "what would I learn"
+        ("Never mind who's presenting it, when can I catch the Faiss poster?", "when", ["faiss-vector-search-at-meta"]),
+        (
+            "I don't need to know what it covers, just who's behind the Metamate talk.",
+            "who",
+            ["metamate-from-chatbot-to-coworker"],
+        ),
+        (
+            "Skip the similar ones, I only want to know what the Nimble poster says.",
+            "about",
+            ["nimble-a-flexible-file-format-for-training-data-efficiency"],
+        ),
+        (
+            "Regardless of who gives it, what does the Table Compare poster cover?",
+            "about",
+            ["table-compare-safeguarding-data-integrity-at-meta"],
+        ),
+        (
+            "the customer already knows when it is; what is the Tulib poster about?",
+            "about",
+            ["tulib-a-unified-schema-driven-de-serialization-layer-powering"],
+        ),
+        (
+            "when does the Live Panel on Infrastructure in an Agentic World start?",
+            "when",
+            ["live-panel-infrastructure-in-an-agentic-world"],
+        ),
+        (
+            "How does the Log Collection @Scale poster differ from the log ingestion poster on training data?",
+            "compare",
+            [
+                "meta-log-collection-scale-system-for-handling-logs-from",
+                "accelerate-training-data-consumption-at-meta-through-e2e",
+            ],
+        ),
+        (
+            'COMPARE("Nimble", "Faiss") please',
+            "compare",
+            ["nimble-a-flexible-file-format-for-training-data-efficiency", "faiss-vector-search-at-meta"],
+        ),
+        ("If I visit the Faiss poster, what will I learn?", "about", ["faiss-vector-search-at-meta"]),
     ],
 )
 def test_wordings_of_groups_l_to_p(vocab, query, intent, targets):
@@ -773,3 +815,38 @@ def test_answers_of_groups_u_to_y_that_were_refused(vocab):
     plan = plan_query("Pull up every poster on the books, I need to know how many easels we're setting out.", vocab)
     assert (plan.intent, plan.whole_list, plan.text) == ("list", True, ""), plan
     assert plan_query("all the posters on agents", vocab).text  # a topic the corpus has frames the kind
+
+
+@pytest.mark.parametrize(
+    "query,fact",
+    [
+        # groups AI-AL: the event's facts in other word orders, with an adverb, a plural, a named slot beside
+        ("Posters, what time can I see them?", "poster_sessions"),
+        ("at what times are the breaks?", "breaks"),
+        ("what's the location of the conference?", "venue"),
+        ("if I stay for the happy hour, what time does everything finally end?", "end"),
+        ("regardless of what's running, when does the whole day conclude? what time does it all end?", "end"),
+        ("I need every talk that covers data quality, give me the whole lineup", None),
+    ],
+)
+def test_event_facts_of_groups_ai_to_al(vocab, query, fact):
+    plan = plan_query(query, vocab)
+    assert plan.event_fact == fact, (query, plan)
+    if fact is None:
+        assert plan.intent in (Intent.TOPIC, Intent.LIST) and "data quality" in plan.text
+
+
+def test_a_clause_on_what_is_not_asked_is_dropped_and_its_items_stay(vocab):
+    from assistant.readers import unasked_dropped
+
+    assert unasked_dropped("Never mind who is giving it, when can I see the Faiss poster?", vocab) == (
+        "when can I see the Faiss poster?"
+    )
+    assert unasked_dropped("not asking who's on the infra panel - when does it start?", vocab).endswith(
+        "infra panel when does it start?"
+    )
+    # a wish names no part of an answer ("skip the panels"): it stays; so does a question with nothing after it
+    kept = "assuming I skip the panels, what would you recommend?"
+    assert unasked_dropped(kept, vocab) == kept
+    assert unasked_dropped("which talks are not about GPUs?", vocab) == "which talks are not about GPUs?"
+    assert plan_query("When attending as a BI analyst, which sessions should I choose?", vocab).intent == "recommend"

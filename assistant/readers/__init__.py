@@ -27,7 +27,7 @@ The modules import downward only, in this order: base, names, items, times, refe
 spelling, asked, intent.
 """
 
-from assistant.readers.asked import read_asked_part
+from assistant.readers.asked import read_asked_part, unasked_dropped
 from assistant.readers.base import CUE_WORDS, Reading
 from assistant.readers.events import TOPICAL_FRAME, event_items, read_event
 from assistant.readers.intent import read_intent
@@ -73,4 +73,5 @@ __all__ = [
     "read_time",
     "sessions_of",
     "their_item",
+    "unasked_dropped",
 ]

@@ -36,6 +36,25 @@ _NOT_MATTER = re.compile(
     r"\b(?:who|when|where)\b[^,.;:!?—–]{0,30}\b(?:doesn'?t|does not|don'?t|do not) matter\b[,.;:!?—–-]*",
     re.I,
 )
+# A clause that says which part is not wanted ("never mind who gives it,", "Not the list of posters,", "Skip the
+# similar stuff,", "they already know when it is;"): it goes when it names a part of an answer (who, when, the
+# list, ...), and something is asked after it. "assuming I skip the panels" names no part: a wish, it stays.
+_ASPECT = re.compile(
+    r"\b(?:who(?:'s|se|m|ever)?|when|where|time|times|timing|hours?|schedule|list|line-?up|content|contents|"
+    r"description|summary|abstract|about|similar|alike|same|related|speakers?|presenters?|location|venue)\b",
+    re.I,
+)
+_DISMISSED = re.compile(
+    r"(?:(?:^|(?<=[\s,.;:!?—–(]))(?P<whatever>no matter|regardless of|irrespective of)|"
+    r"(?:^|(?<=[\s,.;:!?—–(]))(?:never\s*mind|who cares(?: about)?|forget(?: about)?|skip|ignore|"
+    r"(?:i|we|they)\s+(?:really\s+|just\s+)?(?:don'?t|do not|dont)\s+(?:care|need|want|mind)(?:\s+(?:about|to know))?|"
+    r"(?:i|we|they)\s+already\s+know|no need(?:\s+(?:for|of|to know))?|"
+    r"not\s+(?:looking for|asking(?: about)?|interested in|after|bothered about|fussed about))|"
+    r"(?:^|(?<=[,.;:!?—–(]))\s*not\s+(?:the\s+|a\s+|any\s+)?"
+    r"(?=(?:list|schedule|time|times|content|description|summary|similar|speakers?)\b)"
+    r")\b[^,.;:!?—–()]*?(?:[,.;:!?—–)]+|\s-+\s)",
+    re.I,
+)
 _NOT_THIS = re.compile(r"\bnot\s+(?:the\s+)?$", re.I)
 _BUT_THAT = re.compile(r"\s*(?:[,;)]|$|[?.!]\s*$)\s*(?:but\s+|rather\s+|i mean\s+)?", re.I)
 
@@ -54,6 +73,21 @@ def _not_this(text: str, vocab: Vocabulary) -> str | None:
     return None
 
 
+def unasked_dropped(text: str, vocab: Vocabulary) -> str:
+    """The text without the clauses that say which part is not asked ("Never mind who is giving it, when can I
+    see the Faiss poster?" -> "when can I see the Faiss poster?"); the items such a clause names stay ("not
+    asking who's on the infra panel - when does it start?" -> "infra panel when does it start?"). The
+    classifier reads it too."""
+    if m := _NOT_MATTER.search(text):  # "who gives it doesn't matter, I just need the time"
+        text = " ".join((text[: m.start()] + " " + text[m.end() :]).split())
+    for m in reversed(list(_DISMISSED.finditer(text))):
+        rest = text[m.end() :]
+        if (m.group("whatever") or _ASPECT.search(m.group(0))) and re.search(r"\w", rest):
+            named = " ".join(m.group(0)[s:e] for _, s, e in find_references(m.group(0), vocab, loose=False))
+            text = " ".join((text[: m.start()] + " " + named + " " + rest).split())
+    return text
+
+
 def read_asked_part(text: str, vocab: Vocabulary) -> Reading:
     """The part of a message that asks. In a numbered message ("1) thanks for the badge 2) what would you
     recommend for an analytics lead 3) never mind"), the parts that ask; after "..., but first:", what
@@ -68,8 +102,7 @@ def read_asked_part(text: str, vocab: Vocabulary) -> Reading:
     if m := _BUT_FIRST.match(text):
         return Reading(text[m.end() :], {}, ("what is asked first",))
     text = _WORD_FIX.sub(r"\1", text)  # "show me all the pastors I mean posters"
-    if m := _NOT_MATTER.search(text):  # "who gives it doesn't matter, I just need the time"
-        text = " ".join((text[: m.start()] + " " + text[m.end() :]).split())
+    text = unasked_dropped(text, vocab)
     if m := _NOT_ASKING.match(text):  # what is not asked goes; the items it names stay
         return Reading(text[m.end() :].strip(), {}, ("not asked: " + m.group(0).strip(),))
     low = text.lower()

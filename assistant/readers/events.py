@@ -27,7 +27,8 @@ EVENT_FACTS = (
         re.compile(
             r"\bwhere\b.{0,30}\b(?:conference|event|summit|venue|held|hosted|happening|located|take place|"
             r"taking place)\b|\bvenue\b|\b(?:the|its|venue'?s?|event'?s?|street) address\b|\baddress (?:of|for) the\b|\bwhich (?:city|building|convention)\b|"
-            r"\bhow (?:do|can) i get there\b|\bwhere (?:is|'s) it\b",
+            r"\bhow (?:do|can) i get there\b|\bwhere (?:is|'s) it\b|"
+            r"\b(?:location|place) of (?:the|this|today'?s) (?:event|conference|summit)\b",
             re.I,
         ),
     ),
@@ -57,7 +58,9 @@ EVENT_FACTS = (
     (
         "end",
         re.compile(
-            r"\b(?:when|what time) (?:does|do|will) " + _SCOPE + r" (?:end|finish|wrap up|close|wind down|be over)\b|"
+            r"\b(?:when|what time) (?:does|do|will) "
+            + _SCOPE
+            + r"(?: \w+ly)? (?:end|finish|wrap up|close|wind down|be over)\b|"
             r"\b(?:when|what time) (?:ends|finishes|closes) (?:all )?" + _SCOPE + r"\W*$|"
             r"\bend time\b|\bhow late\b|^\W*(?:does|do|will|is)\s+"
             + _SCOPE
@@ -74,6 +77,7 @@ EVENT_FACTS = (
         re.compile(
             r"\b(?:when|what time)\b.{0,40}\bposters?\b(?!.{0,40}\b(?:about|on(?! (?:display|show|view))|from|by|like)\b)|"
             r"\bposter (?:session|hall|hours)s?\b|\bschedule for (?:the )?posters\b|"
+            r"^\W*posters?\b(?!.{0,40}\b(?:about|on|from|by|like)\b).{0,30}\b(?:what time|when)\b|"
             r"\bposters? (?:only )?(?:shown|up|on display|displayed)\b(?!.{0,40}\b(?:about|on|from|by)\b)",
             re.I,
         ),
@@ -81,7 +85,7 @@ EVENT_FACTS = (
     (
         "breaks",
         re.compile(
-            r"\b(?:when|what time|is there|are there|any|where)\b.{0,30}\b(?:breaks?|lunch|breakfast|food|eat|"
+            r"\b(?:when|what times?|is there|are there|any|where)\b.{0,30}\b(?:breaks?|lunch|breakfast|food|eat|"
             r"meals?|coffee|snacks?|happy hour|drinks|networking)\b|\b(?:breaks?|lunch|breakfast|food|meals?|"
             r"coffee|happy hour|drinks)\s*(?:time|hours?)?\s*\?*$|\b(?:break|lunch|coffee) times\b|\bwhat (?:breaks|meals?|food|snacks)\b|\bhow many breaks\b|\b(?:list|show|tell me|give me|all)\b.{0,12}\bbreaks\b|"
             r"\b(?:is|are) (?:lunch|breakfast|food|coffee|drinks|snacks|meals?) (?:provided|included|served|available)\b",
@@ -99,7 +103,8 @@ _AFTER_MEAL = re.compile(
 
 TOPICAL_FRAME = re.compile(
     r"\b(?:talks?|sessions?|posters?|panels?|presentations?|research|work)\s+"
-    r"(?:about|on(?! (?:display|show|view|stage|(?:the |today'?s )?(?:program(?:me)?|agenda|schedule|list|day)\b))|covering|regarding)\b",
+    r"(?:about|on(?! (?:display|show|view|stage|(?:the |today'?s )?(?:program(?:me)?|agenda|schedule|list|day)\b))|covering|regarding|"
+    r"that (?:tackles?|covers?|deals? with|address(?:es)?|discuss(?:es)?|touch(?:es)? on|(?:is|are) about))\b",
     re.I,
 )
 
@@ -128,8 +133,12 @@ def _meal_as_slot(text: str) -> bool:
 # "when I only have one slot free, which ...", "When I am SRE, which posters ...": a clause, not a question
 # ("when do I ...", "when can we ...")
 WHEN_CLAUSE = re.compile(
-    r"^(\W*)when(?=\s+(?:i|we|you)(?:'?m|'?re|'?ve|\s+am|\s+are)?\s+(?!can\b|could\b|should\b|need\b|have to\b|must\b)\w)",
+    r"^(\W*)when(?=\s+(?:i|we|you)(?:'?m|'?re|'?ve|\s+am|\s+are)?\s+(?!can\b|could\b|should\b|need\b|have to\b|must\b)\w|"
+    r"\s+\w+ing\s+as\s+an?\b)",
     re.I,
+)
+_WHOLE_EVENT = re.compile(  # "assuming there's a happy hour, what time does everything wrap up?": the day's end
+    r"\b(?:everything|it all|th(?:e|is) (?:whole |entire )?(?:conference|event|day|summit))\b", re.I
 )
 _NEGATED = re.compile(r"\b(?:not|no|don'?t (?:need|want))\s+(?:the\s+|a\s+)?$", re.I)
 _BREAKS_VERB = re.compile(  # "when a big website breaks", "when stuff breaks"
@@ -150,8 +159,8 @@ def read_event(text: str, vocab: Vocabulary) -> Reading:
         # do the breaks happen?" asks after the words negated
         while m and _NEGATED.search(text[: m.start()]):
             m = pattern.search(asked, m.start() + 1)
-        if not m or (topical and fact != "schedule"):
-            continue  # "talks about registration systems" is a topic, not a question about registering
+        if not m or (topical and (fact != "schedule" or "that" in topical.group(0).lower().split())):
+            continue  # "talks about registration systems", "every session that tackles X, the whole lineup": topics
         if fact in ("schedule", "breaks") and (BOUND.search(text) or WINDOW.search(text)):
             continue  # "the schedule after 2pm", "what's on after 4pm, or is it just drinks?": a time window
         if fact == "breaks" and _BREAKS_VERB.search(text) and not _FOOD.search(text):
@@ -174,8 +183,10 @@ def read_event(text: str, vocab: Vocabulary) -> Reading:
             r"\b(?:all|every)\b(?: of)?(?: the)? posters?\b(?! (?:sessions?|hall|hours)\b)", text, re.I
         ):
             continue  # "my daughter has a poster up somewhere, show me all the posters": the whole list
-        if fact in ("poster_sessions", "start", "end", "date") and any(
-            not _INCLUDING.search(text[:s]) for _, s, _ in find_references(text, vocab)
+        if (
+            fact in ("poster_sessions", "start", "end", "date")
+            and not (fact != "poster_sessions" and _WHOLE_EVENT.search(m.group(0)))
+            and any(not _INCLUDING.search(text[:s]) for _, s, _ in find_references(text, vocab))
         ):
             continue  # "when is the Faiss poster?", "genai panel start time?": that item's time (read_references)
         if fact in ("breaks", "registration") and _meal_as_slot(text):

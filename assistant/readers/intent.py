@@ -37,7 +37,8 @@ RECOMMEND = re.compile(
     r"should (?:i|we) (?:actually |really |definitely )?sit (?:down )?(?:and|to) (?:listen|watch)\b|"
     r"what should (?:i|we) (?:drag|take|bring) (?:them|him|her|my \w+)\b|"
     r"most (?:accessible|suitable|appropriate|approachable) (?:for|to)\b|would (?:best )?suit\b|"
-    r"(?:would|will)(?:n'?t| not) (?:find|be) (?:it )?(?:boring|dull)\b)",
+    r"(?:would|will)(?:n'?t| not) (?:find|be) (?:it )?(?:boring|dull)\b|"
+    r"who (?:would|do|should|could) you (?:advise|recommend|suggest|send|point)\b.{0,60}\bto (?:go |see |hear |attend )?)",
     re.I,
 )
 _RECOMMEND_FILLER = re.compile(

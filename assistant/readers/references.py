@@ -6,7 +6,7 @@ import re
 from datetime import timedelta
 
 from assistant.lexicon import ordinary_words
-from assistant.readers.base import MEAL, REF_NOUN, Reading, remember
+from assistant.readers.base import CUE_WORDS, MEAL, REF_NOUN, Reading, remember
 from assistant.readers.items import (
     best_item,
     noun_kinds,
@@ -31,7 +31,7 @@ THE_X = re.compile(  # "the X talk", "the X panel and Y panel", "the Fiddler AI 
     r"\b(?:(?:the|that|this|my|our|your|his|her|their)\s+|(?<=talk |alks |anel |nels |ster |ters | one |ones )(?:and|or|vs\.?|versus)\s+|(?<=similar to )|(?<=related to )|(?<=\blike )|(?<=\bthan ))((?:(?!(?:the|that|this|and|or|vs|versus|i|we|can)\b)[\w&@.:()'’/-]+\s+){0,8}?)"
     + r"(?:"
     + REF_NOUN
-    + r"s?\b(?:\s+(?:by|from|on|about)\s+(?:[A-Z][\w.-]+\s*){1,3})?|"
+    + r"s?\b(?:\s+(?:by|from|on|about)\s+(?:(?-i:[A-Z])[\w.-]+\s*){1,3})?|"  # "the talk by Krishna Gade": a name
     + PERSON_NOUN
     + r"s?\b)",
     re.I,
@@ -95,6 +95,8 @@ CUES = (
             r"\bsays? what\b|\bdiscuss\w* what\b|\bwhat does (?:it|this|that) (?:speak|talk|discuss)\w*\b|\b(?:meant|intended|designed) for\b|\bwho(?:'s| is| are) (?:the |it |this |that )?for\b|\bwho(?:'d| would)\b.{0,80}\bbe for\b|\bwhat\b.{0,80}\b(?:is|are|was) about\b|(?<!\bon the )\b(?:topic|subject|theme) of\b|\b(?:talk|speak|present)\w* about\s*\?*\s*$|\bwhat(?:'s| is| was)\b.*\babout\b|\bsummar\w*|\bdescri(?:be|ption)\b|"
             r"\bdetails?\b|\babstract\b|\bexplain\w*|\bwhat does\b.*\b(?:cover|say|claim|propose|argue)\b|\bwhat\s+(?!covers\b|is covering\b)\S.{0,60}\b(?:covers|is covering)\b|\bwhat\s+(?:covers|is covering)\W*$|\bwhat(?:'s| is) (?:it|this|that|he|she|they)\b.{0,20}\bcover\w*|"
             r"\bwhat do(?:es)? (?:they|it|this|that|he|she) mean\b|\bgist\b|\btl;?\s?dr\b|"
+            r"\bwhat (?:would|will|do|can|could|might) (?:i|we|you) (?:learn|take away|get out of it)\b|"
+            r"\bwhat\b.{0,80}\b(?:says|explores|shows|teaches)\W*$|"
             r"\bwhat(?:'s| is) (?:in|on) (?:it|that)\b|\bbreak down\b|" + BARE_WHAT,
             re.I,
         ),
@@ -155,7 +157,7 @@ def _find_references(text: str, vocab: Vocabulary, loose: bool) -> tuple[tuple[I
     for m in re.finditer(r"[\w-]{4,}", text):
         word = m.group(0)
         item_id = vocab.title_names.get(word.lower())
-        if item_id is None:
+        if item_id is None or word.lower() in CUE_WORDS:  # "=COMPARE(A, B)" asks; it names no "Table Compare"
             continue
         if alone is None:
             alone = {re.sub(REF_NOUN + r"s?$", "", p.strip().lower()).strip() for p in _PARTS.split(text)}
@@ -170,6 +172,9 @@ def _find_references(text: str, vocab: Vocabulary, loose: bool) -> tuple[tuple[I
     return tuple(sorted(found, key=lambda f: f[1]))
 
 
+_TITLE_GOES_ON = re.compile(r"\s*(?::|\bon\b|\babout\b|\bof\b)\s+((?:[\w&@.:()'’-]+\s*){1,8})", re.I)
+
+
 def _the_x(m: re.Match, text: str, vocab: Vocabulary) -> tuple[Item | None, int, int]:
     """The item "the X talk" names (THE_X's match m), and its span. A person noun after an org or a person
     ("the Snowflake person") names their item, not a title with that word in it ("the Iceberg Age speaker" is
@@ -182,6 +187,14 @@ def _the_x(m: re.Match, text: str, vocab: Vocabulary) -> tuple[Item | None, int,
     if re.search(PERSON_NOUN + r"s?\b\W*$", phrase, re.I) and (by_org.changes or people_spans(phrase, vocab)):
         return speaker_item(phrase, vocab), start, m.end()
     item = best_item(words_before, vocab, 0.5, 0.6, kinds=kinds)
+    end = m.end()
+    noun = re.match(r"\s*" + REF_NOUN + r"s?\b", text[m.end(1) :], re.I)
+    if words_before.strip() and noun and (more := _TITLE_GOES_ON.match(text, m.end(1) + noun.end())):
+        # "the Live Panel on Infrastructure in an Agentic World": the title goes on after the noun
+        said = re.split(r"[.?!;,]\s", more.group(1) + " ")[0]
+        longer = best_item(f"{words_before} {said}", vocab, 0.5, 0.6, kinds=kinds)
+        if longer is not None and longer != item:
+            item, end = longer, title_span(text[m.start(1) : more.end()], longer, m.start(1))[1]
     if item is not None and by_org.changes.get("orgs") and not set(item.orgs) & set(by_org.changes["orgs"]):
         item = None  # "Datagrid multimodal agent poster": Datagrid's, not another multimodal one
     if item is None and by_org.changes.get("orgs"):
@@ -193,7 +206,7 @@ def _the_x(m: re.Match, text: str, vocab: Vocabulary) -> tuple[Item | None, int,
     tw = title_words(item)
     if any(w not in STOP and not any(word_match(w, t) or w in t for t in tw) for w in words(text[start:first])):
         start = first
-    return item, start, m.end()
+    return item, start, max(end, m.end())
 
 
 def _from_name(phrase: str, start: int, vocab: Vocabulary) -> int:

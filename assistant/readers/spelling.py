@@ -13,7 +13,7 @@ from rapidfuzz.distance import OSA
 from assistant.lexicon import ordinary_words
 from assistant.readers.base import REF_NOUN, Reading, remember
 from assistant.readers.events import EVENT_FACTS
-from assistant.readers.references import CUES, PERSON_NOUN, TOPICAL_OVERLAP
+from assistant.readers.references import CUES, PERSON_NOUN, TOPICAL_OVERLAP, find_references
 from assistant.readers.times import clock_of, event_day
 from assistant.vocabulary import Vocabulary, words
 
@@ -327,7 +327,10 @@ def read_spelling(text: str, vocab: Vocabulary) -> Reading:
             if len(key := "".join(keys[i : i + n])) >= 6
         ]
         score, n, i = max(spans, default=(0, 0, 0))
-        if score >= 88:
+        said = " ".join(ws[i : i + n]).lower()
+        if score >= 88 and not any(
+            said in item.title.lower() for item, _, _ in find_references(" ".join(ws), vocab, loose=False)
+        ):  # "the Log Collection @Scale poster" names a poster, not the event
             return Reading(" ".join(ws[:i] + ["the event"] + ws[i + n :]), changes, (*notes, "the event named"))
     return Reading(" ".join(ws), changes, notes)
 
