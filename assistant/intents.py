@@ -242,6 +242,9 @@ def _person_items(query: str, intent: Intent, vocab: Vocabulary) -> list:
     return [item] + [i for i in dict.fromkeys(shared) if i != item]
 
 
+_ONE_END = re.compile(r"\b(?:end|ends|ending|finish\w*|over|start|starts|begin\w*)\b", re.I)  # "when does X end?"
+
+
 def by_example(plan: Plan, vocab: Vocabulary, model: IntentModel) -> Plan:
     """The plan with the classifier's kind of question: for a question no reader claimed, at the model's
     lower bar; for one a reader claimed, only when the model is sure and says another kind."""
@@ -282,6 +285,13 @@ def by_example(plan: Plan, vocab: Vocabulary, model: IntentModel) -> Plan:
             return plan
         return replace(base, intent=Intent.EVENT, event_fact=fact, schedule=ids, text="", kinds=(), notes=notes)
     intent = Intent.from_str(label)
+    if (
+        plan.event_fact == "breaks"
+        and intent in (Intent.WHEN, Intent.ABOUT)
+        and all(i.kind == "logistics" for i in refs)
+        and not _ONE_END.search(plan.query)
+    ):
+        return plan  # "when's lunch?": the meal's time either way, as the event reader gives it
     if intent == Intent.RECOMMEND:  # "any talks on X" is a list the readers read; "I do X, what's good?" is not
         if plan.intent not in (Intent.TOPIC, Intent.LIST, Intent.WHO) or plan.targets or plan.related_to:
             return plan  # advice names no item

@@ -63,6 +63,17 @@ def test_the_model_reads_the_part_that_asks(vocab):
     assert model.seen == ["when can I see X ?"]  # the masked words, as the model learned them
 
 
+def test_an_event_fact_does_not_overrule_an_item_the_readers_found(vocab):
+    """ "what time does the first talk start": that talk's time, not the day's start; "when's lunch": the meal's
+    slot as the event reader gives it, unless its end or start is asked."""
+    first = plan_query("what time does the first talk start", vocab)
+    assert by_example(first, vocab, Always("event:start", sure=True)) == first
+    lunch = plan_query("when's lunch?", vocab)
+    assert lunch.event_fact == "breaks" and by_example(lunch, vocab, Always("when", sure=True)) == lunch
+    ends = by_example(plan_query("when does the happy hour end?", vocab), vocab, Always("when", sure=True))
+    assert ends.intent == Intent.WHEN and ends.targets == ("happy-hour-poster-sessions",)
+
+
 @pytest.mark.parametrize(
     "label,query,check",
     [

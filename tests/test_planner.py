@@ -506,6 +506,24 @@ def test_wordings_of_groups_j_k_o(vocab, query, intent, n_targets):
             ["nimble-a-flexible-file-format-for-training-data-efficiency", "faiss-vector-search-at-meta"],
         ),
         ("If I visit the Faiss poster, what will I learn?", "about", ["faiss-vector-search-at-meta"]),
+        # groups AM-AP: a stage direction and a speaker's label before the question, "I know what it's about",
+        # "I mean not what it is about", an org kept from a clause not asked, "the panel with <name>"
+        (
+            "(The lights dim.) VISITOR: What runs opposite the Agentic Evals talk?",
+            "overlap",
+            ["agentic-evals"],
+        ),
+        (
+            "I know what it's about - just tell me who is presenting the Nimble poster.",
+            "who",
+            ["nimble-a-flexible-file-format-for-training-data-efficiency"],
+        ),
+        (
+            "The Faiss poster, I mean not what it is about, just who made it?",
+            "who",
+            ["faiss-vector-search-at-meta"],
+        ),
+        ("Who else is on that panel with Anna?", "who", ["live-panel-infrastructure-in-an-agentic-world"]),
     ],
 )
 def test_wordings_of_groups_l_to_p(vocab, query, intent, targets):
@@ -827,6 +845,12 @@ def test_answers_of_groups_u_to_y_that_were_refused(vocab):
         ("if I stay for the happy hour, what time does everything finally end?", "end"),
         ("regardless of what's running, when does the whole day conclude? what time does it all end?", "end"),
         ("I need every talk that covers data quality, give me the whole lineup", None),
+        ("at what hour do the day's festivities conclude?", "end"),
+        ("when does the conference end, happy hour included?", "end"),
+        ("what time should I arrive for the day's beginning?", "start"),
+        ("the commencement time of the proceedings, please", "start"),
+        ("what are the lunch timings?", "breaks"),
+        ("just the poster times, not the posters themselves", "poster_sessions"),
     ],
 )
 def test_event_facts_of_groups_ai_to_al(vocab, query, fact):
@@ -850,3 +874,13 @@ def test_a_clause_on_what_is_not_asked_is_dropped_and_its_items_stay(vocab):
     assert unasked_dropped(kept, vocab) == kept
     assert unasked_dropped("which talks are not about GPUs?", vocab) == "which talks are not about GPUs?"
     assert plan_query("When attending as a BI analyst, which sessions should I choose?", vocab).intent == "recommend"
+    # advice asked at length, a whole list said another way, a topic over "talks or posters on A or B"
+    for query in (
+        "Who should a data engineer who runs big pipelines on old hardware go and listen to?",
+        "Don't give me a list of everything, just the ones I should see as a DBA.",
+        "kindly advise which presentations are most suitable for a warehouse admin",
+    ):
+        assert plan_query(query, vocab).intent == "recommend", query
+    assert plan_query("the full manifest of speakers, name by name", vocab).intent == "list"
+    topical = plan_query("Any talks or posters on silent errors or heterogeneous training numerics?", vocab)
+    assert topical.intent in ("topic", "list") and not topical.targets

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from assistant.readers.base import Reading
+from assistant.readers.names import read_orgs
 from assistant.readers.references import find_references
 from assistant.vocabulary import Vocabulary
 
@@ -48,13 +49,15 @@ _DISMISSED = re.compile(
     r"(?:(?:^|(?<=[\s,.;:!?—–(]))(?P<whatever>no matter|regardless of|irrespective of)|"
     r"(?:^|(?<=[\s,.;:!?—–(]))(?:never\s*mind|who cares(?: about)?|forget(?: about)?|skip|ignore|"
     r"(?:i|we|they)\s+(?:really\s+|just\s+)?(?:don'?t|do not|dont)\s+(?:care|need|want|mind)(?:\s+(?:about|to know))?|"
-    r"(?:i|we|they)\s+already\s+know|no need(?:\s+(?:for|of|to know))?|"
+    r"(?:i|we|they)\s+(?:already\s+)?know(?=\s+(?:what|who|when|where)\b)|no need(?:\s+(?:for|of|to know))?|"
+    r"(?:don'?t|do not)\s+(?:give|show|send|tell)\s+(?:me|us)|"
     r"not\s+(?:looking for|asking(?: about)?|interested in|after|bothered about|fussed about))|"
-    r"(?:^|(?<=[,.;:!?—–(]))\s*not\s+(?:the\s+|a\s+|any\s+)?"
-    r"(?=(?:list|schedule|time|times|content|description|summary|similar|speakers?)\b)"
+    r"(?:^|(?<=[,.;:!?—–(])|(?<=\bi mean))\s*not\s+(?:the\s+|a\s+|any\s+)?"
+    r"(?=(?:list|schedule|time|times|content|description|summary|similar|speakers?|what|who|when|where)\b)"
     r")\b[^,.;:!?—–()]*?(?:[,.;:!?—–)]+|\s-+\s)",
     re.I,
 )
+_STAGED = re.compile(r"^\s*(?:\([^)]{0,200}\)\s*)*(?:[A-Z]{3,}(?: [A-Z]{3,})?:\s+)?(?=\S)")
 _NOT_THIS = re.compile(r"\bnot\s+(?:the\s+)?$", re.I)
 _BUT_THAT = re.compile(r"\s*(?:[,;)]|$|[?.!]\s*$)\s*(?:but\s+|rather\s+|i mean\s+)?", re.I)
 
@@ -78,12 +81,18 @@ def unasked_dropped(text: str, vocab: Vocabulary) -> str:
     see the Faiss poster?" -> "when can I see the Faiss poster?"); the items such a clause names stay ("not
     asking who's on the infra panel - when does it start?" -> "infra panel when does it start?"). The
     classifier reads it too."""
+    text = _STAGED.sub("", text)  # "(A clock ticks loudly.) ATTENDEE: When does ...": what is said is the question
     if m := _NOT_MATTER.search(text):  # "who gives it doesn't matter, I just need the time"
         text = " ".join((text[: m.start()] + " " + text[m.end() :]).split())
     for m in reversed(list(_DISMISSED.finditer(text))):
         rest = text[m.end() :]
         if (m.group("whatever") or _ASPECT.search(m.group(0))) and re.search(r"\w", rest):
-            named = " ".join(m.group(0)[s:e] for _, s, e in find_references(m.group(0), vocab, loose=False))
+            clause = m.group(0)
+            named = [clause[s:e] for _, s, e in find_references(clause, vocab, loose=False)]
+            named += read_orgs(clause, vocab).changes.get(
+                "orgs", ()
+            )  # "Not asking who's from Datagrid - their poster?"
+            named = " ".join(named)
             text = " ".join((text[: m.start()] + " " + named + " " + rest).split())
     return text
 

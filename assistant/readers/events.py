@@ -11,6 +11,10 @@ from assistant.records import Intent
 from assistant.vocabulary import Vocabulary
 
 _SCOPE = r"(?:it|th(?:e|is) (?:whole |entire )?(?:conference|event|day|program(?:me)?|summit|agenda|thing)|this|@?scale|things?|everything|it all)"
+_DAY = (  # the day itself as the subject: "the day's festivities conclude", "the proceedings end"
+    r"(?:the (?:day|event|conference|summit|proceedings)(?:'?s (?:festivities|programme|program|proceedings|events))?|"
+    r"everything|it all)"
+)
 EVENT_FACTS = (
     (
         "schedule",
@@ -51,7 +55,9 @@ EVENT_FACTS = (
             r"\b(?:start|opening) time\b|^\W*(?:does|do|will)\s+"
             + _SCOPE
             + r"(?:\s+\w+ly)?\s+(?:start|begin|kick off|open)\b|\bdoors open\b|\bhow early\b|\bwhen do (?:the )?doors\b|"
-            r"\bwhen (?:does|do) (?:things|it all) (?:start|begin|kick off)\b",
+            r"\bwhen (?:does|do) (?:things|it all) (?:start|begin|kick off)\b|"
+            r"\b(?:for|at) the (?:day|event|conference)'?s (?:beginning|start|opening)\b|"
+            r"\bcommencement (?:time )?of (?:the )?(?:proceedings|event|conference|day)\b",
             re.I,
         ),
     ),
@@ -67,7 +73,10 @@ EVENT_FACTS = (
             + r"(?:\s+\w+ly)?\s+(?:wrap(?: up)?|end|finish|close|(?:be )?over)\b|\b(?:when|what time)(?:'s| is| does| do| will)?\s+"
             + _SCOPE
             + r"(?:\s+\w+ly)?\s+"
-            r"(?:over|done|wrap(?:s|ping)?(?: up)?|end(?:s|ing)?|finish(?:es|ing)?)\b|\b(?:when|what time) is (?:it(?: all)?|everything|the (?:last \w+|day|event|conference)) (?:over|done)\b",
+            r"(?:over|done|wrap(?:s|ping)?(?: up)?|end(?:s|ing)?|finish(?:es|ing)?)\b|"
+            r"\b(?:when|what (?:time|hour))\b.{0,20}?\b"
+            + _DAY
+            + r"(?:\s+\w+ly)?\s+(?:conclude|end|finish|wrap(?: up)?|close)s?\b|\b(?:when|what time) is (?:it(?: all)?|everything|the (?:last \w+|day|event|conference)) (?:over|done)\b",
             re.I,
         ),
     ),
@@ -76,7 +85,7 @@ EVENT_FACTS = (
         "poster_sessions",
         re.compile(
             r"\b(?:when|what time)\b.{0,40}\bposters?\b(?!.{0,40}\b(?:about|on(?! (?:display|show|view))|from|by|like)\b)|"
-            r"\bposter (?:session|hall|hours)s?\b|\bschedule for (?:the )?posters\b|"
+            r"\bposter (?:session|hall|hours|times|timings)s?\b|\bschedule for (?:the )?posters\b|"
             r"^\W*posters?\b(?!.{0,40}\b(?:about|on|from|by|like)\b).{0,30}\b(?:what time|when)\b|"
             r"\bposters? (?:only )?(?:shown|up|on display|displayed)\b(?!.{0,40}\b(?:about|on|from|by)\b)",
             re.I,
@@ -87,7 +96,7 @@ EVENT_FACTS = (
         re.compile(
             r"\b(?:when|what times?|is there|are there|any|where)\b.{0,30}\b(?:breaks?|lunch|breakfast|food|eat|"
             r"meals?|coffee|snacks?|happy hour|drinks|networking)\b|\b(?:breaks?|lunch|breakfast|food|meals?|"
-            r"coffee|happy hour|drinks)\s*(?:time|hours?)?\s*\?*$|\b(?:break|lunch|coffee) times\b|\bwhat (?:breaks|meals?|food|snacks)\b|\bhow many breaks\b|\b(?:list|show|tell me|give me|all)\b.{0,12}\bbreaks\b|"
+            r"coffee|happy hour|drinks)\s*(?:time|hours?)?\s*\?*$|\b(?:break|lunch|coffee) tim(?:es|ings?)\b|\bwhat (?:breaks|meals?|food|snacks)\b|\bhow many breaks\b|\b(?:list|show|tell me|give me|all)\b.{0,12}\bbreaks\b|"
             r"\b(?:is|are) (?:lunch|breakfast|food|coffee|drinks|snacks|meals?) (?:provided|included|served|available)\b",
             re.I,
         ),

@@ -15,7 +15,9 @@ RECOMMEND = re.compile(
     r"(?:i'?d|i would) (?:actually |really )?enjoy\b|won'?t waste my\b|"
     r"would you (?:prioriti[sz]e|pick|choose|go to|see|attend)\b|suggest\w*|unmissable\b|plan my\b|"
     r"get the most (?:out of|from)\b|for an? \w+ (?:person|folks?|people|type)\b|"
-    r"should (?:i|we|(?:a|an) \w+(?: \w+){0,2}|someone(?: \w+)?) (?:see|attend|go|check|catch|watch|visit|listen|hear|prioriti[sz]e|hit|not miss)\b|"
+    r"should (?:i|we|(?:a|an) \w+(?: \w+){0,8}?|someone(?: \w+)?) (?:see|attend|go|check|catch|watch|visit|listen|hear|prioriti[sz]e|hit|not miss)\b|"
+    r"\b(?:ones|sessions|talks|posters|panels) (?:i|we) should (?:see|attend|catch|go to|visit|hear)\b|"
+    r"\b(?:kindly |please )?advise (?:me |us )?(?:on )?which\b|most suitable\b|"
     r"worth (?:seeing|attending|checking|visiting|my time|it)\b|must[- ]sees?\b|"
     r"what (?:do|should) i (?:attend|see|go to)\b|"
     r"what should (?:she|he|they|we|you|my \w+) (?:go to|see|attend)\b|"
@@ -50,7 +52,7 @@ _RECOMMEND_FILLER = re.compile(
     re.I,
 )
 WHOLE = re.compile(
-    r"\b(?:all|every|each|(?:full|complete|entire|whole) (?:\w+ )?(?:list|enumeration|catalogu?e|rundown|inventory|roster|line-?up|set)|everything)\b|"
+    r"\b(?:all|every|each|(?:full|complete|entire|whole) (?:\w+ )?(?:list|enumeration|catalogu?e|rundown|inventory|roster|line-?up|set|manifest|directory)|everything)\b|"
     r"\bwhat (?:talks|posters|panels|sessions) are (?:there|on)\b|\bhow many (?:talks|posters|panels|sessions)\b",
     re.I,
 )

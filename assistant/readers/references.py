@@ -31,7 +31,7 @@ THE_X = re.compile(  # "the X talk", "the X panel and Y panel", "the Fiddler AI 
     r"\b(?:(?:the|that|this|my|our|your|his|her|their)\s+|(?<=talk |alks |anel |nels |ster |ters | one |ones )(?:and|or|vs\.?|versus)\s+|(?<=similar to )|(?<=related to )|(?<=\blike )|(?<=\bthan ))((?:(?!(?:the|that|this|and|or|vs|versus|i|we|can)\b)[\w&@.:()'’/-]+\s+){0,8}?)"
     + r"(?:"
     + REF_NOUN
-    + r"s?\b(?:\s+(?:by|from|on|about)\s+(?:(?-i:[A-Z])[\w.-]+\s*){1,3})?|"  # "the talk by Krishna Gade": a name
+    + r"s?\b(?:\s+(?:by|from|on|about|with)\s+(?:(?-i:[A-Z])[\w.-]+\s*){1,3})?|"  # "the talk by Krishna Gade": a name
     + PERSON_NOUN
     + r"s?\b)",
     re.I,
@@ -356,7 +356,8 @@ def read_references(text: str, vocab: Vocabulary) -> Reading:
 
 
 _TOPIC_ASK = re.compile(
-    r"\b(?:which|what|any)\s+(?:sessions?|talks?|posters?|panels?|ones?)\s+(?:deals?(?:ing)? with|cover\w*|are about|is about|"
+    r"\b(?:which|what|any)\s+(?:sessions?|talks?|posters?|panels?|ones?)(?:\s+(?:or|and|/)\s+(?:sessions?|talks?|posters?|panels?))?"
+    r"\s+(?:deals?(?:ing)? with|cover\w*|are about|is about|"
     r"about|on|touch(?:es)? on|discuss\w*|tackle\w*|look at)\b",
     re.I,
 )
