@@ -524,6 +524,20 @@ def test_wordings_of_groups_j_k_o(vocab, query, intent, n_targets):
             ["faiss-vector-search-at-meta"],
         ),
         ("Who else is on that panel with Anna?", "who", ["live-panel-infrastructure-in-an-agentic-world"]),
+        # groups AQ-AT: "is not important who", "X aside", "I know roughly what it is about", "starts" is
+        # no "Startups", a "when I ..." clause asks no when
+        (
+            "Is not important who presents, I want to know what is about the Nimble poster.",
+            "about",
+            ["nimble-a-flexible-file-format-for-training-data-efficiency"],
+        ),
+        ("Speakers aside, when is the Faiss poster on display?", "when", ["faiss-vector-search-at-meta"]),
+        (
+            "I know roughly what the Tulib poster is about; who are the people behind it?",
+            "who",
+            ["tulib-a-unified-schema-driven-de-serialization-layer-powering"],
+        ),
+        ("When starts the talk of Shishir Patil?", "when", ["agentic-evals", "q-a-session"]),  # and his shared one
     ],
 )
 def test_wordings_of_groups_l_to_p(vocab, query, intent, targets):
@@ -851,6 +865,9 @@ def test_answers_of_groups_u_to_y_that_were_refused(vocab):
         ("the commencement time of the proceedings, please", "start"),
         ("what are the lunch timings?", "breaks"),
         ("just the poster times, not the posters themselves", "poster_sessions"),
+        ("lunch and break windows, please", "breaks"),
+        ("when's quitting time for this conference?", "end"),
+        ("What's on at 3? Kidding, I just want the full rundown of the day.", "schedule"),
     ],
 )
 def test_event_facts_of_groups_ai_to_al(vocab, query, fact):
@@ -884,3 +901,10 @@ def test_a_clause_on_what_is_not_asked_is_dropped_and_its_items_stay(vocab):
     assert plan_query("the full manifest of speakers, name by name", vocab).intent == "list"
     topical = plan_query("Any talks or posters on silent errors or heterogeneous training numerics?", vocab)
     assert topical.intent in ("topic", "list") and not topical.targets
+    topical = plan_query(
+        "When I read the programme I cannot find it - which posters are about the Iceberg format?", vocab
+    )
+    assert topical.intent in ("topic", "list") and "iceberg" in topical.text.lower()
+    # clocks as Europeans write them
+    assert plan_query("what's going on at 2h15?", vocab).schedule == plan_query("what's on at 2:15?", vocab).schedule
+    assert plan_query("anything after 16.00?", vocab).schedule == plan_query("anything after 16:00?", vocab).schedule

@@ -15,7 +15,9 @@ _ASKS = re.compile(
     r"will|should|any|anything|anyone|list|show|tell|give|recommend|find|get|send|name)\b",
     re.I,
 )
-_BUT_FIRST = re.compile(r"^.{3,}?\bbut first\b\s*[:,-]?\s*(?=\S)", re.I)  # "compare notes later, but first: ..."
+_BUT_FIRST = re.compile(  # "compare notes later, but first: ...", "What's on at 9? Kidding, I really want ..."
+    r"^.{3,}?(?:\bbut first\b|[.?!]\s*(?:just\s+)?(?:kidding|jk)\b)\s*[:,.!-]?\s*(?=\S)", re.I
+)
 _CORRECTION = re.compile(
     r"[,.;!?]?\s*(?:\bno,? wait\b|\bwait,? no\b|\bsorry\b|\boops\b|\bscratch that\b|\bcorrection\b)?[,:]?\s*"
     r"\bi\s+mean(?:t)?\b[,:]?\s*|[,.;!?]?\s*\b(?:no,? wait|wait,? no|scratch that)\b[,:]?\s*",
@@ -41,7 +43,7 @@ _NOT_MATTER = re.compile(
 # similar stuff,", "they already know when it is;"): it goes when it names a part of an answer (who, when, the
 # list, ...), and something is asked after it. "assuming I skip the panels" names no part: a wish, it stays.
 _ASPECT = re.compile(
-    r"\b(?:who(?:'s|se|m|ever)?|when|where|time|times|timing|hours?|schedule|list|line-?up|content|contents|"
+    r"\b(?:who(?:'s|se|m|ever)?|when|where|time|times|timing|hours?|schedule|list|line-?up|content|contents|else|"
     r"description|summary|abstract|about|similar|alike|same|related|speakers?|presenters?|location|venue)\b",
     re.I,
 )
@@ -49,7 +51,8 @@ _DISMISSED = re.compile(
     r"(?:(?:^|(?<=[\s,.;:!?—–(]))(?P<whatever>no matter|regardless of|irrespective of)|"
     r"(?:^|(?<=[\s,.;:!?—–(]))(?:never\s*mind|who cares(?: about)?|forget(?: about)?|skip|ignore|"
     r"(?:i|we|they)\s+(?:really\s+|just\s+)?(?:don'?t|do not|dont)\s+(?:care|need|want|mind)(?:\s+(?:about|to know))?|"
-    r"(?:i|we|they)\s+(?:already\s+)?know(?=\s+(?:what|who|when|where)\b)|no need(?:\s+(?:for|of|to know))?|"
+    r"(?:i|we|they)\s+(?:already\s+|\w+ly\s+)?know(?:\s+already|\s+\w+ly)?(?=\s+(?:what|who|when|where)\b)|"
+    r"no need(?:\s+(?:for|of|to know))?|(?:it\s+)?(?:is|'s)\s+not\s+important|"
     r"(?:don'?t|do not)\s+(?:give|show|send|tell)\s+(?:me|us)|"
     r"not\s+(?:looking for|asking(?: about)?|interested in|after|bothered about|fussed about))|"
     r"(?:^|(?<=[,.;:!?—–(])|(?<=\bi mean))\s*not\s+(?:the\s+|a\s+|any\s+)?"
@@ -58,6 +61,9 @@ _DISMISSED = re.compile(
     re.I,
 )
 _STAGED = re.compile(r"^\s*(?:\([^)]{0,200}\)\s*)*(?:[A-Z]{3,}(?: [A-Z]{3,})?:\s+)?(?=\S)")
+_ASIDE = re.compile(  # "Similar items aside, when is ...": what is set aside is not asked
+    r"(?:^|(?<=[,.;:!?—–(]))\s*[^,.;:!?—–()]{1,40}?\baside\b\s*[,.;:!?—–)]+", re.I
+)
 _NOT_THIS = re.compile(r"\bnot\s+(?:the\s+)?$", re.I)
 _BUT_THAT = re.compile(r"\s*(?:[,;)]|$|[?.!]\s*$)\s*(?:but\s+|rather\s+|i mean\s+)?", re.I)
 
@@ -82,6 +88,8 @@ def unasked_dropped(text: str, vocab: Vocabulary) -> str:
     asking who's on the infra panel - when does it start?" -> "infra panel when does it start?"). The
     classifier reads it too."""
     text = _STAGED.sub("", text)  # "(A clock ticks loudly.) ATTENDEE: When does ...": what is said is the question
+    if (m := _ASIDE.search(text)) and _ASPECT.search(m.group(0)) and re.search(r"\w", text[m.end() :]):
+        text = " ".join((text[: m.start()] + " " + text[m.end() :]).split())
     if m := _NOT_MATTER.search(text):  # "who gives it doesn't matter, I just need the time"
         text = " ".join((text[: m.start()] + " " + text[m.end() :]).split())
     for m in reversed(list(_DISMISSED.finditer(text))):
@@ -109,7 +117,9 @@ def read_asked_part(text: str, vocab: Vocabulary) -> Reading:
         if 0 < len(asking) < len(parts):
             return Reading(" ".join(asking), {}, ("the numbered part that asks",))
     if m := _BUT_FIRST.match(text):
-        return Reading(text[m.end() :], {}, ("what is asked first",))
+        return Reading(
+            text[m.end() :], {}, ("what is asked first" if "first" in m.group(0).lower() else "a joke first",)
+        )
     text = _WORD_FIX.sub(r"\1", text)  # "show me all the pastors I mean posters"
     text = unasked_dropped(text, vocab)
     if m := _NOT_ASKING.match(text):  # what is not asked goes; the items it names stay

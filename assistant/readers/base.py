@@ -56,3 +56,10 @@ CUE_WORDS = {
     "conflicts",
     "between",
 }
+
+# a sentence that opens with a clause, not a question: "When I am SRE, which posters ..."
+WHEN_CLAUSE = re.compile(
+    r"^(\W*)when(?=\s+(?:i|we|you)(?:'?m|'?re|'?ve|\s+am|\s+are)?\s+(?!can\b|could\b|should\b|need\b|have to\b|must\b)\w|"
+    r"\s+\w+ing\s+as\s+an?\b)",
+    re.I,
+)

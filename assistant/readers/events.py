@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.readers.base import MEAL, Reading
+from assistant.readers.base import MEAL, WHEN_CLAUSE, Reading
 from assistant.readers.references import CUE, find_references
 from assistant.readers.times import AT_TIME, BOUND, RELATIVE, WINDOW, slot_anchor
 from assistant.records import Intent
@@ -20,7 +20,7 @@ EVENT_FACTS = (
         "schedule",
         re.compile(
             r"\b(?:full|whole|entire|complete|overall|day'?s|today'?s)\s+(?:schedule|agenda|program(?:me)?|"
-            r"line-?up|timetable|run of show)\b|\bwhat'?s the (?:schedule|agenda|program(?:me)?|line-?up)\b(?! for (?:the )?posters)|"
+            r"line-?up|timetable|run of show|rundown)\b|\bwhat'?s the (?:schedule|agenda|program(?:me)?|line-?up)\b(?! for (?:the )?posters)|"
             r"\bschedule for the day\b|\bin (?:time|chronological) order\b|\b(?:schedule|agenda|program(?:me)?|line-?up|timetable) in (?:time )?order\b|"
             r"\beverything (?:that'?s )?(?:on|happening) (?:today|that day)\b",
             re.I,
@@ -68,7 +68,7 @@ EVENT_FACTS = (
             + _SCOPE
             + r"(?: \w+ly)? (?:end|finish|wrap up|close|wind down|be over)\b|"
             r"\b(?:when|what time) (?:ends|finishes|closes) (?:all )?" + _SCOPE + r"\W*$|"
-            r"\bend time\b|\bhow late\b|^\W*(?:does|do|will|is)\s+"
+            r"\bend time\b|\bhow late\b|\bquitt?in[g']? time\b|^\W*(?:does|do|will|is)\s+"
             + _SCOPE
             + r"(?:\s+\w+ly)?\s+(?:wrap(?: up)?|end|finish|close|(?:be )?over)\b|\b(?:when|what time)(?:'s| is| does| do| will)?\s+"
             + _SCOPE
@@ -96,7 +96,7 @@ EVENT_FACTS = (
         re.compile(
             r"\b(?:when|what times?|is there|are there|any|where)\b.{0,30}\b(?:breaks?|lunch|breakfast|food|eat|"
             r"meals?|coffee|snacks?|happy hour|drinks|networking)\b|\b(?:breaks?|lunch|breakfast|food|meals?|"
-            r"coffee|happy hour|drinks)\s*(?:time|hours?)?\s*\?*$|\b(?:break|lunch|coffee) tim(?:es|ings?)\b|\bwhat (?:breaks|meals?|food|snacks)\b|\bhow many breaks\b|\b(?:list|show|tell me|give me|all)\b.{0,12}\bbreaks\b|"
+            r"coffee|happy hour|drinks)\s*(?:time|hours?)?\s*\?*$|\b(?:break|lunch|coffee) (?:tim(?:es|ings?)|windows?)\b|\bwhat (?:breaks|meals?|food|snacks)\b|\bhow many breaks\b|\b(?:list|show|tell me|give me|all)\b.{0,12}\bbreaks\b|"
             r"\b(?:is|are) (?:lunch|breakfast|food|coffee|drinks|snacks|meals?) (?:provided|included|served|available)\b",
             re.I,
         ),
@@ -141,11 +141,6 @@ def _meal_as_slot(text: str) -> bool:
 
 # "when I only have one slot free, which ...", "When I am SRE, which posters ...": a clause, not a question
 # ("when do I ...", "when can we ...")
-WHEN_CLAUSE = re.compile(
-    r"^(\W*)when(?=\s+(?:i|we|you)(?:'?m|'?re|'?ve|\s+am|\s+are)?\s+(?!can\b|could\b|should\b|need\b|have to\b|must\b)\w|"
-    r"\s+\w+ing\s+as\s+an?\b)",
-    re.I,
-)
 _WHOLE_EVENT = re.compile(  # "assuming there's a happy hour, what time does everything wrap up?": the day's end
     r"\b(?:everything|it all|th(?:e|is) (?:whole |entire )?(?:conference|event|day|summit))\b", re.I
 )

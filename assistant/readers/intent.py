@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from assistant.readers.base import Reading
-from assistant.readers.events import LIST_ASKED, WHEN_CLAUSE
+from assistant.readers.base import WHEN_CLAUSE, Reading
+from assistant.readers.events import LIST_ASKED
 from assistant.records import Intent
 from assistant.vocabulary import Vocabulary
 

@@ -65,6 +65,10 @@ def _near_words(q: str, vocab: Vocabulary) -> tuple[str, ...]:
     return remember(vocab, ("near", q), compute)
 
 
+# verbs a question asks with, never the start of a title word said short ("starts" is no "Startups")
+_ASKING_VERBS = frozenset("start starts started starting begin begins end ends finish finishes".split())
+
+
 def best_item(
     phrase: str,
     vocab: Vocabulary,
@@ -74,6 +78,7 @@ def best_item(
     kinds: tuple[str, ...] = (),
 ) -> Item | None:
     pw = [w for w in words(re.sub(r"[()]", "", phrase)) if w not in GENERIC and len(w) > 1]
+    pw = [w for w in pw if w not in _ASKING_VERBS or w in vocab.title_index]  # "when starts": no "Startups"
     if not pw:
         return None
     near = {q: frozenset(_near_words(q, vocab)) for q in dict.fromkeys(pw)}

@@ -6,7 +6,7 @@ import re
 from datetime import timedelta
 
 from assistant.lexicon import ordinary_words
-from assistant.readers.base import CUE_WORDS, MEAL, REF_NOUN, Reading, remember
+from assistant.readers.base import CUE_WORDS, MEAL, REF_NOUN, WHEN_CLAUSE, Reading, remember
 from assistant.readers.items import (
     best_item,
     noun_kinds,
@@ -367,7 +367,9 @@ _SENTENCE = re.compile(r"[^.!?]*(?:\?|[^.!?]$)", re.S)  # a question, or the las
 
 def _asking(text: str) -> str:
     """The sentences that ask, in a text of several: those ending in "?" ("I loved the library. Heard there's
-    a poster on it. Who are the people behind it?"); the whole text when none does."""
+    a poster on it. Who are the people behind it?"); the whole text when none does. A sentence opening with a
+    "when I ..." clause asks no "when" ("When I look at this programme I am not finding it - which ...")."""
+    text = WHEN_CLAUSE.sub(lambda c: c.group(1) + " " * 4, text)
     asked = [m for m in _SENTENCE.finditer(text) if m.group(0).strip(" ?")]
     if not asked or not re.search(r"[.!?]\s+\S", text.rstrip(" ?")):
         return text

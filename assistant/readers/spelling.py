@@ -99,7 +99,7 @@ _SPOKEN = re.compile(
 # 1130", "at 1430")
 _HALF = re.compile(r"\bhalf (" + "|".join(_NUMBERS) + r"|\d{1,2})\b(?! (?:hours?|days?|of|an?|the)\b)", re.I)
 _HHMM = re.compile(
-    r"\b(at|around|about|from|between|and|to|till|until|after|before|by|since|@)\s+([01]?\d|2[0-3])([0-5]\d)\b"
+    r"\b(at|around|about|from|between|and|to|till|until|after|before|by|since|@)\s+([01]?\d|2[0-3])[.h]?([0-5]\d)\b"
     r"(?!\s*(?:people|attendees|items|talks|posters|sessions|%))",
     re.I,
 )
