@@ -538,6 +538,30 @@ def test_wordings_of_groups_j_k_o(vocab, query, intent, n_targets):
             ["tulib-a-unified-schema-driven-de-serialization-layer-powering"],
         ),
         ("When starts the talk of Shishir Patil?", "when", ["agentic-evals", "q-a-session"]),  # and his shared one
+        # groups AU-AX: "X not requested", "I not need", "not the clashes", "side-by-side"
+        (
+            "Summary of the Nimble poster. Similar items not requested.",
+            "about",
+            ["nimble-a-flexible-file-format-for-training-data-efficiency"],
+        ),
+        (
+            "I not need similar ones, just say me what the Faiss poster is about.",
+            "about",
+            ["faiss-vector-search-at-meta"],
+        ),
+        (
+            "if I can't make the Agentic Evals talk, then not the clashes - what else is like it?",
+            "related",
+            ["agentic-evals"],
+        ),
+        (
+            "a side-by-side of the Nimble poster and the Tulib poster, please",
+            "compare",
+            [
+                "nimble-a-flexible-file-format-for-training-data-efficiency",
+                "tulib-a-unified-schema-driven-de-serialization-layer-powering",
+            ],
+        ),
     ],
 )
 def test_wordings_of_groups_l_to_p(vocab, query, intent, targets):
@@ -868,6 +892,8 @@ def test_answers_of_groups_u_to_y_that_were_refused(vocab):
         ("lunch and break windows, please", "breaks"),
         ("when's quitting time for this conference?", "end"),
         ("What's on at 3? Kidding, I just want the full rundown of the day.", "schedule"),
+        ("the times during which posters can be viewed?", "poster_sessions"),
+        ("list every break in the day", "breaks"),
     ],
 )
 def test_event_facts_of_groups_ai_to_al(vocab, query, fact):
@@ -905,6 +931,9 @@ def test_a_clause_on_what_is_not_asked_is_dropped_and_its_items_stay(vocab):
         "When I read the programme I cannot find it - which posters are about the Iceberg format?", vocab
     )
     assert topical.intent in ("topic", "list") and "iceberg" in topical.text.lower()
+    # clocks said beside a meal: the clocks decide ("during the lunch hour, roughly 12 to 1?")
+    assert plan_query("what's on during lunch, roughly 12 to 1?", vocab).intent != "overlap"
+    assert plan_query("what else is on while lunch is served?", vocab).intent == "overlap"
     # clocks as Europeans write them
     assert plan_query("what's going on at 2h15?", vocab).schedule == plan_query("what's on at 2:15?", vocab).schedule
     assert plan_query("anything after 16.00?", vocab).schedule == plan_query("anything after 16:00?", vocab).schedule

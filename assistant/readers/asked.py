@@ -44,7 +44,8 @@ _NOT_MATTER = re.compile(
 # list, ...), and something is asked after it. "assuming I skip the panels" names no part: a wish, it stays.
 _ASPECT = re.compile(
     r"\b(?:who(?:'s|se|m|ever)?|when|where|time|times|timing|hours?|schedule|list|line-?up|content|contents|else|"
-    r"description|summary|abstract|about|similar|alike|same|related|speakers?|presenters?|location|venue)\b",
+    r"description|summary|abstract|about|similar|alike|same|related|speakers?|presenters?|location|venue|"
+    r"clash(?:es)?|overlaps?|conflicts?)\b",
     re.I,
 )
 _DISMISSED = re.compile(
@@ -52,17 +53,18 @@ _DISMISSED = re.compile(
     r"(?:^|(?<=[\s,.;:!?—–(]))(?:never\s*mind|who cares(?: about)?|forget(?: about)?|skip|ignore|"
     r"(?:i|we|they)\s+(?:really\s+|just\s+)?(?:don'?t|do not|dont)\s+(?:care|need|want|mind)(?:\s+(?:about|to know))?|"
     r"(?:i|we|they)\s+(?:already\s+|\w+ly\s+)?know(?:\s+already|\s+\w+ly)?(?=\s+(?:what|who|when|where)\b)|"
-    r"no need(?:\s+(?:for|of|to know))?|(?:it\s+)?(?:is|'s)\s+not\s+important|"
+    r"no need(?:\s+(?:for|of|to know))?|(?:it\s+)?(?:is|'s)\s+not\s+important|(?:i|we)\s+(?:not|no)\s+need|"
     r"(?:don'?t|do not)\s+(?:give|show|send|tell)\s+(?:me|us)|"
     r"not\s+(?:looking for|asking(?: about)?|interested in|after|bothered about|fussed about))|"
-    r"(?:^|(?<=[,.;:!?—–(])|(?<=\bi mean))\s*not\s+(?:the\s+|a\s+|any\s+)?"
-    r"(?=(?:list|schedule|time|times|content|description|summary|similar|speakers?|what|who|when|where)\b)"
+    r"(?:^|(?<=[,.;:!?—–(])|(?<=\bi mean))\s*(?:(?:then|so|but|and)\s+)?not\s+(?:the\s+|a\s+|any\s+)?"
+    r"(?=(?:list|schedule|time|times|content|description|summary|similar|speakers?|what|who|when|where|clash(?:es)?)\b)"
     r")\b[^,.;:!?—–()]*?(?:[,.;:!?—–)]+|\s-+\s)",
     re.I,
 )
 _STAGED = re.compile(r"^\s*(?:\([^)]{0,200}\)\s*)*(?:[A-Z]{3,}(?: [A-Z]{3,})?:\s+)?(?=\S)")
 _ASIDE = re.compile(  # "Similar items aside, when is ...": what is set aside is not asked
-    r"(?:^|(?<=[,.;:!?—–(]))\s*[^,.;:!?—–()]{1,40}?\baside\b\s*[,.;:!?—–)]+", re.I
+    r"(?:^|(?<=[,.;:!?—–(]))\s*[^,.;:!?—–()]{1,40}?\b(?:aside|not (?:requested|needed|wanted|required))\b\s*[,.;:!?—–)]+",
+    re.I,
 )
 _NOT_THIS = re.compile(r"\bnot\s+(?:the\s+)?$", re.I)
 _BUT_THAT = re.compile(r"\s*(?:[,;)]|$|[?.!]\s*$)\s*(?:but\s+|rather\s+|i mean\s+)?", re.I)
@@ -88,7 +90,11 @@ def unasked_dropped(text: str, vocab: Vocabulary) -> str:
     asking who's on the infra panel - when does it start?" -> "infra panel when does it start?"). The
     classifier reads it too."""
     text = _STAGED.sub("", text)  # "(A clock ticks loudly.) ATTENDEE: When does ...": what is said is the question
-    if (m := _ASIDE.search(text)) and _ASPECT.search(m.group(0)) and re.search(r"\w", text[m.end() :]):
+    if (
+        (m := _ASIDE.search(text))
+        and _ASPECT.search(m.group(0))
+        and re.search(r"\w", text[: m.start()] + text[m.end() :])
+    ):
         text = " ".join((text[: m.start()] + " " + text[m.end() :]).split())
     if m := _NOT_MATTER.search(text):  # "who gives it doesn't matter, I just need the time"
         text = " ".join((text[: m.start()] + " " + text[m.end() :]).split())

@@ -84,9 +84,10 @@ EVENT_FACTS = (
     (
         "poster_sessions",
         re.compile(
-            r"\b(?:when|what time)\b.{0,40}\bposters?\b(?!.{0,40}\b(?:about|on(?! (?:display|show|view))|from|by|like)\b)|"
+            r"\b(?:when|what times?|times? (?:during|in|at) which)\b.{0,40}\bposters?\b"
+            r"(?!.{0,40}\b(?:about|on(?! (?:display|show|view))|from|by|like)\b)|"
             r"\bposter (?:session|hall|hours|times|timings)s?\b|\bschedule for (?:the )?posters\b|"
-            r"^\W*posters?\b(?!.{0,40}\b(?:about|on|from|by|like)\b).{0,30}\b(?:what time|when)\b|"
+            r"^\W*posters?\b(?!.{0,40}\b(?:about|on|from|by|like)\b).{0,30}\b(?:what time|what hours|when)\b|"
             r"\bposters? (?:only )?(?:shown|up|on display|displayed)\b(?!.{0,40}\b(?:about|on|from|by)\b)",
             re.I,
         ),
@@ -96,7 +97,7 @@ EVENT_FACTS = (
         re.compile(
             r"\b(?:when|what times?|is there|are there|any|where)\b.{0,30}\b(?:breaks?|lunch|breakfast|food|eat|"
             r"meals?|coffee|snacks?|happy hour|drinks|networking)\b|\b(?:breaks?|lunch|breakfast|food|meals?|"
-            r"coffee|happy hour|drinks)\s*(?:time|hours?)?\s*\?*$|\b(?:break|lunch|coffee) (?:tim(?:es|ings?)|windows?)\b|\bwhat (?:breaks|meals?|food|snacks)\b|\bhow many breaks\b|\b(?:list|show|tell me|give me|all)\b.{0,12}\bbreaks\b|"
+            r"coffee|happy hour|drinks)\s*(?:time|hours?)?\s*\?*$|\b(?:break|lunch|coffee) (?:tim(?:es|ings?)|windows?)\b|\bwhat (?:breaks|meals?|food|snacks)\b|\bhow many breaks\b|\b(?:list|show|tell me|give me|all)\b.{0,12}\bbreaks?\b|"
             r"\b(?:is|are) (?:lunch|breakfast|food|coffee|drinks|snacks|meals?) (?:provided|included|served|available)\b",
             re.I,
         ),

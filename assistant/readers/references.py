@@ -18,7 +18,7 @@ from assistant.readers.items import (
     word_match,
 )
 from assistant.readers.names import people_spans, read_orgs
-from assistant.readers.times import slot_anchor
+from assistant.readers.times import WINDOW, slot_anchor
 from assistant.records import Intent
 from assistant.vocabulary import GENERIC, STOP, WORD, Vocabulary, title_words, words
 from corpus.item import Item
@@ -50,7 +50,7 @@ CUES = (
     (
         Intent.COMPARE,
         re.compile(
-            r"\bcompar\w*|\bdiffer\w*|\bdistinction\b|\bdistinguish\w*|\bdiff\b|\bseparates?\b|\bsets? \w+ apart\b|\bversus\b|\bvs\b|\bpros\b.{0,5}\bcons\b|\b(?:basically |really )?the same (?:idea|thing)\b(?! as\b)|\bcontrast\w*|\bstack up\b|\bside by side\b|"
+            r"\bcompar\w*|\bdiffer\w*|\bdistinction\b|\bdistinguish\w*|\bdiff\b|\bseparates?\b|\bsets? \w+ apart\b|\bversus\b|\bvs\b|\bpros\b.{0,5}\bcons\b|\b(?:basically |really )?the same (?:idea|thing)\b(?! as\b)|\bcontrast\w*|\bstack up\b|\bside[- ]by[- ]side\b|\bwhich is the (?:stronger|better|weaker)\b|"
             r"\bsimilarities\b|\bin common\b|\bwhich(?: one| of (?:them|the two|these|those|both))?(?: is| was|'s) (?:better|more)\b|\b(?:choice|choose|choosing|decide|deciding) between\b|\b(?:who|which)(?:'s| is| has|'ve| have)?(?: got)? (?:the )?better\b|\bonly (?:stay|go|make it|attend) (?:for |to )?one\b|"
             + TOPICAL_OVERLAP,
             re.I,
@@ -311,7 +311,8 @@ def read_references(text: str, vocab: Vocabulary) -> Reading:
         rest = " ".join(VERSUS.sub(" ", text).split())
         return Reading(rest, {"intent": Intent.COMPARE, "targets": tuple(i.id for i in items[:2])}, ("compare",))
     if not every:
-        slot = meal_slot(text, vocab) if CUE[Intent.OVERLAP].search(text) else None
+        # "what else is on while lunch is served?"; not "during the lunch hour, roughly 12 to 1?": the clocks say
+        slot = meal_slot(text, vocab) if CUE[Intent.OVERLAP].search(text) and not WINDOW.search(text) else None
         if slot is None:
             return Reading(text, {})
         changes, note = asked_of(Intent.OVERLAP, [slot], vocab)  # "what else is on while lunch is served?"
@@ -336,6 +337,8 @@ def read_references(text: str, vocab: Vocabulary) -> Reading:
             either = False  # "which sessions deal with stragglers or silent errors?": either topic will do
         if not (cue.search(_asking(rest)) or (intent == Intent.COMPARE and either)):
             continue
+        if intent == Intent.OVERLAP and WINDOW.search(text) and all(r[0].kind == "logistics" for r in refs):
+            continue  # "what's on during lunch, roughly 12 to 1?": the clocks say what is asked
         if intent == Intent.RELATED and not _related_cue(text, refs):
             continue  # "like" / "also" as filler ("who is it aimed at, like what's the angle")
         if intent == Intent.COMPARE and len(refs) < 2:
