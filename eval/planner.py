@@ -501,6 +501,12 @@ def table_lines(title: str, tables: dict[str, dict]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m eval.planner", description=(__doc__ or "").split("\n\n")[0])
     ap.add_argument("--export", action="store_true", help=f"write the classifier's masked wordings ({WORDINGS.name})")
+    ap.add_argument(
+        "--first-contact",
+        nargs="+",
+        metavar="FILE",
+        help="read new groups of wordings (not yet among the groups above) once, as shipped; per intent and pooled",
+    )
     args = ap.parse_args(argv)
     from assistant.engine import open_searcher
     from assistant.settings import Settings
@@ -510,6 +516,9 @@ def main(argv: list[str] | None = None) -> int:
     vocab, intents = searcher.vocab, searcher.intents
     if args.export:
         print(f"{export(vocab)} wordings written to {WORDINGS}")
+        return 0
+    if args.first_contact:
+        print("\n".join(first_contact([Path(f) for f in args.first_contact], vocab, intents, searcher.described)))
         return 0
     wordings = masked_wordings(vocab)
     named = {"A": "dev (A)", **{g: f"{g} (seen)" for g in GROUPS}}
@@ -563,6 +572,24 @@ def main(argv: list[str] | None = None) -> int:
     text = "\n".join(lines) + "\n"
     publish(text, "planner.md")
     return 0
+
+
+def first_contact(paths: list[Path], vocab: Vocabulary, intents, described) -> list[str]:
+    """New groups read once with the shipped readers and classifier (which has learned none of them): a
+    table per intent, one column per group and one for the pool, then the wordings read wrong."""
+    known = {p.resolve() for p in group_files().values()}
+    if seen := [str(p) for p in paths if p.resolve() in known]:
+        raise SystemExit(f"already development groups, so not a first contact: {', '.join(seen)}")
+    tables, wrong = {}, []
+    for path in paths:
+        tables[path.stem], misses = score(load_wordings(path), vocab, intents, described)
+        wrong += misses
+    pooled = defaultdict(lambda: (0, 0))
+    for per in tables.values():
+        for label, (a, n) in per.items():
+            pooled[label] = (pooled[label][0] + a, pooled[label][1] + n)
+    lines = table_lines("First contact", {**tables, "pooled": dict(pooled)})
+    return lines + [f"- {qid} ({t}) read as {intent}: {q!r} {list(notes)}" for qid, t, q, intent, notes in wrong]
 
 
 def answer_gap(row: dict, answer) -> str | None:

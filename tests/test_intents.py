@@ -1,6 +1,8 @@
 """The intent classifier: unseen wordings land near their kind; look-alikes stay topical; a reader's reading
 is overruled only by a sure classifier that disagrees."""
 
+import json
+
 import numpy as np
 import pytest
 
@@ -401,3 +403,19 @@ def test_a_person_named_for_their_one_talk(vocab):
     assert plan.intent == Intent.WHO and plan.targets == (
         "beyond-rag-production-ready-ai-agents-powered-by-enterprise",
     )
+
+
+def test_first_contact_reads_new_groups_pooled_and_refuses_a_development_group(vocab, tmp_path):
+    from eval.planner import first_contact
+
+    rows = [
+        {"id": "n1", "text": "when is the Faiss poster?", "intent": "when", "targets": ["faiss-vector-search-at-meta"]},
+        {"id": "n2", "text": "who gives the Metamate talk?", "intent": "who", "targets": ["agentic-evals"]},
+    ]
+    new = tmp_path / "new.jsonl"
+    new.write_text("".join(json.dumps({"fact": None, "lookalike": False, **r}) + "\n" for r in rows))
+    lines = first_contact([new], vocab, None, None)
+    assert "| when | 1/1 (1.00) | 1/1 (1.00) |" in lines and "| who | 0/1 (0.00) | 0/1 (0.00) |" in lines
+    assert any(line.startswith("- n2 (who)") for line in lines)  # the wrong item named: read wrong
+    with pytest.raises(SystemExit, match="already development groups"):
+        first_contact([PLANNER / "heldout46.jsonl"], vocab, None, None)
