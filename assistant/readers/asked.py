@@ -102,12 +102,10 @@ def unasked_dropped(text: str, vocab: Vocabulary) -> str:
         rest = text[m.end() :]
         if (m.group("whatever") or _ASPECT.search(m.group(0))) and re.search(r"\w", rest):
             clause = m.group(0)
+            # the items and orgs it names stay: "Not asking who's from Datagrid - what is their poster about?"
             named = [clause[s:e] for _, s, e in find_references(clause, vocab, loose=False)]
-            named += read_orgs(clause, vocab).changes.get(
-                "orgs", ()
-            )  # "Not asking who's from Datagrid - their poster?"
-            named = " ".join(named)
-            text = " ".join((text[: m.start()] + " " + named + " " + rest).split())
+            named += read_orgs(clause, vocab).changes.get("orgs", ())
+            text = " ".join((text[: m.start()] + " " + " ".join(named) + " " + rest).split())
     return text
 
 
@@ -127,12 +125,14 @@ def read_asked_part(text: str, vocab: Vocabulary) -> Reading:
             text[m.end() :], {}, ("what is asked first" if "first" in m.group(0).lower() else "a joke first",)
         )
     text = _WORD_FIX.sub(r"\1", text)  # "show me all the pastors I mean posters"
-    text = unasked_dropped(text, vocab)
+    asked = unasked_dropped(text, vocab)
+    notes = ("what is not asked left out",) if asked != text else ()
+    text = asked
     if m := _NOT_ASKING.match(text):  # what is not asked goes; the items it names stay
-        return Reading(text[m.end() :].strip(), {}, ("not asked: " + m.group(0).strip(),))
+        return Reading(text[m.end() :].strip(), {}, (*notes, "not asked: " + m.group(0).strip()))
     low = text.lower()
     if "not " in low and (kept := _not_this(text, vocab)) is not None:
-        return Reading(kept, {}, ("corrected: not the item named first",))
+        return Reading(kept, {}, (*notes, "corrected: not the item named first"))
     corrected = "mean" in low or "wait" in low or "scratch that" in low  # words every correction has
     for m in _CORRECTION.finditer(text) if corrected else ():
         after = find_references(text[m.end() :], vocab, loose=False)
@@ -141,5 +141,7 @@ def read_asked_part(text: str, vocab: Vocabulary) -> Reading:
             head = text[: m.start()]
             for _, s, e in sorted(before, key=lambda f: -f[1]):
                 head = head[:s] + " " + head[e:]
-            return Reading(" ".join((head + " " + text[m.end() :]).split()), {}, ("corrected: the items named last",))
-    return Reading(text, {})
+            return Reading(
+                " ".join((head + " " + text[m.end() :]).split()), {}, (*notes, "corrected: the items named last")
+            )
+    return Reading(text, {}, notes)
