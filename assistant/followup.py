@@ -105,7 +105,8 @@ def resolve(question: str, history: list[Answer] | tuple[Answer, ...]) -> Follow
             targets = pool[:1]
         ref = m.group(0)
     similar = SIMILAR.search(q)
-    leftover = _new_words(q.replace(ref, " "))
+    rest = q.replace(ref, " ") if ref else q  # ("abc".replace("", " ") would space out every letter)
+    leftover = _new_words(rest)
     if not targets:
         # "any related posters?" / "anything similar?" with nothing else: about the last answer's top item
         if similar and not leftover:
@@ -114,7 +115,7 @@ def resolve(question: str, history: list[Answer] | tuple[Answer, ...]) -> Follow
             return None
     if leftover and not similar and not re.match(r"^\s*(who|when(?! it comes to)|what time|tell me|more)\b", q, re.I):
         return None  # new words: a new question that happens to say "it" ("When it comes to RAG, anything on it?")
-    kinds = tuple(k for k, pat in KIND.items() if pat.search(q.replace(ref, " ")))
+    kinds = tuple(k for k, pat in KIND.items() if pat.search(rest))
     if "talk" in kinds:
         kinds = tuple(dict.fromkeys([k for k in kinds if k != "talk"] + ["talk", "panel"]))
     src = prev.question

@@ -164,6 +164,12 @@ def test_followups_without_llm(grounded):
     assert fresh.hits and "From the list for" not in fresh.text  # searched afresh, not the list before
     ok = grounded.answer("OK, who presented the second one?", [first])
     assert [h.item.id for h in ok.hits] == [second_id]
+    # "similar" with a subject of its own, and nothing pointing back, is a new question
+    fresh = grounded.answer("posters related to vector search", [first])
+    assert "From the list for" not in fresh.text and "faiss-vector-search-at-meta" in [h.item.id for h in fresh.hits]
+    aside = grounded.answer("Similar items aside, what is the Nimble poster about?", [first])
+    assert "From the list for" not in aside.text
+    assert aside.hits[0].item.id == "nimble-a-flexible-file-format-for-training-data-efficiency"
 
 
 def test_followups_reach_the_llm_prompt(real_searcher, real_settings, monkeypatch):
