@@ -931,6 +931,9 @@ def test_a_clause_on_what_is_not_asked_is_dropped_and_its_items_stay(vocab):
         "When I read the programme I cannot find it - which posters are about the Iceberg format?", vocab
     )
     assert topical.intent in ("topic", "list") and "iceberg" in topical.text.lower()
+    # a label that names something is no stage direction: "RAG: which talks cover it?" keeps its topic
+    assert "RAG" in plan_query("RAG: which talks cover it?", vocab).text
+    assert plan_query("(the Faiss poster) when is it?", vocab).targets == ("faiss-vector-search-at-meta",)
     # clocks said beside a meal: the clocks decide ("during the lunch hour, roughly 12 to 1?")
     assert plan_query("what's on during lunch, roughly 12 to 1?", vocab).intent != "overlap"
     assert plan_query("what else is on while lunch is served?", vocab).intent == "overlap"

@@ -61,7 +61,8 @@ _DISMISSED = re.compile(
     r")\b[^,.;:!?—–()]*?(?:[,.;:!?—–)]+|\s-+\s)",
     re.I,
 )
-_STAGED = re.compile(r"^\s*(?:\([^)]{0,200}\)\s*)*(?:[A-Z]{3,}(?: [A-Z]{3,})?:\s+)?(?=\S)")
+# a stage direction, and the speaker's label after it: "(A clock ticks loudly.) ATTENDEE: When does ..."
+_STAGED = re.compile(r"^\s*(?:\([^)]{0,200}\)\s*)+(?:[A-Z]{3,}(?: [A-Z]{3,})?:\s+)?(?=\S)")
 _ASIDE = re.compile(  # "Similar items aside, when is ...": what is set aside is not asked
     r"(?:^|(?<=[,.;:!?—–(]))\s*[^,.;:!?—–()]{1,40}?\b(?:aside|not (?:requested|needed|wanted|required))\b\s*[,.;:!?—–)]+",
     re.I,
@@ -89,7 +90,8 @@ def unasked_dropped(text: str, vocab: Vocabulary) -> str:
     see the Faiss poster?" -> "when can I see the Faiss poster?"); the items such a clause names stay ("not
     asking who's on the infra panel - when does it start?" -> "infra panel when does it start?"). The
     classifier reads it too."""
-    text = _STAGED.sub("", text)  # "(A clock ticks loudly.) ATTENDEE: When does ...": what is said is the question
+    if (staged := _STAGED.match(text)) and not find_references(staged.group(0), vocab, loose=False):
+        text = text[staged.end() :]  # what is said after it is the question; not "(the Faiss poster) when is it?"
     if (
         (m := _ASIDE.search(text))
         and _ASPECT.search(m.group(0))
