@@ -105,6 +105,9 @@ _FRAMED = re.compile(r"^\W*(?:when it comes to|speaking of|as for|regarding|re:?
 # the one question of a message with context after it: "anything on RAG? need it for the thread"
 _ONE_QUESTION = re.compile(r"^\W*([^.!?]+\?)(?=\s+[^?]+$)")
 _LAST_QUESTION = re.compile(r"(?<=[.!])\s+([^.!?]+\?)\s*$")
+# a closing question set off by a dash or a semicolon, when it asks for items on a subject of its own ("I laminate
+# dough by day and play with embeddings by night — any talks or posters on vector search?")
+_CLAUSE_QUESTION = re.compile(r"(?:(?<=[;—–])|(?<=\s-))\s+([^.!?;—–]+\?)\s*$")
 
 
 def _asked_topic(text: str, vocab: Vocabulary, generic: set[str]) -> str:
@@ -114,6 +117,8 @@ def _asked_topic(text: str, vocab: Vocabulary, generic: set[str]) -> str:
     if (f := _FRAMED.match(text)) and _POINTS_BACK.search(text[f.end() :]):
         return f.group(1)  # "When it comes to RAG, is there anything on it?": the framed subject
     m = _LAST_QUESTION.search(text) or _ONE_QUESTION.search(text)
+    if m is None and (c := _CLAUSE_QUESTION.search(text)) and TOPICAL_FRAME.search(c.group(1)):
+        m = c
     if m and _POINTS_BACK.search(m.group(1)):  # "... saying 'observability' at dinner. Anything on that?"
         quoted = [q.group(1) for q in QUOTED.finditer(text[: m.start()])]
         return " ".join(quoted) if quoted else text  # the subject said before, quoted, or the whole text

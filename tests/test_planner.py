@@ -931,6 +931,11 @@ def test_a_clause_on_what_is_not_asked_is_dropped_and_its_items_stay(vocab):
         "When I read the programme I cannot find it - which posters are about the Iceberg format?", vocab
     )
     assert topical.intent in ("topic", "list") and "iceberg" in topical.text.lower()
+    # context set off by a dash before a question for items on a subject: the subject is what is searched
+    plan = plan_query("I bake bread by day and tinker with embeddings at night — any posters on vector search?", vocab)
+    assert "vector search" in plan.text and "bread" not in plan.text
+    plan = plan_query("Who's working on data integrity — like checking two tables match, as I do with stock?", vocab)
+    assert "integrity" in plan.text  # a dash before context, not before the question: the whole text
     # a label that names something is no stage direction: "RAG: which talks cover it?" keeps its topic
     assert "RAG" in plan_query("RAG: which talks cover it?", vocab).text
     assert plan_query("(the Faiss poster) when is it?", vocab).targets == ("faiss-vector-search-at-meta",)
