@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.readers.base import Reading
+from assistant.readers.base import Reading, remember
 from assistant.readers.names import read_orgs
 from assistant.readers.references import find_references
 from assistant.vocabulary import Vocabulary
@@ -89,7 +89,11 @@ def unasked_dropped(text: str, vocab: Vocabulary) -> str:
     """The text without the clauses that say which part is not asked ("Never mind who is giving it, when can I
     see the Faiss poster?" -> "when can I see the Faiss poster?"); the items such a clause names stay ("not
     asking who's on the infra panel - when does it start?" -> "infra panel when does it start?"). The
-    classifier reads it too."""
+    classifier reads it too, so it is worked out once per text."""
+    return remember(vocab, ("unasked", text), lambda: _unasked_dropped(text, vocab))
+
+
+def _unasked_dropped(text: str, vocab: Vocabulary) -> str:
     if (staged := _STAGED.match(text)) and not find_references(staged.group(0), vocab, loose=False):
         text = text[staged.end() :]  # what is said after it is the question; not "(the Faiss poster) when is it?"
     if (

@@ -11,9 +11,9 @@ from assistant.records import Intent
 from assistant.vocabulary import Vocabulary
 
 _SCOPE = r"(?:it|th(?:e|is) (?:whole |entire )?(?:conference|event|day|program(?:me)?|summit|agenda|thing)|this|@?scale|things?|everything|it all)"
-_DAY = (  # the day itself as the subject: "the day's festivities conclude", "the proceedings end"
-    r"(?:the (?:day|event|conference|summit|proceedings)(?:'?s (?:festivities|programme|program|proceedings|events))?|"
-    r"everything|it all)"
+_DAY = (  # the day itself as the subject: "the day's festivities conclude", "the proceedings end", "it all"
+    r"(?:th(?:e|is) (?:whole |entire )?(?:day|event|conference|summit|proceedings)"
+    r"(?:'?s (?:festivities|programme|program|proceedings|events))?|everything|it all)"
 )
 EVENT_FACTS = (
     (
@@ -142,9 +142,7 @@ def _meal_as_slot(text: str) -> bool:
 
 # "when I only have one slot free, which ...", "When I am SRE, which posters ...": a clause, not a question
 # ("when do I ...", "when can we ...")
-_WHOLE_EVENT = re.compile(  # "assuming there's a happy hour, what time does everything wrap up?": the day's end
-    r"\b(?:everything|it all|th(?:e|is) (?:whole |entire )?(?:conference|event|day|summit))\b", re.I
-)
+_WHOLE_EVENT = re.compile(r"\b" + _DAY + r"\b", re.I)  # "assuming there's a happy hour, when does everything end?"
 _NEGATED = re.compile(r"\b(?:not|no|don'?t (?:need|want))\s+(?:the\s+|a\s+)?$", re.I)
 _BREAKS_VERB = re.compile(  # "when a big website breaks", "when stuff breaks"
     r"\b(?:a|an|it|something|anything|everything|nothing|stuff|things?)\s+(?:[\w-]+\s+){0,2}breaks?\b", re.I
